@@ -1,0 +1,114 @@
+# Two commands on a fresh machine: `make run` and `make test` (README). Everything they need is
+# installed here, system packages included, so a clean clone on a new machine works.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_HOST ?= 127.0.0.1
+PG_USER ?= postgres
+DB_NAME ?= portal
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DATABASE_URL ?= postgres://$(PG_USER)@$(PG_HOST):5432/$(DB_NAME)
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+
+# WeasyPrint needs Pango (and HarfBuzz's subsetter, so it does not fall back to slow fontTools
+# subsetting); letters need CJK fonts; browser tests drive Debian's Chromium; gettext compiles the
+# translations; poppler-utils turns letters into PNGs for looking at them.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext poppler-utils chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+RUN_DIR := var/run
+LOG_DIR := var/log
+
+.PHONY: help run stop test bench lint system-deps venv dev-venv services db migrate messages load static assets
+
+help:
+	@echo "make run    install, migrate, load the catalogue and demo data, start web + worker"
+	@echo "make test   install what tests need and run every test"
+	@echo "make bench  print benchmark figures"
+	@echo "make stop   stop what make run started"
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+
+venv: system-deps $(VENV)/.runtime assets
+dev-venv: venv $(VENV)/.dev
+
+# PostgreSQL and Redis run on this machine; start them if they are down (commands of the machine's docs).
+services:
+	@pg_isready -q -h $(PG_HOST) || { echo "starting PostgreSQL"; $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	  for i in $$(seq 30); do pg_isready -q -h $(PG_HOST) && break; sleep 1; done; }
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || { echo "starting Redis"; $(SUDO) redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log; \
+	  for i in $$(seq 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done; }
+
+db: services
+	@psql -h $(PG_HOST) -U $(PG_USER) -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(DB_NAME)'" | grep -q 1 \
+	  || createdb -h $(PG_HOST) -U $(PG_USER) $(DB_NAME)
+
+messages: venv
+	$(PY) manage.py compilemessages -v0 --ignore='.venv/*' --ignore='var/*' --ignore='node_modules/*'
+
+migrate: venv db
+	$(PY) manage.py migrate --no-input -v0
+
+load: migrate
+	$(PY) manage.py load_catalogue
+	$(PY) manage.py load_demo
+
+static: venv
+	$(PY) manage.py collectstatic --no-input -v0
+
+run: venv messages load static stop
+	@mkdir -p $(RUN_DIR) $(LOG_DIR)
+	$(VENV)/bin/celery -A portal worker --beat -l info -c 2 --schedule $(RUN_DIR)/celerybeat-schedule \
+	  --pidfile $(RUN_DIR)/worker.pid --logfile $(LOG_DIR)/worker.log --detach
+	$(VENV)/bin/gunicorn portal.wsgi -b $(HOST):$(PORT) -w 3 --pid $(RUN_DIR)/web.pid \
+	  --access-logfile $(LOG_DIR)/web-access.log --error-logfile $(LOG_DIR)/web.log --daemon
+	@for i in $$(seq 60); do curl -sf http://$(HOST):$(PORT)/healthz >/dev/null && break; sleep 1; done
+	@curl -s http://$(HOST):$(PORT)/healthz; echo
+	@echo
+	@echo "The portal runs at http://$(HOST):$(PORT)/  (API docs: /api/docs/, health: /healthz)"
+	@$(PY) manage.py load_demo --print-logins
+	@echo "Logs in $(LOG_DIR)/; stop with: make stop"
+
+stop:
+	@for p in web worker; do \
+	  if [ -f $(RUN_DIR)/$$p.pid ]; then kill $$(cat $(RUN_DIR)/$$p.pid) 2>/dev/null || true; rm -f $(RUN_DIR)/$$p.pid; fi; \
+	done; sleep 1
+
+lint: dev-venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Tests use their own Redis database and Celery queue, so a running `make run` worker never takes
+# their tasks; pytest-django creates and drops the test database.
+test: dev-venv services messages
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+bench: dev-venv messages migrate
+	$(PY) manage.py load_catalogue
+	REDIS_URL=redis://127.0.0.1:6379/14 $(PY) -m tests.bench

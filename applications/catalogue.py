@@ -1,0 +1,240 @@
+"""Load the policy catalogue file into the database, idempotently.
+
+The file is checked whole before anything is written, and written in one transaction, so a broken
+file changes nothing. Rows are matched by their codes: loading the same file twice changes nothing
+the second time, and a changed cap updates the row in place.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from applications.models import Policy, Program, Track
+from portal.errors import ErrorCode, PortalError
+from portal.models import Commission
+
+FACT_KINDS = {"money", "bool", "choice", "multichoice", "text", "date"}
+CONDITION_TESTS = {"is_true", "is_false", "not_empty", "any_of"}
+
+
+@dataclass
+class LoadReport:
+    version: str
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool, changed: bool) -> None:
+        if created:
+            self.created[kind] = self.created.get(kind, 0) + 1
+        elif changed:
+            self.updated[kind] = self.updated.get(kind, 0) + 1
+
+    def __str__(self) -> str:
+        def fmt(counts):
+            return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
+
+        return f"catalogue {self.version}: created {fmt(self.created)}; updated {fmt(self.updated)}"
+
+
+def read_catalogue(path: Path | None = None) -> dict:
+    with open(path or settings.CATALOGUE_PATH, "rb") as handle:
+        data = tomllib.load(handle)
+    problems = check_catalogue(data)
+    if problems:
+        raise PortalError(ErrorCode.CATALOGUE_INVALID, errors={None: problems})
+    return data
+
+
+def _money(value, where: str, problems: list[str]) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        problems.append(f"{where}: {value!r} is not an amount")
+        return None
+    if amount < 0:
+        problems.append(f"{where}: {value!r} is negative")
+    return amount
+
+
+def check_catalogue(data: dict) -> list[str]:
+    """Everything wrong with a catalogue file, as sentences; empty when it can be loaded."""
+    problems: list[str] = []
+    if not data.get("version"):
+        problems.append("the catalogue has no version")
+    commissions = {c.get("code") for c in data.get("commissions", [])}
+    policies = {p.get("code") for p in data.get("policies", [])}
+    facts = data.get("facts", {})
+    for name, fact in facts.items():
+        if fact.get("kind") not in FACT_KINDS:
+            problems.append(f"fact {name}: kind must be one of {sorted(FACT_KINDS)}")
+    seen_programs = set()
+    for program in data.get("programs", []):
+        code = program.get("code", "?")
+        if code in seen_programs:
+            problems.append(f"program {code} appears twice")
+        seen_programs.add(code)
+        if program.get("policy") not in policies:
+            problems.append(f"program {code}: unknown policy {program.get('policy')!r}")
+        for unit in [program.get("lead"), *program.get("co_reviewers", [])]:
+            if unit not in commissions:
+                problems.append(f"program {code}: unknown commission {unit!r}")
+        fact_names = set()
+        for entry in program.get("facts", []):
+            name = entry if isinstance(entry, str) else entry.get("name")
+            if name not in facts:
+                problems.append(f"program {code}: unknown fact {name!r}")
+                continue
+            fact_names.add(name)
+            if isinstance(entry, dict) and "choices" in entry:
+                known = {c["value"] for c in facts[name].get("choices", [])}
+                if not set(entry["choices"]) <= known:
+                    problems.append(f"program {code}: fact {name} limits choices to unknown values")
+        for document in program.get("documents", []):
+            if document not in data.get("documents", {}):
+                problems.append(f"program {code}: unknown document type {document!r}")
+        _money(program.get("yearly_cap"), f"program {code} yearly_cap", problems)
+        tracks = program.get("tracks", [])
+        if not tracks:
+            problems.append(f"program {code} has no track")
+        track_codes = [t.get("code", "") for t in tracks]
+        if len(set(track_codes)) != len(track_codes):
+            problems.append(f"program {code}: track codes repeat")
+        if "" in track_codes and len(track_codes) > 1:
+            problems.append(f"program {code}: the unnamed track must be the only one")
+        conditions = list(program.get("conditions", []))
+        for track in tracks:
+            where = f"program {code} track {track.get('code') or '-'}"
+            if track.get("base_fact") not in fact_names or facts[track["base_fact"]].get("kind") != "money":
+                problems.append(f"{where}: base_fact must be one of the program's money facts")
+            rate = _money(track.get("rate"), f"{where} rate", problems)
+            if rate is not None and rate > 1:
+                problems.append(f"{where}: rate {rate} is above 1 (rates are fractions)")
+            _money(track.get("cap"), f"{where} cap", problems)
+            conditions += track.get("conditions", [])
+        for condition in conditions:
+            if condition.get("fact") not in fact_names:
+                problems.append(
+                    f"program {code}: a condition tests {condition.get('fact')!r}, not a fact of the program"
+                )
+            if condition.get("test") not in CONDITION_TESTS:
+                problems.append(f"program {code}: condition test must be one of {sorted(CONDITION_TESTS)}")
+            if not (condition.get("reason_en") and condition.get("reason_zh")):
+                problems.append(f"program {code}: every condition needs reason_en and reason_zh")
+    return problems
+
+
+def fact_schema(program: dict, facts: dict) -> list[dict]:
+    """The program's form: each fact's full definition, with any narrowing of its choices."""
+    schema = []
+    for entry in program.get("facts", []):
+        name = entry if isinstance(entry, str) else entry["name"]
+        definition = {"name": name, "estimate": True, "choices": [], **facts[name]}
+        if isinstance(entry, dict) and "choices" in entry:
+            allowed = entry["choices"]
+            definition["choices"] = [c for c in definition["choices"] if c["value"] in allowed]
+        schema.append(definition)
+    return schema
+
+
+def _upsert(model, report: LoadReport, kind: str, lookup: dict, values: dict):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model.objects.create(**lookup, **values)
+        report.count(kind, created=True, changed=True)
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+    report.count(kind, created=False, changed=bool(changed))
+    return obj
+
+
+@transaction.atomic
+def load_catalogue(path: Path | None = None) -> LoadReport:
+    data = read_catalogue(path)
+    version = data["version"]
+    report = LoadReport(version)
+    commissions = {}
+    for row in data["commissions"]:
+        commissions[row["code"]] = _upsert(
+            Commission,
+            report,
+            "commissions",
+            {"code": row["code"]},
+            {"name_en": row["name_en"], "name_zh": row["name_zh"]},
+        )
+    policies = {}
+    for row in data["policies"]:
+        values = {
+            key: row.get(key, "")
+            for key in ["title_en", "title_zh", "document_number", "issuing_body_en", "issuing_body_zh", "source_file"]
+        }
+        values.update(
+            effective_from=row["effective_from"],
+            effective_to=row["effective_to"],
+            funding_from=row.get("funding_from"),
+            note_en=row.get("note_en", ""),
+            note_zh=row.get("note_zh", ""),
+        )
+        policy = Policy.objects.filter(code=row["code"]).first()
+        # An administrator's confirmation of the amounts survives a reload of the same file.
+        if policy is None or not policy.amounts_verified:
+            values["amounts_verified"] = row.get("amounts_verified", True)
+        if policy is None or any(getattr(policy, k) != v for k, v in values.items()):
+            values["catalogue_version"] = version
+        policies[row["code"]] = _upsert(Policy, report, "policies", {"code": row["code"]}, values)
+    for row in data["programs"]:
+        values = {
+            "policy": policies[row["policy"]],
+            "title_en": row["title_en"],
+            "title_zh": row["title_zh"],
+            "clause": row["clause"],
+            "summary_en": row.get("summary_en", ""),
+            "summary_zh": row.get("summary_zh", ""),
+            "lead": commissions[row["lead"]],
+            "yearly_cap": _money(row.get("yearly_cap"), "", []),
+            "overlap_group": row["overlap_group"],
+            "overlap_per_track": row.get("overlap_per_track", False),
+            "fact_schema": fact_schema(row, data["facts"]),
+            "document_types": [{"code": d, **data["documents"][d]} for d in row.get("documents", [])],
+            "note_en": row.get("note_en", ""),
+            "note_zh": row.get("note_zh", ""),
+        }
+        existing = Program.objects.filter(code=row["code"]).first()
+        if existing is None or any(getattr(existing, k) != v for k, v in values.items()):
+            values["catalogue_version"] = version
+        program = _upsert(Program, report, "programs", {"code": row["code"]}, values)
+        wanted = [commissions[c] for c in row.get("co_reviewers", [])]
+        if set(program.co_reviewers.all()) != set(wanted):
+            program.co_reviewers.set(wanted)
+            if existing is not None:
+                report.count("programs", created=False, changed=True)
+        for position, track in enumerate(row["tracks"]):
+            _upsert(
+                Track,
+                report,
+                "tracks",
+                {"program": program, "code": track.get("code", "")},
+                {
+                    "title_en": track.get("title_en", ""),
+                    "title_zh": track.get("title_zh", ""),
+                    "base_fact": track["base_fact"],
+                    "rate": _money(track.get("rate"), "", []),
+                    "rate_is_ceiling": track.get("rate_is_ceiling", True),
+                    "clause_cap": _money(track.get("cap"), "", []),
+                    "conditions": row.get("conditions", []) + track.get("conditions", []),
+                    "note_en": track.get("note_en", ""),
+                    "note_zh": track.get("note_zh", ""),
+                    "position": position,
+                },
+            )
+        program.tracks.exclude(code__in=[t.get("code", "") for t in row["tracks"]]).delete()
+    return report

@@ -1,0 +1,115 @@
+"""A program's facts as a Django form, generated from the catalogue's fact schema.
+
+One validator for every door: the estimate page and the application form render it, and the API
+feeds it JSON (after `form_data_from_json`), so a fact is valid or not in the same way everywhere.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.bilingual import localized
+
+MAX_MONEY_DIGITS = 16  # up to 99,999,999,999,999.99 yuan
+
+YES_NO = [("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
+
+
+def _money_field(**common) -> forms.DecimalField:
+    return forms.DecimalField(
+        min_value=Decimal(0),
+        max_digits=MAX_MONEY_DIGITS,
+        decimal_places=2,
+        error_messages={
+            "invalid": gettext_lazy("Enter an amount in yuan, such as 1250000 or 1250000.50."),
+            "min_value": gettext_lazy("An amount cannot be negative."),
+            "max_decimal_places": gettext_lazy("Amounts have at most two decimal places (fen)."),
+            "max_digits": gettext_lazy("This amount is too large."),
+            "max_whole_digits": gettext_lazy("This amount is too large."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **common,
+    )
+
+
+def fact_field(definition: dict, *, required: bool = True) -> forms.Field:
+    common = {
+        "label": localized(definition, "label"),
+        "help_text": localized(definition, "help"),
+        "required": required,
+    }
+    choices = [(c["value"], localized(c, "label")) for c in definition.get("choices", [])]
+    kind = definition["kind"]
+    if kind == "money":
+        return _money_field(**common)
+    if kind == "bool":
+        return forms.TypedChoiceField(
+            choices=YES_NO, coerce=lambda value: value == "true", widget=forms.RadioSelect, **common
+        )
+    if kind == "choice":
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if kind == "multichoice":
+        # Unticked boxes send nothing: "none of these" is an answer, and eligibility says what it means.
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **{**common, "required": False}
+        )
+    if kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == "text":
+        return forms.CharField(max_length=100, **common)
+    raise ValueError(f"unknown fact kind {kind!r}")
+
+
+def estimate_schema(schema: list[dict]) -> list[dict]:
+    """The facts the estimate asks for (not the identifiers only a filing needs)."""
+    return [d for d in schema if d.get("estimate", True)]
+
+
+class FactsForm(forms.Form):
+    """A form with one field per fact; `cleaned_data` holds typed values (Decimal, bool, list, date)."""
+
+    def __init__(self, schema: list[dict], *args, prefix: str | None = "facts", **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.schema = schema
+        for definition in schema:
+            self.fields[definition["name"]] = fact_field(definition)
+
+
+def form_data_from_json(schema: list[dict], payload, *, ignored: tuple[str, ...] = ()) -> tuple[dict, dict]:
+    """Map a JSON facts object onto data for `FactsForm(schema)`. Returns (data, errors) — errors for
+    what the form cannot judge: a missing or unknown fact, a value of the wrong JSON type. Names in
+    `ignored` are accepted and dropped (the identifiers an estimate does not need)."""
+    if not isinstance(payload, dict):
+        return {}, {None: [_("Facts must be a JSON object of fact names to values.")]}
+    by_name = {d["name"]: d for d in schema}
+    data, errors = {}, {}
+    for name in payload:
+        if name not in by_name and name not in ignored:
+            errors[name] = [_("This program has no fact named “%(name)s”.") % {"name": name}]
+    for definition in schema:
+        name, kind = definition["name"], definition["kind"]
+        if name not in payload or payload[name] is None:
+            errors[name] = [_("This fact is required.")]
+            continue
+        value = payload[name]
+        if kind == "bool":
+            if not isinstance(value, bool):
+                errors[name] = [_("Answer true or false.")]
+                continue
+            value = "true" if value else "false"
+        elif kind == "money":
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                errors[name] = [_('Enter an amount as a decimal string, such as "1250000.00".')]
+                continue
+            value = str(value)
+        elif kind == "multichoice":
+            if not isinstance(value, list):
+                errors[name] = [_("Give a list of values.")]
+                continue
+        elif not isinstance(value, str):
+            errors[name] = [_("Enter text.")]
+            continue
+        data[f"facts-{name}"] = value
+    return data, errors

@@ -1,0 +1,257 @@
+"""Writes of the enterprise side: drafts, attachments, submission (the `submit`/`resubmit` effect of
+the workflow), withdrawal. Keyword-only, typed, no request."""
+
+import hashlib
+from datetime import date
+
+import filetype
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import workflow
+from applications.facts import FactsForm
+from applications.models import Application, ApplicationVersion, Attachment, Call, State, Track
+from awards.engine import Context, compute
+from awards.explain import reason_text
+from awards.rules import rule_for
+from portal.errors import ErrorCode, PortalError
+from portal.models import Organisation, User
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Checked on the bytes, not the name or the browser's claim: an .exe renamed to .pdf is refused.
+ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+EDITABLE = {State.DRAFT, State.RETURNED}
+COUNTS_TOWARDS_LIMIT = ~Q(state__in=[State.DRAFT, State.WITHDRAWN])
+
+
+def _require_applicant(user: User, application: Application) -> None:
+    if not workflow.is_applicant(user, application):
+        raise PortalError(ErrorCode.NOT_ALLOWED, _("Only members of the applying organisation may do this."))
+
+
+def _require_editable(application: Application) -> None:
+    if application.state not in EDITABLE:
+        raise PortalError(
+            ErrorCode.ILLEGAL_TRANSITION,
+            _("A submitted application cannot be changed; it can be corrected only after it is returned to you."),
+        )
+
+
+def application_create(*, call: Call, track: Track, title: str, by: User, at=None) -> Application:
+    if track.program_id != call.program_id:
+        raise PortalError(ErrorCode.UNKNOWN_TRACK, _("This track belongs to another program."), field="track")
+    if not call.is_open(at or timezone.now()):
+        raise PortalError(ErrorCode.CALL_CLOSED, _("This call is not open for applications."))
+    application = Application(call=call, track=track, title=title.strip(), created_by=by, organisation=by.organisation)
+    if by.organisation is None:
+        raise PortalError(ErrorCode.NOT_ALLOWED, _("Register your organisation before you apply."))
+    _require_applicant(by, application)
+    application.save()
+    return application
+
+
+def _clean_facts(application: Application, draft_facts: dict) -> tuple[dict | None, FactsForm]:
+    schema = application.track.program.fact_schema
+    form = FactsForm(schema, data={f"facts-{k}": v for k, v in draft_facts.items()})
+    return (form.cleaned_data if form.is_valid() else None), form
+
+
+def _estimate(application: Application, facts: dict):
+    return compute(rule_for(application.track, application.call), facts, Context())
+
+
+def application_save_draft(*, application: Application, title: str, draft_facts: dict, by: User) -> Application:
+    """Keep what the applicant typed, valid or not; estimate when everything is answered."""
+    _require_applicant(by, application)
+    _require_editable(application)
+    application.title = title.strip() or application.title
+    application.draft_facts = {k: v for k, v in draft_facts.items() if v not in (None, "", [])}
+    facts, _form = _clean_facts(application, application.draft_facts)
+    application.estimated_amount = _estimate(application, facts).amount if facts else None
+    application.save(update_fields=["title", "draft_facts", "estimated_amount", "updated_at"])
+    return application
+
+
+def sniff_upload(upload: UploadedFile) -> str:
+    """The content type by the file's own bytes; PortalError for anything but PDF, JPEG or PNG."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise PortalError(
+            ErrorCode.UPLOAD_REFUSED,
+            _("The file is %(size)s MB; the limit is 20 MB.") % {"size": round(upload.size / 1024 / 1024, 1)},
+            field="file",
+        )
+    upload.seek(0)
+    kind = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        raise PortalError(
+            ErrorCode.UPLOAD_REFUSED,
+            _("Only PDF, JPEG and PNG files are accepted; this file's content is not one of them."),
+            field="file",
+        )
+    return kind.mime
+
+
+def attachment_add(*, application: Application, document_type: str, upload: UploadedFile, by: User) -> Attachment:
+    _require_applicant(by, application)
+    _require_editable(application)
+    codes = {d["code"] for d in application.track.program.document_types}
+    if document_type not in codes:
+        raise PortalError(ErrorCode.INVALID, _("This program does not ask for that document."), field="document_type")
+    mime = sniff_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        application=application,
+        document_type=document_type,
+        original_name=(upload.name or "upload")[-200:],
+        content_type=mime,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=by,
+    )
+    # The stored name is ours (hash + extension by content): no user-supplied path reaches the disk.
+    attachment.file.save(f"{digest.hexdigest()[:32]}.{ALLOWED_TYPES[mime]}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def attachment_remove(*, attachment: Attachment, by: User) -> None:
+    """Drop from the working copy; a file a submitted version holds stays with that version."""
+    _require_applicant(by, attachment.application)
+    _require_editable(attachment.application)
+    attachment.in_draft = False
+    attachment.save(update_fields=["in_draft"])
+
+
+def _check_milestone(application: Application, facts: dict, errors: dict) -> None:
+    milestone: date | None = facts.get("milestone_date")
+    if milestone is None:
+        return
+    policy = application.call.program.policy
+    if not policy.in_force_on(milestone):
+        errors["milestone_date"] = [
+            _(
+                "On %(date)s the policy of this program (%(policy)s, funding %(start)s to %(end)s) was not in force; "
+                "the policy in force on the milestone date decides which program applies."
+            )
+            % {
+                "date": milestone,
+                "policy": policy.document_number or policy.code,
+                "start": policy.funding_starts,
+                "end": policy.effective_to,
+            }
+        ]
+        return
+    windows = application.call.milestone_windows
+    window = windows.get(application.track.code) or windows.get("*")
+    if window and not (date.fromisoformat(window["from"]) <= milestone <= date.fromisoformat(window["to"])):
+        errors["milestone_date"] = [
+            _("This call funds milestones reached between %(start)s and %(end)s; %(date)s is outside that window.")
+            % {"start": window["from"], "end": window["to"], "date": milestone}
+        ]
+
+
+def _check_limit(application: Application) -> None:
+    limit = application.call.max_applications_per_applicant
+    if not limit or application.first_submitted_at:
+        return
+    # Lock the organisation: two colleagues submitting at once must not both pass the count.
+    Organisation.objects.select_for_update().get(pk=application.organisation_id)
+    filed = (
+        Application.objects.filter(call=application.call, organisation=application.organisation)
+        .filter(COUNTS_TOWARDS_LIMIT)
+        .exclude(pk=application.pk)
+        .aggregate(n=Count("pk"))["n"]
+    )
+    if filed >= limit:
+        raise PortalError(
+            ErrorCode.LIMIT_REACHED,
+            _("This call accepts at most %(limit)s applications per applicant, and your organisation has filed %(n)s.")
+            % {"limit": limit, "n": filed},
+        )
+
+
+def _jsonable(facts: dict) -> dict:
+    return {
+        k: (v.isoformat() if isinstance(v, date) else str(v) if not isinstance(v, bool | list) else v)
+        for k, v in facts.items()
+        if v not in (None, "")
+    }
+
+
+def submit_effect(*, application: Application, by: User, at=None) -> tuple[ApplicationVersion, dict]:
+    now = at or timezone.now()
+    call = application.call
+    if not application.first_submitted_at and not call.is_open(now):
+        raise PortalError(ErrorCode.CALL_CLOSED, _("The call closed on %(date)s.") % {"date": call.closes_at.date()})
+    facts, form = _clean_facts(application, application.draft_facts)
+    errors: dict = {name: list(messages) for name, messages in form.errors.items()}
+    if facts is not None:
+        _check_milestone(application, facts, errors)
+    if errors:
+        raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
+    attachments = list(application.attachments.filter(in_draft=True))
+    missing = [
+        d for d in application.track.program.document_types if d["code"] not in {a.document_type for a in attachments}
+    ]
+    if missing:
+        from portal.bilingual import localized
+
+        raise PortalError(
+            ErrorCode.MISSING_DOCUMENTS,
+            _("Attach: %(documents)s.") % {"documents": "; ".join(localized(d, "label") for d in missing)},
+            field="attachments",
+        )
+    result = _estimate(application, facts)
+    if not result.eligible:
+        raise PortalError(ErrorCode.INELIGIBLE, errors={None: [reason_text(r) for r in result.reasons]})
+    _check_limit(application)
+    number = application.versions.count() + 1
+    version = ApplicationVersion.objects.create(
+        application=application,
+        number=number,
+        title=application.title,
+        facts=_jsonable(facts),
+        product_key=facts.get("product_key", ""),
+        milestone_date=facts.get("milestone_date"),
+        estimate={"amount": str(result.amount), "eligible": result.eligible},
+        catalogue_version=application.track.program.catalogue_version,
+        submitted_at=now,
+        submitted_by=by,
+    )
+    version.attachments.set(attachments)
+    application.current_version = version
+    application.estimated_amount = result.amount
+    fields = ["current_version", "estimated_amount"]
+    if not application.first_submitted_at:
+        application.first_submitted_at = now
+        application.receipt_number = f"{call.year}-{call.program.lead.code}-{application.pk:06d}"
+        fields += ["first_submitted_at", "receipt_number"]
+    application.save(update_fields=fields)
+    return version, {"receipt_number": application.receipt_number, "version": number}
+
+
+def application_submit(*, application: Application, by: User) -> Application:
+    action = "resubmit" if application.state == State.RETURNED else "submit"
+    return workflow.transition(application=application, action=action, by=by)
+
+
+def application_withdraw(*, application: Application, by: User, reason: str) -> Application:
+    return workflow.transition(application=application, action="withdraw", by=by, reason=reason)
+
+
+@transaction.atomic
+def application_delete_draft(*, application: Application, by: User) -> None:
+    _require_applicant(by, application)
+    if application.state != State.DRAFT or application.versions.exists():
+        raise PortalError(ErrorCode.ILLEGAL_TRANSITION, _("Only a draft that was never submitted can be deleted."))
+    for attachment in application.attachments.all():
+        attachment.file.delete(save=False)
+        attachment.delete()
+    application.delete()

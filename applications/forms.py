@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.bilingual import localized
+
+
+class NewApplicationForm(forms.Form):
+    track = forms.ChoiceField(label=_("Track"))
+    title = forms.CharField(
+        label=_("Project or product name"),
+        max_length=200,
+        help_text=_("As it appears on the clinical trial approval, certificate or project approval."),
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        tracks = list(program.tracks.all())
+        self.fields["track"].choices = [(t.code, localized(t, "title") or program.code) for t in tracks]
+        if len(tracks) == 1:
+            self.fields["track"].initial = tracks[0].code
+            self.fields["track"].widget = forms.HiddenInput()
+
+
+class TitleForm(forms.Form):
+    title = forms.CharField(label=_("Project or product name"), max_length=200)
+
+
+class AttachmentForm(forms.Form):
+    document_type = forms.ChoiceField(label=_("Document"))
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 20 MB)"))
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_type"].choices = [(d["code"], localized(d, "label")) for d in program.document_types]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class CallFilterForm(forms.Form):
+    commission = forms.ChoiceField(label=_("Lead commission"), required=False)
+    policy = forms.ChoiceField(label=_("Policy"), required=False)
+
+    def __init__(self, *args, commissions, policies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commission"].choices = [("", _("All")), *[(c.code, localized(c, "name")) for c in commissions]]
+        self.fields["policy"].choices = [("", _("All")), *[(p.code, localized(p, "title")) for p in policies]]

@@ -1,0 +1,70 @@
+"""Reads of the catalogue and calls. Pages, API views and exports go through these."""
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from applications.models import Application, AuditEvent, Call, Program, State, Track
+
+
+def programs_with_tracks() -> QuerySet[Program]:
+    return Program.objects.select_related("policy", "lead").prefetch_related("tracks", "co_reviewers")
+
+
+def find_track(program_code: str, track_code: str) -> Track | None:
+    return Track.objects.select_related("program__policy").filter(program__code=program_code, code=track_code).first()
+
+
+def open_calls(at: datetime | None = None) -> QuerySet[Call]:
+    at = at or timezone.now()
+    return Call.objects.select_related("program__policy", "program__lead").filter(opens_at__lte=at, closes_at__gt=at)
+
+
+def open_call_for(program: Program, at: datetime | None = None) -> Call | None:
+    """The open call of a program that closes first: its terms are the ones an applicant meets next."""
+    return open_calls(at).filter(program=program).order_by("closes_at").first()
+
+
+# --- applications -------------------------------------------------------------------------------
+
+
+def visible_applications(user) -> QuerySet[Application]:
+    """Every application `user` may see, and nothing else. Every page, API view, export and download
+    starts here: an organisation's members see its files; officers see what their commission is
+    responsible for once submitted; administrators see every submitted file."""
+    from portal.models import Role
+
+    base = Application.objects.select_related("call__program__policy", "call__program__lead", "track", "organisation")
+    if not user.is_authenticated or not user.is_active:
+        return base.none()
+    if user.role == Role.ENTERPRISE:
+        if user.organisation_id is None or not user.has_perm("portal.apply_for", user.organisation):
+            return base.none()
+        return base.filter(organisation_id=user.organisation_id)
+    submitted = base.exclude(state__in=[State.DRAFT])
+    if user.role in (Role.OFFICER, Role.FINANCE) and user.commission_id:
+        commission = user.commission_id
+        return submitted.filter(
+            Q(call__program__lead_id=commission) | Q(call__program__co_reviewers=commission)
+        ).distinct()
+    if user.role == Role.ADMIN:
+        return submitted
+    return base.none()
+
+
+def get_application_for_user(user, pk) -> Application:
+    """The application, or 404 for anyone who may not see it (never 403: an outsider learns nothing)."""
+    application = visible_applications(user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def organisation_dashboard(user) -> QuerySet[Application]:
+    return visible_applications(user).select_related("current_version").order_by("-updated_at")
+
+
+def applicant_history(application: Application) -> QuerySet[AuditEvent]:
+    return application.events.filter(visible_to_applicant=True).select_related("actor", "version")

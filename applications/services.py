@@ -1,0 +1,79 @@
+"""Writes on the catalogue and calls. Keyword-only, typed, no request."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from applications.models import Call, NoticeKind, Program
+from portal.errors import ErrorCode, PortalError
+
+
+@transaction.atomic
+def call_create(
+    *,
+    program: Program,
+    year: int,
+    title_en: str,
+    title_zh: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    budget: Decimal | None = None,
+    uses_expert_review: bool = False,
+    rubric: list | None = None,
+    notice_kind: str = NoticeKind.WORKING_DAYS_5,
+    max_applications_per_applicant: int | None = None,
+    milestone_windows: dict | None = None,
+    track_terms: dict | None = None,
+    stage_deadlines: dict | None = None,
+) -> Call:
+    """Open a round on a program. Refused when the policy is not in force on the call's dates, when
+    its amounts still await verification, or when a track the policy leaves open gets no rate."""
+    policy = program.policy
+    errors: dict[str | None, list] = {}
+    if closes_at <= opens_at:
+        errors["closes_at"] = [_("A call must close after it opens.")]
+    elif not (policy.in_force_on(opens_at.date()) and policy.in_force_on(closes_at.date())):
+        errors[None] = [
+            _("%(policy)s funds from %(start)s to %(end)s; a call on it must open and close within those dates.")
+            % {"policy": policy.code, "start": policy.funding_starts, "end": policy.effective_to}
+        ]
+    if not policy.amounts_verified:
+        raise PortalError(
+            ErrorCode.AMOUNTS_NOT_VERIFIED,
+            _("The amounts of %(policy)s are still to be verified against the official text; confirm them first.")
+            % {"policy": policy.code},
+        )
+    track_terms = track_terms or {}
+    for track in program.tracks.all():
+        terms = track_terms.get(track.code or "*", {}) or track_terms.get("*", {})
+        if track.rate is None and terms.get("rate") is None:
+            errors.setdefault("track_terms", []).append(
+                _("The policy leaves the rate of %(track)s to each call: set it.") % {"track": str(track)}
+            )
+    if errors:
+        raise PortalError(ErrorCode.POLICY_NOT_IN_FORCE if None in errors else ErrorCode.INVALID, errors=errors)
+    return Call.objects.create(
+        program=program,
+        year=year,
+        title_en=title_en,
+        title_zh=title_zh,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        budget=budget,
+        uses_expert_review=uses_expert_review,
+        rubric=rubric or [],
+        notice_kind=notice_kind,
+        max_applications_per_applicant=max_applications_per_applicant,
+        milestone_windows=milestone_windows or {},
+        track_terms=track_terms,
+        stage_deadlines=stage_deadlines or {},
+    )
+
+
+def policy_confirm_amounts(*, policy_code: str) -> None:
+    """An administrator's confirmation that a policy's amounts match the official text."""
+    from applications.models import Policy
+
+    Policy.objects.filter(code=policy_code).update(amounts_verified=True)

@@ -1,0 +1,23 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import State
+
+register = template.Library()
+
+NEXT_STEP = {
+    State.DRAFT: _("Complete and submit before the call closes"),
+    State.RETURNED: _("Correct and resubmit"),
+    State.SUBMITTED: _("Awaiting the formal check"),
+    State.FORMAL_CHECK: _("Formal check in progress"),
+    State.DEPARTMENT_REVIEW: _("Under review by the commissions"),
+    State.EXPERT_REVIEW: _("Under expert review"),
+    State.APPROVED: _("Approved: the award is being computed"),
+    State.REJECTED: _("Not approved: see the reasons"),
+    State.WITHDRAWN: _("Withdrawn"),
+}
+
+
+@register.filter
+def next_step(application) -> str:
+    return NEXT_STEP.get(application.state, "")

@@ -1,0 +1,251 @@
+"""The enterprise side: open calls, the organisation's dashboard, filing, attachments, submission."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applications import filing, permissions
+from applications.facts import FactsForm
+from applications.forms import AttachmentForm, CallFilterForm, NewApplicationForm, ReasonForm, TitleForm
+from applications.models import Attachment, Policy, State
+from applications.selectors import (
+    applicant_history,
+    get_application_for_user,
+    open_calls,
+    organisation_dashboard,
+)
+from awards.engine import Context
+from awards.estimates import estimate
+from awards.explain import result_as_json
+from portal.errors import PortalError
+from portal.models import Commission
+
+
+@require_GET
+def calls_page(request):
+    commissions = Commission.objects.all()
+    policies = Policy.objects.all()
+    form = CallFilterForm(request.GET or None, commissions=commissions, policies=policies)
+    calls = open_calls().order_by("closes_at").prefetch_related("program__tracks", "program__co_reviewers")
+    if form.is_valid():
+        if form.cleaned_data["commission"]:
+            calls = calls.filter(program__lead__code=form.cleaned_data["commission"])
+        if form.cleaned_data["policy"]:
+            calls = calls.filter(program__policy__code=form.cleaned_data["policy"])
+    today = timezone.localdate()
+    rows = [(call, (timezone.localtime(call.closes_at).date() - today).days) for call in calls]
+    return render(request, "applications/calls.html", {"form": form, "rows": rows})
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    applications = organisation_dashboard(request.user)
+    return render(request, "applications/dashboard.html", {"applications": applications})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_new(request):
+    call = get_object_or_404(open_calls().select_related("program"), pk=request.GET.get("call") or 0)
+    form = NewApplicationForm(request.POST or None, program=call.program)
+    if request.method == "POST" and form.is_valid():
+        track = call.program.tracks.get(code=form.cleaned_data["track"])
+        try:
+            application = filing.application_create(
+                call=call, track=track, title=form.cleaned_data["title"], by=request.user
+            )
+        except PortalError as error:
+            error.add_to_form(form)
+        else:
+            return redirect("application-edit", pk=application.pk)
+    return render(request, "applications/new.html", {"form": form, "call": call})
+
+
+def _raw_facts(request, schema) -> dict:
+    raw = {}
+    for definition in schema:
+        key = f"facts-{definition['name']}"
+        raw[definition["name"]] = (
+            request.POST.getlist(key) if definition["kind"] == "multichoice" else request.POST.get(key, "")
+        )
+    return raw
+
+
+def _estimate_for(application, raw: dict) -> dict | None:
+    form = FactsForm(application.track.program.fact_schema, data={f"facts-{k}": v for k, v in raw.items()})
+    if not form.is_valid():
+        return None
+    return result_as_json(
+        estimate(track=application.track, facts=form.cleaned_data, context=Context()), application.track
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request, pk):
+    application = get_application_for_user(request.user, pk)
+    allowed, reason = permissions.can_edit_application(request.user, application)
+    if not allowed:
+        messages.error(request, reason)
+        return redirect("application-detail", pk=pk)
+    schema = application.track.program.fact_schema
+    title_form = TitleForm(request.POST or None, initial={"title": application.title})
+    facts_form = FactsForm(schema, initial=application.draft_facts)
+    errors: list[str] = []
+    if request.method == "POST" and title_form.is_valid():
+        raw = _raw_facts(request, schema)
+        filing.application_save_draft(
+            application=application, title=title_form.cleaned_data["title"], draft_facts=raw, by=request.user
+        )
+        if request.POST.get("action") != "submit":
+            messages.success(request, _("Draft saved."))
+            return redirect("application-edit", pk=pk)
+        try:
+            filing.application_submit(application=application, by=request.user)
+        except PortalError as error:
+            facts_form = FactsForm(schema, data={f"facts-{k}": v for k, v in application.draft_facts.items()})
+            facts_form.is_valid()
+            for field, problems in error.errors.items():
+                if field == "facts" and isinstance(problems, dict):
+                    for name, texts in problems.items():
+                        for text in texts:
+                            if name in facts_form.fields and text not in facts_form.errors.get(name, []):
+                                facts_form.add_error(name, text)
+                else:
+                    errors += [str(p) for p in problems]
+        else:
+            return redirect("application-receipt", pk=pk)
+    context = {
+        "application": application,
+        "title_form": title_form,
+        "facts_form": facts_form,
+        "attachment_form": AttachmentForm(program=application.track.program),
+        "attachments": application.attachments.filter(in_draft=True),
+        "documents": application.track.program.document_types,
+        "errors": errors,
+        "estimate": _estimate_for(application, application.draft_facts),
+    }
+    return render(request, "applications/edit.html", context)
+
+
+@login_required
+@require_POST
+def application_estimate(request, pk):
+    """The live estimate beside the form (htmx): what the typed facts would give, nothing saved."""
+    application = get_application_for_user(request.user, pk)
+    raw = _raw_facts(request, application.track.program.fact_schema)
+    return render(request, "applications/_estimate.html", {"estimate": _estimate_for(application, raw)})
+
+
+@login_required
+@require_GET
+def application_detail(request, pk):
+    application = get_application_for_user(request.user, pk)
+    context = {
+        "application": application,
+        "versions": application.versions.order_by("-number"),
+        "history": applicant_history(application),
+        "can_edit": permissions.can_edit_application(request.user, application)[0],
+        "can_withdraw": permissions.can_withdraw_application(request.user, application)[0],
+        "returned_reason": application.events.filter(action="return_for_correction").order_by("-at").first()
+        if application.state == State.RETURNED
+        else None,
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+@require_GET
+def application_receipt(request, pk):
+    application = get_application_for_user(request.user, pk)
+    if application.current_version is None:
+        raise Http404
+    return render(
+        request, "applications/receipt.html", {"application": application, "version": application.current_version}
+    )
+
+
+@login_required
+@require_GET
+def version_detail(request, pk, number):
+    application = get_application_for_user(request.user, pk)
+    version = get_object_or_404(application.versions.prefetch_related("attachments"), number=number)
+    labels = {d["name"]: d for d in application.track.program.fact_schema}
+    facts = [(labels.get(name, {"label_en": name, "label_zh": name}), value) for name, value in version.facts.items()]
+    return render(
+        request, "applications/version.html", {"application": application, "version": version, "facts": facts}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request, pk):
+    application = get_application_for_user(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filing.application_withdraw(application=application, by=request.user, reason=form.cleaned_data["reason"])
+        except PortalError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The application was withdrawn."))
+            return redirect("application-detail", pk=pk)
+    return render(request, "applications/withdraw.html", {"application": application, "form": form})
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    application = get_application_for_user(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES, program=application.track.program)
+    if form.is_valid():
+        try:
+            filing.attachment_add(
+                application=application,
+                document_type=form.cleaned_data["document_type"],
+                upload=form.cleaned_data["file"],
+                by=request.user,
+            )
+        except PortalError as error:
+            for problems in error.errors.values():
+                for problem in problems:
+                    messages.error(request, problem)
+        else:
+            messages.success(request, _("Document attached."))
+    else:
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    return redirect("application-edit", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk, attachment_id):
+    application = get_application_for_user(request.user, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_id, in_draft=True)
+    try:
+        filing.attachment_remove(attachment=attachment, by=request.user)
+    except PortalError as error:
+        messages.error(request, str(error))
+    return redirect("application-edit", pk=pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request, attachment_id):
+    attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=attachment_id)
+    allowed, _reason = permissions.can_download_attachment(request.user, attachment)
+    if not allowed:
+        raise Http404  # an outsider cannot tell a forbidden file from a missing one
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

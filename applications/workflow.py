@@ -1,0 +1,137 @@
+"""The application lifecycle of SPEC §3 as one table, and the one function that moves along it.
+
+    (state, action) -> who may do it, next state
+
+`transition()` is the only writer of `Application.state`: it locks the row, refuses an illegal step
+with a reason (changing nothing), checks the actor against the row's role, runs the action's effect,
+writes the AuditEvent and queues side effects after commit.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from applications.models import Application, AuditEvent
+from applications.models import State as S
+from portal.errors import ErrorCode, PortalError
+from portal.models import Role, User
+
+# Who may take a step, as functions of (user, application) -> bool.
+APPLICANT = "applicant"  # a member of the application's organisation with the apply_for permission
+LEAD_OFFICER = "lead_officer"  # an officer of the program's lead commission
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    source: S
+    role: str
+    target: S
+    label: str
+
+
+BEFORE_DECISION = [S.SUBMITTED, S.FORMAL_CHECK, S.RETURNED, S.DEPARTMENT_REVIEW, S.EXPERT_REVIEW]
+
+TABLE: list[Step] = [
+    Step("submit", S.DRAFT, APPLICANT, S.SUBMITTED, gettext_lazy("Submit")),
+    Step("resubmit", S.RETURNED, APPLICANT, S.SUBMITTED, gettext_lazy("Resubmit")),
+    Step("start_formal_check", S.SUBMITTED, LEAD_OFFICER, S.FORMAL_CHECK, gettext_lazy("Start the formal check")),
+    Step("return_for_correction", S.FORMAL_CHECK, LEAD_OFFICER, S.RETURNED, gettext_lazy("Return for correction")),
+    Step("pass_formal_check", S.FORMAL_CHECK, LEAD_OFFICER, S.DEPARTMENT_REVIEW, gettext_lazy("Pass the formal check")),
+    Step("send_to_experts", S.DEPARTMENT_REVIEW, LEAD_OFFICER, S.EXPERT_REVIEW, gettext_lazy("Send to expert review")),
+    Step("approve", S.DEPARTMENT_REVIEW, LEAD_OFFICER, S.APPROVED, gettext_lazy("Approve")),
+    Step("reject", S.DEPARTMENT_REVIEW, LEAD_OFFICER, S.REJECTED, gettext_lazy("Reject")),
+    Step("approve", S.EXPERT_REVIEW, LEAD_OFFICER, S.APPROVED, gettext_lazy("Approve")),
+    Step("reject", S.EXPERT_REVIEW, LEAD_OFFICER, S.REJECTED, gettext_lazy("Reject")),
+    *[Step("withdraw", state, APPLICANT, S.WITHDRAWN, gettext_lazy("Withdraw")) for state in BEFORE_DECISION],
+]
+
+# Actions whose reason the actor must give (the applicant reads it, or an auditor does).
+REASON_REQUIRED = {"return_for_correction", "reject", "withdraw"}
+
+
+def is_applicant(user: User, application: Application) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.ENTERPRISE
+        and user.organisation_id == application.organisation_id
+        and user.has_perm("portal.apply_for", application.organisation)
+    )
+
+
+def is_lead_officer(user: User, application: Application) -> bool:
+    return (
+        user.is_authenticated and user.role == Role.OFFICER and user.commission_id == application.call.program.lead_id
+    )
+
+
+ROLE_CHECKS: dict[str, Callable[[User, Application], bool]] = {APPLICANT: is_applicant, LEAD_OFFICER: is_lead_officer}
+
+
+def step_for(state: str, action: str) -> Step | None:
+    return next((s for s in TABLE if s.source == state and s.action == action), None)
+
+
+def available_steps(user: User, application: Application) -> list[Step]:
+    """The steps this user may take now (for buttons; transition() checks again)."""
+    return [s for s in TABLE if s.source == application.state and ROLE_CHECKS[s.role](user, application)]
+
+
+# What an action does beyond changing the state, by dotted path (the modules import this one).
+# An effect runs inside the transaction after the checks, may refuse with PortalError, and returns
+# (version, data) for the audit event.
+EFFECTS = {
+    "submit": "applications.filing.submit_effect",
+    "resubmit": "applications.filing.submit_effect",
+}
+# Side effects queued with transaction.on_commit (e-mail by Celery), called with (application, event).
+ON_COMMIT = {
+    "submit": "applications.notifications.queue_for_event",
+    "resubmit": "applications.notifications.queue_for_event",
+    "return_for_correction": "applications.notifications.queue_for_event",
+    "withdraw": "applications.notifications.queue_for_event",
+    "approve": "applications.notifications.queue_for_event",
+    "reject": "applications.notifications.queue_for_event",
+}
+
+
+def transition(*, application: Application, action: str, by: User, reason: str = "", **payload) -> Application:
+    with transaction.atomic():
+        # The row lock serialises concurrent steps on one application (two officers, a double click).
+        locked = Application.objects.select_for_update().select_related("call__program").get(pk=application.pk)
+        step = step_for(locked.state, action)
+        if step is None:
+            raise PortalError(
+                ErrorCode.ILLEGAL_TRANSITION,
+                _("“%(action)s” is not possible while the application is “%(state)s”.")
+                % {"action": action, "state": locked.get_state_display()},
+            )
+        if not ROLE_CHECKS[step.role](by, locked):
+            raise PortalError(ErrorCode.NOT_ALLOWED, _("You may not take this step on this application."))
+        reason = (reason or "").strip()
+        if action in REASON_REQUIRED and not reason:
+            raise PortalError(ErrorCode.REQUIRED, _("Give the reason; it is recorded."), field="reason")
+        effect = import_string(EFFECTS[action]) if action in EFFECTS else None
+        version, data = effect(application=locked, by=by, **payload) if effect else (None, {})
+        source = locked.state
+        locked.state = step.target
+        locked.save(update_fields=["state", "updated_at"])
+        event = AuditEvent.objects.create(
+            application=locked,
+            actor=by,
+            action=action,
+            from_state=source,
+            to_state=step.target,
+            version=version or locked.current_version,
+            reason=reason,
+            data=data,
+        )
+        if action in ON_COMMIT:
+            side_effect = import_string(ON_COMMIT[action])
+            transaction.on_commit(lambda: side_effect(locked, event))
+    application.refresh_from_db()
+    return application

@@ -1,0 +1,181 @@
+"""The award engine: a program track's rule and an application's facts in, an explained amount out.
+
+Plain Python on purpose: no ORM, no request, no translation. The same function serves the public
+estimate, the CLI and the real award computation, so what an applicant is told and what is paid
+cannot drift apart. Order of the steps (SPEC §5):
+
+    rate x base -> clause cap -> a reviewer's lower recommendation -> overlap deduction
+    -> the enterprise's remaining yearly cap -> the call's remaining budget
+
+Every step that changes the amount is one breakdown line. Amounts are Decimal and truncated to
+whole yuan (public money is never rounded up).
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
+
+ZERO = Decimal(0)
+YUAN = Decimal(1)
+FEN = Decimal("0.01")
+
+
+class Step(StrEnum):
+    BASE = "rate_x_base"
+    TRUNCATE = "truncate"
+    CLAUSE_CAP = "clause_cap"
+    RECOMMENDATION = "recommendation"
+    OVERLAP = "overlap"
+    YEARLY_CAP = "yearly_cap"
+    CALL_BUDGET = "call_budget"
+
+
+class ReasonCode(StrEnum):
+    CONDITION_FAILED = "condition_failed"
+    RATE_NOT_SET = "rate_not_set"
+    RECOMMENDATION_FIXED_RATE = "recommendation_on_fixed_rate"
+    RECOMMENDATION_NOT_LOWER = "recommendation_not_lower"
+    OVERLAP_EXHAUSTED = "overlap_exhausted"
+    YEARLY_CAP_EXHAUSTED = "yearly_cap_exhausted"
+    BUDGET_EXHAUSTED = "budget_exhausted"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """An eligibility test on one fact; `reason_*` tells the applicant what is missing."""
+
+    fact: str
+    test: str  # is_true | is_false | not_empty | any_of
+    reason_en: str
+    reason_zh: str
+    values: tuple = ()
+
+    def holds(self, facts: dict) -> bool:
+        value = facts.get(self.fact)
+        if self.test == "is_true":
+            return value is True
+        if self.test == "is_false":
+            return value is False
+        if self.test == "not_empty":
+            return bool(value)
+        if self.test == "any_of":
+            chosen = set(value) if isinstance(value, list | tuple | set) else {value}
+            return bool(chosen & set(self.values))
+        raise ValueError(f"unknown condition test {self.test!r}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one track of one program pays, as the catalogue (and the call, where it sets terms) say."""
+
+    program: str
+    track: str
+    clause: str
+    base_fact: str
+    rate: Decimal | None
+    rate_is_ceiling: bool = True
+    clause_cap: Decimal | None = None
+    yearly_cap: Decimal | None = None
+    conditions: tuple[Condition, ...] = ()
+    catalogue_version: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the world already holds: amounts awarded before, and what the call has left."""
+
+    awarded_this_year: Decimal = ZERO
+    awarded_in_overlap_group: Decimal = ZERO
+    call_budget_left: Decimal | None = None
+    recommended_amount: Decimal | None = None
+    recommendation_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    step: Step
+    amount: Decimal  # the amount after this step
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: ReasonCode
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Result:
+    eligible: bool
+    amount: Decimal
+    breakdown: tuple[Line, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+
+
+def truncate(amount: Decimal) -> Decimal:
+    """Whole yuan, towards zero: public money is never rounded up."""
+    return amount.quantize(YUAN, rounding=ROUND_DOWN)
+
+
+def compute(rule: Rule, facts: dict, context: Context = Context()) -> Result:
+    """The award for `facts` under `rule`, given `context`. Facts must already be validated."""
+    failed = tuple(
+        Reason(ReasonCode.CONDITION_FAILED, {"fact": c.fact, "reason_en": c.reason_en, "reason_zh": c.reason_zh})
+        for c in rule.conditions
+        if not c.holds(facts)
+    )
+    if rule.rate is None:
+        failed += (Reason(ReasonCode.RATE_NOT_SET, {"program": rule.program}),)
+    if failed:
+        return Result(eligible=False, amount=ZERO, reasons=failed)
+
+    lines: list[Line] = []
+    reasons: list[Reason] = []
+
+    # Every amount after the first line is whole yuan (exponent 0), so caps stored as 5000000.00
+    # and context values with fen never leak fractions or odd exponents into the answer.
+    base = Decimal(facts[rule.base_fact])
+    raw = (rule.rate * base).quantize(FEN, rounding=ROUND_DOWN)
+    lines.append(Line(Step.BASE, raw, {"rate": rule.rate, "base_fact": rule.base_fact, "base": base}))
+    amount = truncate(raw)
+    if amount != raw:
+        lines.append(Line(Step.TRUNCATE, amount))
+
+    if rule.clause_cap is not None and amount > rule.clause_cap:
+        amount = truncate(rule.clause_cap)
+        lines.append(Line(Step.CLAUSE_CAP, amount, {"cap": rule.clause_cap, "clause": rule.clause}))
+
+    recommended = context.recommended_amount
+    if recommended is not None:
+        if not rule.rate_is_ceiling:
+            reasons.append(Reason(ReasonCode.RECOMMENDATION_FIXED_RATE, {"recommended": recommended}))
+        elif recommended < amount:
+            amount = truncate(recommended)
+            lines.append(Line(Step.RECOMMENDATION, amount, {"reason": context.recommendation_reason}))
+        else:
+            reasons.append(Reason(ReasonCode.RECOMMENDATION_NOT_LOWER, {"recommended": recommended}))
+
+    already = context.awarded_in_overlap_group
+    if already > 0:
+        amount = truncate(max(ZERO, amount - already))
+        lines.append(Line(Step.OVERLAP, amount, {"already": already}))
+        if amount == 0:
+            reasons.append(Reason(ReasonCode.OVERLAP_EXHAUSTED, {"already": already}))
+
+    if rule.yearly_cap is not None:
+        remaining = max(ZERO, rule.yearly_cap - context.awarded_this_year)
+        if amount > remaining:
+            amount = truncate(remaining)
+            lines.append(Line(Step.YEARLY_CAP, amount, {"cap": rule.yearly_cap, "awarded": context.awarded_this_year}))
+            if amount == 0:
+                reasons.append(Reason(ReasonCode.YEARLY_CAP_EXHAUSTED, {"cap": rule.yearly_cap}))
+
+    if context.call_budget_left is not None:
+        left = max(ZERO, context.call_budget_left)
+        if amount > left:
+            amount = truncate(left)
+            lines.append(Line(Step.CALL_BUDGET, amount, {"left": left}))
+            if amount == 0:
+                reasons.append(Reason(ReasonCode.BUDGET_EXHAUSTED))
+
+    return Result(eligible=True, amount=amount, breakdown=tuple(lines), reasons=tuple(reasons))

@@ -1,0 +1,92 @@
+"""The award estimate (what-if) of SPEC §6: one path from a request to the engine's answer, shared by
+the API, the CLI and the public page."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from applications.facts import FactsForm, estimate_schema, form_data_from_json
+from applications.models import Program, Track
+from applications.selectors import find_track, open_call_for
+from awards.engine import Context, Result, compute
+from awards.explain import result_as_json
+from awards.rules import rule_for
+from portal.errors import ErrorCode, PortalError
+
+MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal(0)}
+
+
+class EstimateContextSerializer(serializers.Serializer):
+    awarded_this_year = serializers.DecimalField(required=False, default=Decimal(0), **MONEY)
+    awarded_in_overlap_group = serializers.DecimalField(required=False, default=Decimal(0), **MONEY)
+    call_budget_left = serializers.DecimalField(required=False, allow_null=True, default=None, **MONEY)
+    recommended_amount = serializers.DecimalField(required=False, allow_null=True, default=None, **MONEY)
+    recommendation_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class EstimateRequestSerializer(serializers.Serializer):
+    """The shape of the request; what the facts must be depends on the program, checked afterwards."""
+
+    program = serializers.CharField(max_length=40)
+    track = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default="")
+    facts = serializers.JSONField()
+    context = EstimateContextSerializer(required=False)
+
+
+def resolve_track(program_code: str, track_code: str | None) -> Track:
+    track_code = track_code or ""
+    track = find_track(program_code, track_code)
+    if track is not None:
+        return track
+    program = Program.objects.filter(code=program_code).prefetch_related("tracks").first()
+    if program is None:
+        raise PortalError(
+            ErrorCode.UNKNOWN_PROGRAM,
+            _("There is no program “%(code)s”. The programs are listed on the estimate page.") % {"code": program_code},
+            field="program",
+        )
+    codes = [t.code for t in program.tracks.all()]
+    if codes == [""]:
+        message = _("Program %(program)s has a single track; leave the track out.")
+        raise PortalError(ErrorCode.UNKNOWN_TRACK, message % {"program": program.code}, field="track")
+    message = (
+        _("Program %(program)s has the tracks %(tracks)s.")
+        if track_code
+        else _("Program %(program)s pays by track; choose one of %(tracks)s.")
+    )
+    raise PortalError(
+        ErrorCode.UNKNOWN_TRACK if track_code else ErrorCode.TRACK_REQUIRED,
+        message % {"program": program.code, "tracks": ", ".join(codes)},
+        field="track",
+    )
+
+
+def clean_facts(form: FactsForm) -> dict:
+    if not form.is_valid():
+        raise PortalError(ErrorCode.INVALID, errors={"facts": {k: list(v) for k, v in form.errors.items()}})
+    return form.cleaned_data
+
+
+def estimate(*, track: Track, facts: dict, context: Context, at: datetime | None = None) -> Result:
+    """The engine's answer for validated facts. Where the policy leaves the rate to each call, the
+    terms of the program's open call apply."""
+    call = open_call_for(track.program, at) if track.rate is None or track.clause_cap is None else None
+    return compute(rule_for(track, call), facts, context)
+
+
+def estimate_from_payload(payload) -> dict:
+    """The JSON answer of SPEC §6 for a JSON request; PortalError (-> 400) for malformed input."""
+    request = EstimateRequestSerializer(data=payload)
+    if not request.is_valid():
+        raise PortalError(ErrorCode.INVALID, errors=dict(request.errors))
+    data = request.validated_data
+    track = resolve_track(data["program"], data.get("track"))
+    schema = estimate_schema(track.program.fact_schema)
+    form_data, errors = form_data_from_json(schema, data["facts"], ignored=("product_key", "milestone_date"))
+    if errors:
+        raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
+    facts = clean_facts(FactsForm(schema, form_data))
+    context = Context(**data["context"]) if "context" in data else Context()
+    return result_as_json(estimate(track=track, facts=facts, context=context), track)

@@ -1,0 +1,69 @@
+"""One domain error type with stable codes, mapped to form errors and API 400s here and only here."""
+
+from enum import StrEnum
+
+from django import forms
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ErrorCode(StrEnum):
+    INVALID = "invalid"
+    REQUIRED = "required"
+    UNKNOWN_PROGRAM = "unknown_program"
+    UNKNOWN_TRACK = "unknown_track"
+    TRACK_REQUIRED = "track_required"
+    USCC_INVALID = "uscc_invalid"
+    USCC_CHECKSUM = "uscc_checksum"
+    USCC_NOT_SHANGHAI = "uscc_not_shanghai"
+    POLICY_NOT_IN_FORCE = "policy_not_in_force"
+    AMOUNTS_NOT_VERIFIED = "amounts_not_verified"
+    CATALOGUE_INVALID = "catalogue_invalid"
+    ILLEGAL_TRANSITION = "illegal_transition"
+    NOT_ALLOWED = "not_allowed"
+    CALL_CLOSED = "call_closed"
+    LIMIT_REACHED = "limit_reached"
+    MILESTONE_OUTSIDE_WINDOW = "milestone_outside_window"
+    MISSING_DOCUMENTS = "missing_documents"
+    INELIGIBLE = "ineligible"
+    UPLOAD_REFUSED = "upload_refused"
+    DUPLICATE_USCC = "duplicate_uscc"
+    INVITATION_INVALID = "invitation_invalid"
+
+
+class PortalError(Exception):
+    """A refusal a person can act on.
+
+    `errors` maps a field name (or None for the whole request) to messages, so one error can
+    carry several field errors, as form validation does.
+    """
+
+    def __init__(self, code: ErrorCode, message: str = "", *, field: str | None = None, errors=None):
+        self.code = code
+        self.errors: dict[str | None, list] = errors if errors is not None else {field: [message]}
+        super().__init__(message or str(self.errors))
+
+    def as_api_data(self) -> dict:
+        def plain(messages):
+            # Nested fields (the facts of an estimate) keep their shape: {"facts": {"rd_spending": [...]}}.
+            if isinstance(messages, dict):
+                return {(key or "non_field_errors"): plain(value) for key, value in messages.items()}
+            return [str(m) for m in messages]
+
+        data = {(field or "non_field_errors"): plain(messages) for field, messages in self.errors.items()}
+        data["code"] = str(self.code)
+        return data
+
+    def add_to_form(self, form: forms.Form) -> None:
+        for field, messages in self.errors.items():
+            if isinstance(messages, dict):
+                messages = [m for sub in messages.values() for m in sub]
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, PortalError):
+        return Response(exc.as_api_data(), status=status.HTTP_400_BAD_REQUEST)
+    return exception_handler(exc, context)

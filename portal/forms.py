@@ -1,0 +1,77 @@
+"""Plain Django forms of the organisation pages. They check shape only; the rules live in the
+services of portal/organisations.py, whose PortalError is added back to the form."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import OrganisationKind
+
+
+class _PasswordTwiceMixin:
+    def clean(self):
+        cleaned = super().clean()
+        password, again = cleaned.get("password"), cleaned.get("password_again")
+        if password and again and password != again:
+            self.add_error("password_again", _("The two passwords are not the same."))
+        return cleaned
+
+
+def _password_fields():
+    return (
+        forms.CharField(
+            label=_("Password"),
+            strip=False,
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+            help_text=_(
+                "At least 10 characters; not only digits, not a common password, and not too close to your name "
+                "or e-mail."
+            ),
+        ),
+        forms.CharField(
+            label=_("Password again"),
+            strip=False,
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        ),
+    )
+
+
+class RegisterForm(_PasswordTwiceMixin, forms.Form):
+    uscc = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=24,
+        help_text=_("The 18-character code on the business licence or registration certificate."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    name = forms.CharField(label=_("Organisation name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type of organisation"), choices=OrganisationKind.choices)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=100)
+    contact_phone = forms.CharField(
+        label=_("Contact phone"), max_length=40, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+    )
+    contact_email = forms.EmailField(label=_("Contact e-mail"))
+    first_name = forms.CharField(
+        label=_("Your name"), max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    username = forms.CharField(
+        label=_("User name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    email = forms.EmailField(label=_("Your e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password, password_again = _password_fields()
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Colleague's e-mail"),
+        help_text=_("We send a link that works once and expires in 7 days."),
+    )
+
+
+class AcceptInvitationForm(_PasswordTwiceMixin, forms.Form):
+    first_name = forms.CharField(
+        label=_("Your name"), max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    username = forms.CharField(
+        label=_("User name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    email = forms.EmailField(label=_("Your e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password, password_again = _password_fields()

@@ -1,0 +1,124 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from portal.bilingual import localized
+from portal.districts import DISTRICT_CHOICES
+
+
+class Commission(models.Model):
+    """A municipal department named by the policies (SPEC §4); loaded from the catalogue."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("commission")
+        verbose_name_plural = _("commissions")
+
+    def __str__(self) -> str:
+        return f"{self.code} {localized(self, 'name')}"
+
+
+class OrganisationKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+    PRIVATE_NON_ENTERPRISE = "private_non_enterprise", _("Private non-enterprise unit")
+
+
+class Organisation(models.Model):
+    """An applicant. `district` is derived from the USCC when the organisation is registered."""
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=32, choices=OrganisationKind.choices)
+    district = models.CharField(_("district"), max_length=16, choices=DISTRICT_CHOICES)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        permissions = [
+            ("apply_for", _("File and follow applications for this organisation")),
+            ("manage_team", _("Invite and remove colleagues of this organisation")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.uscc})"
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise user")
+    OFFICER = "officer", _("Commission officer")
+    EXPERT = "expert", _("Expert reviewer")
+    FINANCE = "finance", _("Finance officer")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ENTERPRISE)
+    # Officers and finance officers act for one commission; enterprise users for one organisation.
+    # Experts may carry their own affiliation, which conflict-of-interest checks compare.
+    commission = models.ForeignKey(
+        Commission, verbose_name=_("commission"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    is_org_admin = models.BooleanField(_("organisation administrator"), default=False)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=[("zh-hans", "简体中文"), ("en", "English")], default="zh-hans"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["officer", "finance"]) | models.Q(commission__isnull=False),
+                name="staff_belong_to_a_commission",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+# Direct-FK permission rows: a guardian check or a permission-filtered list joins on an indexed
+# foreign key instead of scanning generic (content type, text object id) rows.
+class OrganisationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class Invitation(models.Model):
+    """A one-time link by which a colleague joins an organisation. Only the token's hash is stored."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} -> {self.organisation_id}"

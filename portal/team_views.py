@@ -1,0 +1,208 @@
+"""Organisation sign-up, the team page and invitations. Plain forms: every page works without JavaScript.
+
+Rules live in portal/organisations.py; a PortalError comes back to the form with `add_to_form`.
+Someone outside the organisation gets 404 for its team (never 403: an outsider learns nothing).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal import organisations
+from portal.errors import ErrorCode, PortalError
+from portal.forms import AcceptInvitationForm, InviteForm, RegisterForm
+from portal.models import Organisation, Role
+from portal.permissions import can_manage_team, can_view_team
+
+# Two authentication backends are configured; a freshly created account is logged in by the password one.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+REGISTER_FIELDS = [
+    "uscc",
+    "name",
+    "kind",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "username",
+    "email",
+    "password",
+    "first_name",
+]
+ACCEPT_FIELDS = ["username", "email", "password", "first_name"]
+
+
+def _after_login_url() -> str:
+    try:
+        return reverse("dashboard")
+    except NoReverseMatch:
+        return reverse("home")
+
+
+def _flash_error(request, error: PortalError) -> None:
+    for field_messages in error.errors.values():
+        if isinstance(field_messages, dict):
+            field_messages = [m for sub in field_messages.values() for m in sub]
+        for message in field_messages:
+            messages.error(request, message)
+
+
+@sensitive_post_parameters("password", "password_again")
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if request.user.is_authenticated:
+        messages.info(request, _("You are logged in. Log out first to register another organisation."))
+        return redirect(_after_login_url())
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = organisations.organisation_register(**{name: form.cleaned_data[name] for name in REGISTER_FIELDS})
+        except PortalError as error:
+            error.add_to_form(form)
+        else:
+            login(request, user, backend=MODEL_BACKEND)
+            messages.success(
+                request,
+                _("%(name)s is registered and you are its administrator. Invite your colleagues from the Team page.")
+                % {"name": user.organisation.name},
+            )
+            return redirect(_after_login_url())
+    return render(request, "portal/register.html", {"form": form})
+
+
+def _team_or_404(request) -> Organisation:
+    organisation = request.user.organisation
+    if organisation is None or not can_view_team(request.user, organisation)[0]:
+        raise Http404
+    return organisation
+
+
+def _require_manager(request, organisation: Organisation) -> None:
+    allowed, reason = can_manage_team(request.user, organisation)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _render_team(request, organisation: Organisation, invite_form: InviteForm | None = None):
+    can_manage = can_manage_team(request.user, organisation)[0]
+    context = {
+        "organisation": organisation,
+        "members": list(organisations.team_members(organisation)),
+        "invitations": list(organisations.pending_invitations(organisation)),
+        "can_manage": can_manage,
+        "invite_form": (invite_form or InviteForm()) if can_manage else None,
+    }
+    return render(request, "portal/team.html", context)
+
+
+@login_required
+@require_GET
+def team(request):
+    return _render_team(request, _team_or_404(request))
+
+
+@login_required
+@require_POST
+def team_invite(request):
+    organisation = _team_or_404(request)
+    _require_manager(request, organisation)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = organisations.member_invite(
+                organisation=organisation, email=form.cleaned_data["email"], by=request.user
+            )
+        except PortalError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s. The link works once and expires in 7 days.")
+                % {"email": invitation.email},
+            )
+            return redirect("team")
+    return _render_team(request, organisation, form)
+
+
+@login_required
+@require_POST
+def team_member_remove(request, user_id: int):
+    organisation = _team_or_404(request)
+    _require_manager(request, organisation)
+    member = get_object_or_404(organisations.team_members(organisation), pk=user_id)
+    try:
+        organisations.member_remove(organisation=organisation, member=member, by=request.user)
+    except PortalError as error:
+        _flash_error(request, error)
+        return redirect("team")
+    messages.success(request, _("%(name)s was removed from the team.") % {"name": member})
+    if member.pk == request.user.pk:
+        return redirect("home")
+    return redirect("team")
+
+
+@login_required
+@require_POST
+def team_invitation_revoke(request, invitation_id: int):
+    organisation = _team_or_404(request)
+    _require_manager(request, organisation)
+    invitation = get_object_or_404(organisation.invitations.all(), pk=invitation_id)
+    try:
+        organisations.invitation_revoke(invitation=invitation, by=request.user)
+    except PortalError as error:
+        _flash_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s was withdrawn; its link no longer works.") % {"email": invitation.email},
+        )
+    return redirect("team")
+
+
+def _invalid_invitation(request):
+    return render(request, "portal/invitation_invalid.html", status=404)
+
+
+@never_cache
+@sensitive_post_parameters("password", "password_again")
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    invitation = organisations.invitation_for_token(token)
+    if invitation is None:
+        return _invalid_invitation(request)
+    user = request.user
+    # A logged-in enterprise user without an organisation joins with that account; anyone else
+    # logged in is told to log out first; a visitor creates an account.
+    joinable = user.is_authenticated and user.organisation_id is None and user.role == Role.ENTERPRISE
+    context = {"invitation": invitation, "organisation": invitation.organisation, "joinable": joinable}
+    if user.is_authenticated and not joinable:
+        context["already_member"] = user.organisation_id == invitation.organisation_id
+        return render(request, "portal/invitation_accept.html", context)
+    form = None
+    if not joinable:
+        form = AcceptInvitationForm(request.POST or None, initial={"email": invitation.email})
+    context["form"] = form
+    if request.method == "POST" and (joinable or form.is_valid()):
+        fields = {} if joinable else {name: form.cleaned_data[name] for name in ACCEPT_FIELDS}
+        try:
+            account = organisations.invitation_accept(token=token, user=user if joinable else None, **fields)
+        except PortalError as error:
+            if error.code == ErrorCode.INVITATION_INVALID:
+                return _invalid_invitation(request)
+            if form is None:
+                _flash_error(request, error)
+                return redirect("invitation-accept", token=token)
+            error.add_to_form(form)
+        else:
+            if not joinable:
+                login(request, account, backend=MODEL_BACKEND)
+            messages.success(request, _("Welcome to %(name)s's team.") % {"name": invitation.organisation.name})
+            return redirect(_after_login_url())
+    return render(request, "portal/invitation_accept.html", context)

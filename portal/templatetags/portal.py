@@ -1,0 +1,22 @@
+from decimal import Decimal
+
+from django import template
+
+from awards.explain import yuan as _yuan
+from portal.bilingual import localized
+
+register = template.Library()
+
+
+@register.simple_tag
+def loc(obj, field: str) -> str:
+    """{% loc program "title" %}: the field in the active language."""
+    return localized(obj, field)
+
+
+@register.filter
+def yuan(amount) -> str:
+    """12345678 or "12345678.00" -> "12,345,678"."""
+    if amount in (None, ""):
+        return ""
+    return _yuan(amount if isinstance(amount, Decimal) else Decimal(str(amount)))

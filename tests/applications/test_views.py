@@ -1,0 +1,169 @@
+"""The enterprise pages through the test client: owner, colleague, outsider; query counts; e-mail."""
+
+import pytest
+from django.urls import reverse
+
+from applications import filing, workflow
+from applications.models import Application, State
+from applications.notifications import render_event_email, send_event_email
+from tests.applications.conftest import DRUG_FACTS, EXE, make_draft, pdf
+from tests.factories import PASSWORD
+
+
+def login(client, user, language="en"):
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client
+
+
+def urls_of(application):
+    attachment = application.attachments.first()
+    urls = [
+        reverse("application-detail", args=[application.pk]),
+        reverse("application-edit", args=[application.pk]),
+        reverse("attachment-download", args=[attachment.pk]),
+    ]
+    if application.current_version:
+        urls += [
+            reverse("application-receipt", args=[application.pk]),
+            reverse("application-version", args=[application.pk, 1]),
+        ]
+    return urls
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted"])
+def test_outsider_gets_404_for_every_page_and_file(client, drug_call, alice, charlie, state):
+    application = make_draft(drug_call, alice)
+    if state == "submitted":
+        application = filing.application_submit(application=application, by=alice)
+    login(client, charlie)
+    for url in urls_of(application):
+        assert client.get(url).status_code == 404, url
+    response = client.post(reverse("application-withdraw", args=[application.pk]), {"reason": "x"})
+    assert response.status_code == 404
+    assert Application.objects.get(pk=application.pk).state == application.state
+
+
+def test_anonymous_is_sent_to_log_in(client, drug_call, alice):
+    application = make_draft(drug_call, alice)
+    response = client.get(reverse("application-detail", args=[application.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_colleague_sees_and_downloads(client, drug_call, alice, bob):
+    application = make_draft(drug_call, alice)
+    login(client, bob)
+    assert client.get(reverse("application-edit", args=[application.pk])).status_code == 200
+    response = client.get(reverse("attachment-download", args=[application.attachments.first().pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_officer_of_a_routed_commission_downloads_only_submitted_files(client, submitted, alice, smpa_officer):
+    draft_only = filing.attachment_add(
+        application=make_draft(submitted.call, alice, title="other"), document_type="pledge", upload=pdf(), by=alice
+    )
+    login(client, smpa_officer)  # SMPA co-reviews BIO24-DRUG-INNOVATIVE
+    assert client.get(reverse("attachment-download", args=[submitted.attachments.first().pk])).status_code == 200
+    assert client.get(reverse("attachment-download", args=[draft_only.pk])).status_code == 404
+
+
+def test_officer_of_an_unrelated_commission_sees_nothing(client, submitted, catalogue):
+    from tests.factories import officer
+
+    login(client, officer("COMMERCE"))
+    assert client.get(reverse("application-detail", args=[submitted.pk])).status_code == 404
+
+
+def test_edit_page_saves_a_draft_and_shows_field_errors_on_submit(client, drug_call, alice):
+    application = make_draft(drug_call, alice)
+    login(client, alice)
+    url = reverse("application-edit", args=[application.pk])
+    data = {f"facts-{k}": v for k, v in {**DRUG_FACTS, "rd_spending": "lots"}.items()}
+    response = client.post(url, {**data, "title": "Drug X", "action": "submit"})
+    assert response.status_code == 200
+    assert "Enter an amount in yuan" in response.content.decode()
+    assert Application.objects.get(pk=application.pk).state == State.DRAFT
+    assert Application.objects.get(pk=application.pk).draft_facts["rd_spending"] == "lots"
+
+
+def test_edit_page_submits_and_shows_the_receipt(client, drug_call, alice):
+    application = make_draft(drug_call, alice)
+    login(client, alice)
+    data = {f"facts-{k}": v for k, v in DRUG_FACTS.items()}
+    response = client.post(
+        reverse("application-edit", args=[application.pk]), {**data, "title": "Drug X", "action": "submit"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/receipt/")
+    receipt = client.get(response["Location"]).content.decode()
+    application.refresh_from_db()
+    assert application.receipt_number in receipt and "4,000,000" in receipt
+
+
+def test_upload_of_a_renamed_exe_is_refused_on_the_page(client, drug_call, alice):
+    application = make_draft(drug_call, alice, documents=False)
+    login(client, alice)
+    response = client.post(
+        reverse("attachment-upload", args=[application.pk]),
+        {"document_type": "pledge", "file": pdf("setup.pdf", EXE)},
+        follow=True,
+    )
+    assert "Only PDF, JPEG and PNG files are accepted" in response.content.decode()
+    assert not application.attachments.exists()
+
+
+def test_live_estimate_fragment(client, drug_call, alice):
+    application = make_draft(drug_call, alice, documents=False)
+    login(client, alice)
+    data = {f"facts-{k}": v for k, v in {**DRUG_FACTS, "rd_spending": "100000000"}.items()}
+    fragment = client.post(reverse("application-estimate", args=[application.pk]), data, HTTP_HX_REQUEST="true")
+    assert "¥20,000,000" in fragment.content.decode()  # phase 2 of policy C: capped at 20 million
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_pages_render_in_both_languages(client, submitted, alice, language):
+    login(client, alice, language)
+    for url in [reverse("dashboard"), reverse("calls"), *urls_of(submitted)[:1], urls_of(submitted)[3]]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f'lang="{"en" if language == "en" else "zh-Hans"}"' in response.content.decode()
+
+
+def test_dashboard_queries_do_not_grow_with_applications(client, drug_call, alice, django_assert_max_num_queries):
+    login(client, alice)
+    make_draft(drug_call, alice, documents=False)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("dashboard"))
+    for i in range(30):
+        make_draft(drug_call, alice, title=f"Drug {i}", documents=False)
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        page = client.get(reverse("dashboard")).content.decode()
+    assert page.count("/edit/") == 0 and page.count("Drug ") >= 30
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_receipt_email_is_bilingual_and_sent_once(submitted, alice, bob, mailoutbox):
+    event = submitted.events.get(action="submit")
+    subject, body = render_event_email(event)
+    assert submitted.receipt_number in subject
+    assert "已收到" in body or "收到" in body or "received" in body
+    assert "We received your application" in body
+    assert send_event_email(event.pk) is True
+    assert send_event_email(event.pk) is False  # a re-delivered task sends nothing more
+    assert len(mailoutbox) == 1
+    assert sorted(mailoutbox[0].to) == sorted([alice.email, bob.email])
+
+
+def test_return_email_carries_the_officers_reason(submitted, stcsm_officer, mailoutbox):
+    workflow.transition(application=submitted, action="start_formal_check", by=stcsm_officer)
+    workflow.transition(
+        application=submitted, action="return_for_correction", by=stcsm_officer, reason="Sign the pledge on page 2."
+    )
+    event = submitted.events.get(action="return_for_correction")
+    send_event_email(event.pk)
+    assert "Sign the pledge on page 2." in mailoutbox[0].body
+
+
+def test_password_login_works_for_a_member(client, alice):
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302

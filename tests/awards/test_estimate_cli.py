@@ -1,0 +1,70 @@
+import json
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+FACTS = '{"rd_spending": "10000000", "drug_category": "tcm", "made_in_shanghai": true}'
+
+
+def run(*args):
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    call_command("estimate_award", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_cli_prints_the_same_json_as_the_api(catalogue):
+    out, _err = run(
+        "--program",
+        "BIO21-DRUG-INNOVATIVE",
+        "--track",
+        "phase_2",
+        "--facts",
+        FACTS,
+        "--awarded-this-year",
+        "97000000",
+        "--call-budget-left",
+        "2500000",
+    )
+    api = (
+        APIClient()
+        .post(
+            "/api/v1/award-estimates/",
+            {
+                "program": "BIO21-DRUG-INNOVATIVE",
+                "track": "phase_2",
+                "facts": json.loads(FACTS),
+                "context": {"awarded_this_year": "97000000", "call_budget_left": "2500000"},
+            },
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        .json()
+    )
+    assert json.loads(out) == api
+    assert api["amount"] == "2500000"
+
+
+def test_cli_malformed_input_prints_field_errors_and_exits_2(catalogue):
+    with pytest.raises(SystemExit) as exit_:
+        run("--program", "BIO21-DRUG-INNOVATIVE", "--track", "phase_2", "--facts", '{"rd_spending": "-1"}')
+    assert exit_.value.code == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--program", "NOPE", "--facts", FACTS],
+        ["--program", "BIO21-DRUG-INNOVATIVE", "--track", "phase_2", "--facts", "{broken"],
+        ["--program", "BIO21-DRUG-INNOVATIVE", "--track", "phase_2", "--facts", FACTS, "--awarded-this-year", "x"],
+    ],
+)
+def test_cli_refuses_bad_arguments_with_json(catalogue, args, capsys):
+    from io import StringIO
+
+    err = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("estimate_award", *args, stdout=StringIO(), stderr=err)
+    assert "code" in json.loads(err.getvalue())

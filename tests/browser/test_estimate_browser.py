@@ -1,0 +1,45 @@
+"""The estimate page in real headless Chromium, as an applicant uses it."""
+
+import pytest
+
+from tests.browser.conftest import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def loaded_catalogue(transactional_db):
+    from applications.catalogue import load_catalogue
+
+    load_catalogue()
+
+
+def test_applicant_estimates_a_phase_2_drug_in_english(page, loaded_catalogue):
+    page.goto("/estimate/")
+    page.get_by_role("button", name="English").click()
+    page.select_option("#id_measure", "BIO21-DRUG-INNOVATIVE:phase_2")
+    page.get_by_role("button", name="Show its questions").click()
+    page.fill("#id_facts-rd_spending", "-5")
+    page.get_by_label("Chemical drug").check()
+    page.get_by_role("group", name="Made in Shanghai").get_by_label("Yes").check()
+    page.get_by_role("button", name="Estimate the award").click()
+    assert page.get_by_text("An amount cannot be negative.").is_visible()
+    shot(page, "estimate-en-field-error")
+
+    page.fill("#id_facts-rd_spending", "10000000")
+    page.get_by_role("button", name="Estimate the award").click()
+    assert page.locator(".result .amount strong").inner_text() == "¥4,000,000"
+    assert "40% × R&D spending (CNY) 10,000,000 = 4,000,000" in page.locator(".breakdown").inner_text()
+    shot(page, "estimate-en-result")
+
+
+def test_applicant_estimates_in_chinese_and_sees_the_cap(page, loaded_catalogue):
+    page.goto("/estimate/?measure=BIO21-DRUG-INNOVATIVE:phase_3")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    page.fill("#id_facts-rd_spending", "120000000")
+    page.locator("input[name=facts-drug_category][value=biological]").check()
+    page.locator("input[name=facts-made_in_shanghai][value=true]").check()
+    page.locator("#estimate-form button[type=submit]").click()
+    assert page.locator(".result .amount strong").inner_text() == "¥30,000,000"
+    assert "III.1" in page.locator(".breakdown").inner_text()
+    shot(page, "estimate-zh-capped")

@@ -1,0 +1,110 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture
+def catalogue(db):
+    """The shipped catalogue, loaded as `make run` loads it."""
+    from applications.catalogue import load_catalogue
+
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _not_on_the_live_redis():
+    from django.conf import settings
+
+    assert settings.REDIS_URL.endswith("/15"), "tests flush their Redis database; run them with -p tests.testenv"
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Services speak the active language (Chinese by default); tests read them in English. Pages and
+    the API still negotiate their language per request."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Throttle counters live in Redis; each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on the local Redis, using the test database.
+
+    Tests that use it need `transactional_db`, so that what they write is committed and visible to
+    the worker's own connection.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    queue = f"portal-test-{uuid.uuid4().hex[:8]}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    from portal.celery import app
+
+    app.conf.task_default_queue = queue
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_QUEUE": queue,
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "celery-worker.log", "w")  # noqa: SIM115 -- open for the worker's whole life
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            queue,
+            "-c",
+            "1",
+            "--pool",
+            "solo",
+            "-n",
+            f"{queue}@%h",
+            "-l",
+            "info",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited early; see {log.name}")
+        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
+            break
+    else:
+        process.kill()
+        raise RuntimeError("the Celery worker did not answer within 60 s")
+    yield {"process": process, "queue": queue, "name": f"{queue}@{os.uname().nodename}"}
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()

@@ -1,0 +1,46 @@
+"""factory_boy personas. alice (administrator) and bob work for one organisation, charlie for another."""
+
+import factory
+
+from portal.models import Organisation, OrganisationKind, Role, User
+from portal.organisations import member_add
+from portal.uscc import make_uscc
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    uscc = factory.Sequence(lambda n: make_uscc(f"91310115MA1{n:06d}"))
+    name = factory.Sequence(lambda n: f"Demo Biotech {n} Co., Ltd.")
+    kind = OrganisationKind.ENTERPRISE
+    district = "pudong"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    role = Role.ENTERPRISE
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def member(organisation: Organisation, *, admin: bool = False, **kwargs) -> User:
+    """An enterprise user who files for `organisation` (membership through the service)."""
+    return member_add(organisation=organisation, user=UserFactory(**kwargs), admin=admin)
+
+
+def officer(commission_code: str, **kwargs) -> User:
+    from portal.models import Commission
+
+    return UserFactory(role=Role.OFFICER, commission=Commission.objects.get(code=commission_code), **kwargs)
