@@ -79,6 +79,8 @@ def check_catalogue(data: dict) -> list[str]:
         if code in seen_programs:
             problems.append(f"program {code} appears twice")
         seen_programs.add(code)
+        if program.get("kind") not in data.get("kinds", {}):
+            problems.append(f"program {code}: unknown kind {program.get('kind')!r}")
         if program.get("policy") not in policies:
             problems.append(f"program {code}: unknown policy {program.get('policy')!r}")
         for unit in [program.get("lead"), *program.get("co_reviewers", [])]:
@@ -197,6 +199,9 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
             "title_en": row["title_en"],
             "title_zh": row["title_zh"],
             "clause": row["clause"],
+            "kind": row["kind"],
+            "kind_label_en": data["kinds"][row["kind"]]["label_en"],
+            "kind_label_zh": data["kinds"][row["kind"]]["label_zh"],
             "summary_en": row.get("summary_en", ""),
             "summary_zh": row.get("summary_zh", ""),
             "lead": commissions[row["lead"]],

@@ -40,9 +40,11 @@ class ReasonForm(forms.Form):
 
 class CallFilterForm(forms.Form):
     commission = forms.ChoiceField(label=_("Lead commission"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of support"), required=False)
     policy = forms.ChoiceField(label=_("Policy"), required=False)
 
-    def __init__(self, *args, commissions, policies, **kwargs):
+    def __init__(self, *args, commissions, policies, kinds, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All")), *[(k["kind"], localized(k, "kind_label")) for k in kinds]]
         self.fields["commission"].choices = [("", _("All")), *[(c.code, localized(c, "name")) for c in commissions]]
         self.fields["policy"].choices = [("", _("All")), *[(p.code, localized(p, "title")) for p in policies]]

@@ -54,6 +54,10 @@ class Program(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300)
     title_zh = models.CharField(_("title (Chinese)"), max_length=300)
     clause = models.CharField(_("clause"), max_length=60)
+    # The kind of support (catalogue `kinds`), by which applicants filter the open calls.
+    kind = models.CharField(_("kind of support"), max_length=40, db_index=True, default="")
+    kind_label_en = models.CharField(max_length=100, blank=True)
+    kind_label_zh = models.CharField(max_length=100, blank=True)
     summary_en = models.TextField(_("what it funds (English)"), blank=True)
     summary_zh = models.TextField(_("what it funds (Chinese)"), blank=True)
     lead = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="led_programs")

@@ -13,6 +13,11 @@ def programs_with_tracks() -> QuerySet[Program]:
     return Program.objects.select_related("policy", "lead").prefetch_related("tracks", "co_reviewers")
 
 
+def program_kinds() -> list[dict]:
+    """The kinds of support the catalogue knows, with their labels, for the open-calls filter."""
+    return list(Program.objects.order_by("kind").values("kind", "kind_label_en", "kind_label_zh").distinct())
+
+
 def find_track(program_code: str, track_code: str) -> Track | None:
     return Track.objects.select_related("program__policy").filter(program__code=program_code, code=track_code).first()
 

@@ -17,6 +17,7 @@ from applications.selectors import (
     get_application_for_user,
     open_calls,
     organisation_dashboard,
+    program_kinds,
 )
 from awards.engine import Context
 from awards.estimates import estimate
@@ -29,11 +30,14 @@ from portal.models import Commission
 def calls_page(request):
     commissions = Commission.objects.all()
     policies = Policy.objects.all()
-    form = CallFilterForm(request.GET or None, commissions=commissions, policies=policies)
+    kinds = program_kinds()
+    form = CallFilterForm(request.GET or None, commissions=commissions, policies=policies, kinds=kinds)
     calls = open_calls().order_by("closes_at").prefetch_related("program__tracks", "program__co_reviewers")
     if form.is_valid():
         if form.cleaned_data["commission"]:
             calls = calls.filter(program__lead__code=form.cleaned_data["commission"])
+        if form.cleaned_data["kind"]:
+            calls = calls.filter(program__kind=form.cleaned_data["kind"])
         if form.cleaned_data["policy"]:
             calls = calls.filter(program__policy__code=form.cleaned_data["policy"])
     today = timezone.localdate()
