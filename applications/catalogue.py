@@ -171,7 +171,11 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
             report,
             "commissions",
             {"code": row["code"]},
-            {"name_en": row["name_en"], "name_zh": row["name_zh"]},
+            {
+                "name_en": row["name_en"],
+                "name_zh": row["name_zh"],
+                "confirms_budget": row.get("confirms_budget", False),
+            },
         )
     policies = {}
     for row in data["policies"]:

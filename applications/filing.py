@@ -185,7 +185,7 @@ def _jsonable(facts: dict) -> dict:
     }
 
 
-def submit_effect(*, application: Application, by: User, at=None) -> tuple[ApplicationVersion, dict]:
+def submit_effect(*, application: Application, by: User, at=None, **_payload) -> tuple[ApplicationVersion, dict]:
     now = at or timezone.now()
     call = application.call
     if not application.first_submitted_at and not call.is_open(now):

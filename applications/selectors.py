@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,7 +38,7 @@ def open_call_for(program: Program, at: datetime | None = None) -> Call | None:
 def visible_applications(user) -> QuerySet[Application]:
     """Every application `user` may see, and nothing else. Every page, API view, export and download
     starts here: an organisation's members see its files; officers see what their commission is
-    responsible for once submitted; administrators see every submitted file."""
+    routed to once submitted; experts what they declared no conflict for; administrators see every submitted file."""
     from portal.models import Role
 
     base = Application.objects.select_related("call__program__policy", "call__program__lead", "track", "organisation")
@@ -50,10 +50,19 @@ def visible_applications(user) -> QuerySet[Application]:
         return base.filter(organisation_id=user.organisation_id)
     submitted = base.exclude(state__in=[State.DRAFT])
     if user.role in (Role.OFFICER, Role.FINANCE) and user.commission_id:
-        commission = user.commission_id
-        return submitted.filter(
-            Q(call__program__lead_id=commission) | Q(call__program__co_reviewers=commission)
-        ).distinct()
+        # The commissions an application was routed to (a task exists for them), not what the
+        # catalogue says today: routing is decided once, at submission and formal check.
+        from reviews.models import ReviewTask
+
+        routed = ReviewTask.objects.filter(application=OuterRef("pk"), commission_id=user.commission_id)
+        return submitted.filter(Exists(routed))
+    if user.role == Role.EXPERT:
+        from reviews.models import AssignmentState, ExpertAssignment
+
+        assigned = ExpertAssignment.objects.filter(
+            application=OuterRef("pk"), expert=user, state__in=[AssignmentState.OPEN, AssignmentState.SCORED]
+        )
+        return submitted.filter(Exists(assigned))
     if user.role == Role.ADMIN:
         return submitted
     return base.none()

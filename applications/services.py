@@ -52,6 +52,12 @@ def call_create(
             errors.setdefault("track_terms", []).append(
                 _("The policy leaves the rate of %(track)s to each call: set it.") % {"track": str(track)}
             )
+    if uses_expert_review:
+        from reviews.services import rubric_problems
+
+        problems = rubric_problems(rubric)
+        if problems:
+            errors["rubric"] = problems
     if errors:
         raise PortalError(ErrorCode.POLICY_NOT_IN_FORCE if None in errors else ErrorCode.INVALID, errors=errors)
     return Call.objects.create(

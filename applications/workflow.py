@@ -76,26 +76,38 @@ def step_for(state: str, action: str) -> Step | None:
     return next((s for s in TABLE if s.source == state and s.action == action), None)
 
 
+def label_of(action: str) -> str:
+    return str(next((s.label for s in TABLE if s.action == action), action))
+
+
 def available_steps(user: User, application: Application) -> list[Step]:
     """The steps this user may take now (for buttons; transition() checks again)."""
     return [s for s in TABLE if s.source == application.state and ROLE_CHECKS[s.role](user, application)]
 
 
-# What an action does beyond changing the state, by dotted path (the modules import this one).
-# An effect runs inside the transaction after the checks, may refuse with PortalError, and returns
-# (version, data) for the audit event.
-EFFECTS = {
-    "submit": "applications.filing.submit_effect",
-    "resubmit": "applications.filing.submit_effect",
+# What an action does beyond changing the state, by dotted path (the modules import this one). Each
+# effect runs inside the transaction after the checks, in order, may refuse with PortalError (which
+# rolls everything back), and returns (version, audit data).
+EFFECTS: dict[str, list[str]] = {
+    "submit": ["applications.filing.submit_effect", "reviews.routing.on_submitted"],
+    "resubmit": ["applications.filing.submit_effect", "reviews.routing.on_submitted"],
+    "start_formal_check": ["reviews.routing.on_formal_check_started"],
+    "return_for_correction": ["reviews.routing.on_returned"],
+    "pass_formal_check": ["reviews.routing.on_formal_check_passed"],
+    "send_to_experts": ["reviews.routing.on_sent_to_experts"],
+    "approve": ["reviews.decisions.on_approved"],
+    "reject": ["reviews.decisions.on_rejected"],
+    "withdraw": ["reviews.routing.on_withdrawn"],
 }
-# Side effects queued with transaction.on_commit (e-mail by Celery), called with (application, event).
-ON_COMMIT = {
-    "submit": "applications.notifications.queue_for_event",
-    "resubmit": "applications.notifications.queue_for_event",
-    "return_for_correction": "applications.notifications.queue_for_event",
-    "withdraw": "applications.notifications.queue_for_event",
-    "approve": "applications.notifications.queue_for_event",
-    "reject": "applications.notifications.queue_for_event",
+# Side effects queued with transaction.on_commit (Celery), called with (application, event).
+NOTIFY = "applications.notifications.queue_for_event"
+ON_COMMIT: dict[str, list[str]] = {
+    "submit": [NOTIFY],
+    "resubmit": [NOTIFY],
+    "return_for_correction": [NOTIFY],
+    "withdraw": [NOTIFY],
+    "approve": [NOTIFY, "awards.handover.queue_award"],
+    "reject": [NOTIFY],
 }
 
 
@@ -115,8 +127,10 @@ def transition(*, application: Application, action: str, by: User, reason: str =
         reason = (reason or "").strip()
         if action in REASON_REQUIRED and not reason:
             raise PortalError(ErrorCode.REQUIRED, _("Give the reason; it is recorded."), field="reason")
-        effect = import_string(EFFECTS[action]) if action in EFFECTS else None
-        version, data = effect(application=locked, by=by, **payload) if effect else (None, {})
+        version, data = None, {}
+        for path in EFFECTS.get(action, []):
+            made, more = import_string(path)(application=locked, by=by, reason=reason, **payload)
+            version, data = made or version, {**data, **more}
         source = locked.state
         locked.state = step.target
         locked.save(update_fields=["state", "updated_at"])
@@ -130,8 +144,8 @@ def transition(*, application: Application, action: str, by: User, reason: str =
             reason=reason,
             data=data,
         )
-        if action in ON_COMMIT:
-            side_effect = import_string(ON_COMMIT[action])
-            transaction.on_commit(lambda: side_effect(locked, event))
+        for path in ON_COMMIT.get(action, []):
+            side_effect = import_string(path)
+            transaction.on_commit(lambda side_effect=side_effect: side_effect(locked, event))
     application.refresh_from_db()
     return application

@@ -30,6 +30,10 @@ class ErrorCode(StrEnum):
     UPLOAD_REFUSED = "upload_refused"
     DUPLICATE_USCC = "duplicate_uscc"
     INVITATION_INVALID = "invitation_invalid"
+    OPINIONS_MISSING = "opinions_missing"
+    SCORES_MISSING = "scores_missing"
+    BUDGET_NOT_CONFIRMED = "budget_not_confirmed"
+    CONFLICT_NOT_DECLARED = "conflict_not_declared"
 
 
 class PortalError(Exception):

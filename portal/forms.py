@@ -45,8 +45,11 @@ class RegisterForm(_PasswordTwiceMixin, forms.Form):
     name = forms.CharField(label=_("Organisation name"), max_length=200)
     kind = forms.ChoiceField(label=_("Type of organisation"), choices=OrganisationKind.choices)
     contact_name = forms.CharField(label=_("Contact person"), max_length=100)
+    # A text input with a phone keypad: the portal's stylesheet styles text inputs, not type="tel".
     contact_phone = forms.CharField(
-        label=_("Contact phone"), max_length=40, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+        label=_("Contact phone"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     contact_email = forms.EmailField(label=_("Contact e-mail"))
     first_name = forms.CharField(

@@ -13,6 +13,8 @@ class Commission(models.Model):
     code = models.CharField(_("code"), max_length=16, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    # The Finance Bureau takes part in every program by confirming the budget, not by an opinion.
+    confirms_budget = models.BooleanField(_("confirms budgets"), default=False)
 
     class Meta:
         ordering = ["code"]

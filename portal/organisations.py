@@ -403,9 +403,10 @@ def member_remove(*, organisation: Organisation, member: User, by: User) -> User
     _require_manager(by, organisation)
     # Lock the administrators' rows: two administrators removing each other at once are serialised,
     # and the second finds that it no longer manages the team, or that the other is the last one.
+    # Only active administrators count: a deactivated one can neither log in nor manage the team.
     admin_ids = set(
         User.objects.select_for_update()
-        .filter(organisation=organisation, is_org_admin=True)
+        .filter(organisation=organisation, is_org_admin=True, is_active=True)
         .values_list("pk", flat=True)
     )
     _require_manager(User.objects.get(pk=by.pk), organisation)

@@ -32,7 +32,8 @@ def render_invitation_email(invitation: Invitation, token: str) -> tuple[str, st
             }
             subjects.append(render_to_string("emails/invitation_subject.txt", context).strip())
             parts.append(render_to_string("emails/invitation.txt", context).strip())
-    return " / ".join(subjects), SEPARATOR.join(parts)
+    # One line whatever a name holds: a line break in a header makes Django refuse to send the mail.
+    return " ".join(" / ".join(subjects).split()), SEPARATOR.join(parts)
 
 
 def deliver_invitation_email(invitation_id: int, token: str) -> bool:

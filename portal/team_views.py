@@ -92,9 +92,13 @@ def _require_manager(request, organisation: Organisation) -> None:
 
 def _render_team(request, organisation: Organisation, invite_form: InviteForm | None = None):
     can_manage = can_manage_team(request.user, organisation)[0]
+    members = list(organisations.team_members(organisation))
+    admins = [m.pk for m in members if m.is_org_admin]
     context = {
         "organisation": organisation,
-        "members": list(organisations.team_members(organisation)),
+        "members": members,
+        # The only administrator cannot be removed (organisations.member_remove): no button bound to fail.
+        "removable": {m.pk for m in members if admins != [m.pk]},
         "invitations": list(organisations.pending_invitations(organisation)),
         "can_manage": can_manage,
         "invite_form": (invite_form or InviteForm()) if can_manage else None,

@@ -44,3 +44,18 @@ def officer(commission_code: str, **kwargs) -> User:
     from portal.models import Commission
 
     return UserFactory(role=Role.OFFICER, commission=Commission.objects.get(code=commission_code), **kwargs)
+
+
+def finance_officer(**kwargs) -> User:
+    from portal.models import Commission
+
+    return UserFactory(role=Role.FINANCE, commission=Commission.objects.get(code="FIN"), **kwargs)
+
+
+def expert(*, organisation: Organisation | None = None, **kwargs) -> User:
+    """An external expert; `organisation` is their own affiliation, which conflict checks compare."""
+    return UserFactory(role=Role.EXPERT, organisation=organisation, **kwargs)
+
+
+def administrator(**kwargs) -> User:
+    return UserFactory(role=Role.ADMIN, is_staff=True, **kwargs)

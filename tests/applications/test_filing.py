@@ -7,6 +7,7 @@ import pytest
 from applications import filing, workflow
 from applications.models import Application, ApplicationVersion, AuditEvent, State
 from portal.errors import ErrorCode, PortalError
+from tests import journeys
 from tests.applications.conftest import DRUG_FACTS, EXE, PNG, make_draft, pdf
 
 
@@ -185,9 +186,8 @@ def test_withdrawal_before_decision_needs_a_reason(submitted, alice):
     refused(ErrorCode.ILLEGAL_TRANSITION, filing.application_withdraw, application=withdrawn, by=alice, reason="again")
 
 
-def test_decided_application_cannot_be_withdrawn(submitted, alice, stcsm_officer):
-    for action in ["start_formal_check", "pass_formal_check", "approve"]:
-        workflow.transition(application=submitted, action=action, by=stcsm_officer)
+def test_decided_application_cannot_be_withdrawn(submitted, alice):
+    journeys.approve(submitted)
     refused(ErrorCode.ILLEGAL_TRANSITION, filing.application_withdraw, application=submitted, by=alice, reason="late")
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from applications import filing, workflow
 from applications.models import Application, State
 from applications.notifications import render_event_email, send_event_email
+from tests import journeys
 from tests.applications.conftest import DRUG_FACTS, EXE, make_draft, pdf
 from tests.factories import PASSWORD
 
@@ -63,7 +64,10 @@ def test_officer_of_a_routed_commission_downloads_only_submitted_files(client, s
     draft_only = filing.attachment_add(
         application=make_draft(submitted.call, alice, title="other"), document_type="pledge", upload=pdf(), by=alice
     )
-    login(client, smpa_officer)  # SMPA co-reviews BIO24-DRUG-INNOVATIVE
+    login(client, smpa_officer)  # SMPA co-reviews BIO24-DRUG-INNOVATIVE, once the formal check is passed
+    document = reverse("attachment-download", args=[submitted.attachments.first().pk])
+    assert client.get(document).status_code == 404
+    journeys.pass_formal_check(submitted)
     assert client.get(reverse("attachment-download", args=[submitted.attachments.first().pk])).status_code == 200
     assert client.get(reverse("attachment-download", args=[draft_only.pk])).status_code == 404
 

@@ -1,0 +1,11 @@
+"""Celery tasks of awards: thin, they take ids, call a service and own only the retries."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from awards import services
+
+
+@shared_task(name="awards.tasks.compute_award", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def compute_award(application_id: int) -> str:
+    return str(services.award_compute(application_id=application_id).amount)

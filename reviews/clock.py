@@ -1,0 +1,49 @@
+"""Stage deadlines in working days of the official mainland-China calendar (SPEC §3).
+
+chinese-calendar knows the State Council's holidays and make-up working days year by year. For a year
+it does not know yet (the schedule is announced each November), we count Monday to Friday, which is
+the rule for every day the State Council has not moved; a newer package release fixes such dates.
+"""
+
+from datetime import date, timedelta
+
+import chinese_calendar
+
+# Working days each stage gets when a call sets none (Call.stage_deadlines overrides per stage).
+DEFAULT_STAGE_DAYS = {
+    "formal_check": 5,
+    "department_review": 15,
+    "budget_confirmation": 15,
+    "expert_review": 10,
+}
+
+
+def is_working_day(day: date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The `days`-th working day after `start` (a task received on a holiday starts counting on the
+    next working day, as an office would)."""
+    day = start
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day
+
+
+def working_days_left(today: date, due: date) -> int:
+    """Working days from `today` (exclusive) to `due` (inclusive); negative when overdue."""
+    if due >= today:
+        return sum(1 for n in range(1, (due - today).days + 1) if is_working_day(today + timedelta(days=n)))
+    return -sum(1 for n in range(0, (today - due).days) if is_working_day(due + timedelta(days=n + 1)))
+
+
+def stage_due(call, stage: str, start: date) -> date:
+    days = int((call.stage_deadlines or {}).get(stage, DEFAULT_STAGE_DAYS[stage]))
+    return add_working_days(start, days)

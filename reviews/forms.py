@@ -1,0 +1,169 @@
+"""Forms of the officers' and experts' pages. They check shapes only; rules live in the services."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Call, Program
+from portal.bilingual import localized
+from portal.districts import DISTRICT_CHOICES
+from reviews.models import Outcome, ReviewTask, TaskKind
+from reviews.routing import CHECKLIST
+
+CHECKLIST_LABELS = {
+    "documents": _("Every required document is attached and legible"),
+    "credit": _("Not on the serious-dishonesty list and not under a ban (credit check)"),
+    "milestone_window": _("The milestone date falls inside the call's window"),
+    "duplicates": _("No duplicate filing of the same product or project"),
+}
+
+
+class QueueFilter(django_filters.FilterSet):
+    """Filters of a commission's queue. The queryset it narrows is already the commission's own."""
+
+    q = django_filters.CharFilter(label=_("Organisation, USCC or receipt number"), method="search")
+    call = django_filters.ModelChoiceFilter(
+        label=_("Call"), field_name="application__call", queryset=Call.objects.none()
+    )
+    program = django_filters.ModelChoiceFilter(
+        label=_("Program"), field_name="application__call__program", queryset=Program.objects.none()
+    )
+    kind = django_filters.ChoiceFilter(label=_("Stage"), choices=TaskKind.choices)
+    district = django_filters.ChoiceFilter(
+        label=_("District"), field_name="application__organisation__district", choices=DISTRICT_CHOICES
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="only_overdue", widget=forms.CheckboxInput)
+    mine = django_filters.BooleanFilter(label=_("Assigned to me"), method="only_mine", widget=forms.CheckboxInput)
+
+    class Meta:
+        model = ReviewTask
+        fields = ["q", "call", "program", "kind", "district", "overdue", "mine"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        calls = Call.objects.filter(applications__tasks__commission_id=user.commission_id).distinct()
+        self.filters["call"].queryset = calls.select_related("program")
+        self.filters["program"].queryset = Program.objects.filter(calls__in=calls).distinct()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(application__organisation__name__icontains=value)
+            | Q(application__organisation__uscc__iexact=value.upper())
+            | Q(application__receipt_number__iexact=value)
+        )
+
+    def only_overdue(self, queryset, name, value):
+        return queryset.filter(due_on__lt=timezone.localdate()) if value else queryset
+
+    def only_mine(self, queryset, name, value):
+        return queryset.filter(assigned_to=self.user) if value else queryset
+
+
+class AssignForm(forms.Form):
+    tasks = forms.ModelMultipleChoiceField(queryset=ReviewTask.objects.none(), widget=forms.MultipleHiddenInput)
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody"))
+
+    def __init__(self, *args, tasks, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = tasks
+        self.fields["assignee"].queryset = colleagues
+
+
+class FormalCheckForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reasons the applicant reads (required to return)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, hints=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in CHECKLIST:
+            self.fields[f"check_{item}"] = forms.BooleanField(
+                label=CHECKLIST_LABELS[item], required=False, help_text=(hints or {}).get(item, "")
+            )
+        self.order_fields([f"check_{item}" for item in CHECKLIST] + ["reason"])
+
+    def checklist(self) -> dict:
+        return {item: self.cleaned_data.get(f"check_{item}", False) for item in CHECKLIST}
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.ChoiceField(
+        label=_("Opinion"),
+        choices=[(Outcome.SUPPORT, _("Support")), (Outcome.OBJECT, _("Object"))],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label=_("Reasons (required to object)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class BudgetForm(forms.Form):
+    confirmed = forms.TypedChoiceField(
+        label=_("Budget"),
+        choices=[("true", _("Confirmed: the budget can carry this award")), ("false", _("Not available"))],
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+
+class DecisionForm(forms.Form):
+    recommended_amount = forms.DecimalField(
+        label=_("Recommend a lower amount (CNY, optional)"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("Leave empty to award what the formula gives. A lower amount needs its reason."),
+    )
+    reason = forms.CharField(
+        label=_("Reasons (required to reject or to lower the amount)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class DeclarationForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label=_("Conflict of interest"),
+        choices=[
+            ("false", _("I have no conflict of interest with this applicant")),
+            ("true", _("I have a conflict of interest")),
+        ],
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("What the conflict is"), required=False, max_length=2000)
+
+
+class ScoreForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comments"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=4000
+    )
+
+    def __init__(self, *args, rubric, **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in rubric:
+            self.fields[f"score_{criterion['code']}"] = forms.IntegerField(
+                label=f"{localized(criterion, 'label')} ({_('weight')} {criterion['weight']})",
+                min_value=0,
+                max_value=100,
+            )
+        self.order_fields([f"score_{c['code']}" for c in rubric] + ["comment"])
+        self.rubric = rubric
+
+    def scores(self) -> dict:
+        return {c["code"]: self.cleaned_data[f"score_{c['code']}"] for c in self.rubric}

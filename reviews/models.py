@@ -1,0 +1,156 @@
+"""Review work: one task per commission and stage, expert assignments and their scores, and the
+lead commission's decision. Application states live on `applications.Application`; these rows are
+the work that moves it along."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskKind(models.TextChoices):
+    FORMAL_CHECK = "formal_check", _("Formal check")
+    OPINION = "opinion", _("Department opinion")
+    BUDGET = "budget_confirmation", _("Budget confirmation")
+
+
+class TaskState(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Outcome(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    RETURNED = "returned", _("Returned for correction")
+    SUPPORT = "support", _("Support")
+    OBJECT = "object", _("Object")
+    CONFIRMED = "confirmed", _("Budget confirmed")
+    NOT_CONFIRMED = "not_confirmed", _("Budget not available")
+
+
+class ReviewTask(models.Model):
+    """The work one commission does on one submitted version at one stage."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="tasks")
+    version = models.ForeignKey("applications.ApplicationVersion", on_delete=models.PROTECT, related_name="+")
+    commission = models.ForeignKey("portal.Commission", on_delete=models.PROTECT, related_name="tasks")
+    kind = models.CharField(_("stage"), max_length=24, choices=TaskKind.choices)
+    is_lead = models.BooleanField(_("lead commission"), default=False)
+    state = models.CharField(_("state"), max_length=12, choices=TaskState.choices, default=TaskState.OPEN)
+    assigned_to = models.ForeignKey(
+        "portal.User", verbose_name=_("assigned to"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("due"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    checklist = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey("portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            # The queue: a commission's open tasks by deadline.
+            models.Index(fields=["commission", "state", "due_on"], name="task_queue"),
+            models.Index(fields=["application", "kind", "state"], name="task_app_kind"),
+        ]
+        constraints = [
+            # Routing twice (a retried request) must not give a commission two open tasks of one kind.
+            models.UniqueConstraint(
+                fields=["application", "commission", "kind"],
+                condition=models.Q(state="open"),
+                name="one_open_task_per_commission_and_stage",
+            ),
+        ]
+        verbose_name = _("review task")
+        verbose_name_plural = _("review tasks")
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.commission.code} {self.kind}"
+
+
+class CallExpert(models.Model):
+    """An expert invited by an administrator to score one call's applications."""
+
+    call = models.ForeignKey("applications.Call", on_delete=models.CASCADE, related_name="experts")
+    expert = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="expert_calls")
+    invited_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["call", "expert"], name="expert_once_per_call")]
+        verbose_name = _("call expert")
+        verbose_name_plural = _("call experts")
+
+    def __str__(self) -> str:
+        return f"{self.expert} @ {self.call_id}"
+
+
+class AssignmentState(models.TextChoices):
+    AWAITING_DECLARATION = "awaiting_declaration", _("Conflict of interest to declare")
+    OPEN = "open", _("To score")
+    SCORED = "scored", _("Scored")
+    CONFLICT = "conflict", _("Excluded: declared conflict of interest")
+    SAME_ORGANISATION = "same_organisation", _("Excluded: the expert's own organisation")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+EXCLUDED = [AssignmentState.CONFLICT, AssignmentState.SAME_ORGANISATION, AssignmentState.CANCELLED]
+
+
+class ExpertAssignment(models.Model):
+    """One expert's review of one application. The expert sees the file only after declaring no
+    conflict of interest; experts of the applicant's own organisation are excluded when assigned."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="expert_assignments"
+    )
+    version = models.ForeignKey("applications.ApplicationVersion", on_delete=models.PROTECT, related_name="+")
+    expert = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="assignments")
+    state = models.CharField(
+        max_length=24, choices=AssignmentState.choices, default=AssignmentState.AWAITING_DECLARATION
+    )
+    declared_at = models.DateTimeField(null=True, blank=True)
+    conflict_note = models.TextField(blank=True)
+    # {"<criterion code>": 0..100}; the weighted total is kept for ranking.
+    scores = models.JSONField(default=dict, blank=True)
+    weighted_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="one_assignment_per_expert")]
+        indexes = [models.Index(fields=["expert", "state"], name="assignment_expert_state")]
+        verbose_name = _("expert assignment")
+        verbose_name_plural = _("expert assignments")
+
+    def __str__(self) -> str:
+        return f"{self.application} / {self.expert}"
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Decision(models.Model):
+    """The lead commission's decision on one version, with any lower amount it recommends."""
+
+    # A foreign key, not one-to-one: an upheld objection sends an award back to the lead commission.
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="decisions")
+    version = models.ForeignKey("applications.ApplicationVersion", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=12, choices=DecisionOutcome.choices)
+    recommended_amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.outcome}"

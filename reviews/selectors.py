@@ -1,0 +1,108 @@
+"""Reads of review work. Every queue, task page and expert page starts here: a commission's staff
+see their commission's tasks only, an expert only their own assignments."""
+
+from decimal import Decimal
+from statistics import pstdev
+
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from applications.models import Application, Call
+from reviews.models import AssignmentState, ExpertAssignment, ReviewTask, TaskState
+from reviews.permissions import is_staff_of
+
+
+def commission_tasks(user) -> QuerySet[ReviewTask]:
+    if user is None or not user.is_authenticated or not user.commission_id or not is_staff_of(user, user.commission_id):
+        return ReviewTask.objects.none()
+    return ReviewTask.objects.filter(commission_id=user.commission_id).select_related(
+        "application__organisation", "application__call__program", "commission", "assigned_to", "version"
+    )
+
+
+def queue(user, *, state: str = TaskState.OPEN) -> QuerySet[ReviewTask]:
+    return commission_tasks(user).filter(state=state).order_by("due_on", "pk")
+
+
+def get_task_for_user(user, pk) -> ReviewTask:
+    task = commission_tasks(user).filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def application_tasks(application: Application) -> QuerySet[ReviewTask]:
+    return application.tasks.select_related("commission", "completed_by", "assigned_to").order_by("created_at", "pk")
+
+
+def duplicate_filings(application: Application) -> QuerySet[Application]:
+    """The organisation's other live filings for the same product key in the same overlap group."""
+    from applications.models import State
+
+    return (
+        Application.objects.filter(
+            organisation_id=application.organisation_id,
+            call__program__overlap_group=application.call.program.overlap_group,
+            current_version__product_key__iexact=application.current_version.product_key,
+        )
+        .exclude(pk=application.pk)
+        .exclude(state__in=[State.DRAFT, State.WITHDRAWN, State.REJECTED])
+    )
+
+
+def colleagues(user):
+    from portal.models import User
+
+    if not user.commission_id:
+        return User.objects.none()
+    return User.objects.filter(commission_id=user.commission_id, is_active=True, role__in=["officer", "finance"])
+
+
+# --- experts ---------------------------------------------------------------------------------------
+
+
+def expert_assignments(user) -> QuerySet[ExpertAssignment]:
+    if user is None or not user.is_authenticated or user.role != "expert":
+        return ExpertAssignment.objects.none()
+    return ExpertAssignment.objects.filter(expert=user).select_related(
+        "application__organisation", "application__call__program", "version"
+    )
+
+
+def get_assignment_for_user(user, pk) -> ExpertAssignment:
+    assignment = expert_assignments(user).filter(pk=pk).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def score_summary(application: Application) -> dict:
+    """Average, spread (lowest, highest, standard deviation) of the experts' weighted scores."""
+    scored = application.expert_assignments.filter(state=AssignmentState.SCORED)
+    values = [a.weighted_score for a in scored]
+    summary = scored.aggregate(average=Avg("weighted_score"), low=Min("weighted_score"), high=Max("weighted_score"))
+    summary["count"] = len(values)
+    summary["stdev"] = Decimal(str(round(pstdev(values), 2))) if len(values) > 1 else None
+    summary["assigned"] = application.expert_assignments.exclude(
+        state__in=[AssignmentState.CONFLICT, AssignmentState.SAME_ORGANISATION, AssignmentState.CANCELLED]
+    ).count()
+    return summary
+
+
+def call_ranking(call: Call) -> QuerySet[Application]:
+    """The call's applications by average weighted expert score, best first (unscored last)."""
+    scored = Q(expert_assignments__state=AssignmentState.SCORED)
+    return (
+        Application.objects.filter(call=call, expert_assignments__isnull=False)
+        .select_related("organisation")
+        .annotate(
+            average=Avg("expert_assignments__weighted_score", filter=scored),
+            scores=Count("expert_assignments", filter=scored),
+        )
+        .order_by(F("average").desc(nulls_last=True), "receipt_number")
+    )
+
+
+def today():
+    return timezone.localdate()

@@ -1,0 +1,178 @@
+"""Writes of review work that are not steps of the application's lifecycle: opinions, budget
+confirmation, assignment, experts' declarations and scores. Keyword-only, typed, no request.
+
+Each locks the application row first (the same lock `workflow.transition` takes), so an opinion and a
+decision on one application never interleave, and writes an internal AuditEvent.
+"""
+
+from decimal import ROUND_DOWN, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Application, AuditEvent, Call
+from portal.errors import ErrorCode, PortalError
+from portal.models import Role, User
+from reviews import permissions
+from reviews.models import AssignmentState, CallExpert, ExpertAssignment, Outcome, ReviewTask
+from reviews.models import TaskState as T
+
+
+def _refuse(check: tuple[bool, str]) -> None:
+    allowed, reason = check
+    if not allowed:
+        raise PortalError(ErrorCode.NOT_ALLOWED, reason)
+
+
+def _lock(application_id: int) -> Application:
+    return Application.objects.select_for_update().get(pk=application_id)
+
+
+def _audit(application: Application, *, by: User, action: str, reason: str = "", data=None, version=None):
+    return AuditEvent.objects.create(
+        application=application,
+        actor=by,
+        action=action,
+        from_state=application.state,
+        to_state=application.state,
+        version=version or application.current_version,
+        reason=reason,
+        data=data or {},
+        visible_to_applicant=False,
+    )
+
+
+@transaction.atomic
+def opinion_give(*, task: ReviewTask, by: User, opinion: str, reasons: str = "") -> ReviewTask:
+    _lock(task.application_id)
+    task = ReviewTask.objects.select_for_update().select_related("application", "commission").get(pk=task.pk)
+    _refuse(permissions.can_give_opinion(by, task))
+    if opinion not in (Outcome.SUPPORT, Outcome.OBJECT):
+        raise PortalError(ErrorCode.INVALID, _("Choose support or object."), field="opinion")
+    reasons = (reasons or "").strip()
+    if opinion == Outcome.OBJECT and not reasons:
+        raise PortalError(ErrorCode.REQUIRED, _("An objection needs its reasons."), field="reasons")
+    task.state, task.outcome, task.reasons = T.DONE, opinion, reasons
+    task.completed_at, task.completed_by = timezone.now(), by
+    task.save()
+    _audit(
+        task.application,
+        by=by,
+        action="opinion",
+        reason=reasons,
+        data={"commission": task.commission.code, "opinion": opinion},
+    )
+    return task
+
+
+@transaction.atomic
+def budget_confirm(*, task: ReviewTask, by: User, confirmed: bool, note: str = "") -> ReviewTask:
+    _lock(task.application_id)
+    task = ReviewTask.objects.select_for_update().select_related("application", "commission").get(pk=task.pk)
+    _refuse(permissions.can_confirm_budget(by, task))
+    note = (note or "").strip()
+    if not confirmed and not note:
+        raise PortalError(ErrorCode.REQUIRED, _("Say why the budget is not available."), field="note")
+    task.state = T.DONE
+    task.outcome = Outcome.CONFIRMED if confirmed else Outcome.NOT_CONFIRMED
+    task.reasons, task.completed_at, task.completed_by = note, timezone.now(), by
+    task.save()
+    _audit(task.application, by=by, action="budget_confirmation", reason=note, data={"confirmed": confirmed})
+    return task
+
+
+@transaction.atomic
+def tasks_assign(*, tasks: list[ReviewTask], assignee: User | None, by: User) -> int:
+    """Assign (or, with None, release) several tasks at once; all or none."""
+    locked = list(
+        ReviewTask.objects.select_for_update().select_related("commission").filter(pk__in=[t.pk for t in tasks])
+    )
+    for task in locked:
+        _refuse(permissions.can_assign_task(by, task, assignee))
+    for task in locked:
+        task.assigned_to = assignee
+        task.save(update_fields=["assigned_to"])
+    return len(locked)
+
+
+def rubric_problems(rubric) -> list[str]:
+    """What is wrong with a call's rubric: criteria with a code, both labels and a positive weight."""
+    if not isinstance(rubric, list) or not rubric:
+        return [_("A call with expert review needs a rubric of at least one criterion.")]
+    problems, codes = [], set()
+    for criterion in rubric:
+        code = criterion.get("code") if isinstance(criterion, dict) else None
+        if not code or code in codes:
+            problems.append(_("Every criterion needs its own code."))
+            continue
+        codes.add(code)
+        if not (criterion.get("label_en") and criterion.get("label_zh")):
+            problems.append(_("Criterion %(code)s needs an English and a Chinese label.") % {"code": code})
+        try:
+            weight = Decimal(str(criterion.get("weight")))
+        except ArithmeticError:
+            weight = Decimal(0)
+        if not weight.is_finite() or weight <= 0:
+            problems.append(_("Criterion %(code)s needs a positive weight.") % {"code": code})
+    return problems
+
+
+@transaction.atomic
+def expert_invite(*, call: Call, expert: User, by: User) -> CallExpert:
+    _refuse(permissions.can_invite_expert(by))
+    if expert.role != Role.EXPERT or not expert.is_active:
+        raise PortalError(ErrorCode.INVALID, _("Only an active expert reviewer can be invited."), field="expert")
+    if not call.uses_expert_review:
+        raise PortalError(ErrorCode.INVALID, _("This call does not use expert review."), field="call")
+    invited, _created = CallExpert.objects.get_or_create(call=call, expert=expert, defaults={"invited_by": by})
+    return invited
+
+
+@transaction.atomic
+def conflict_declare(*, assignment: ExpertAssignment, by: User, has_conflict: bool, note: str = "") -> ExpertAssignment:
+    application = _lock(assignment.application_id)
+    assignment = ExpertAssignment.objects.select_for_update().get(pk=assignment.pk)
+    _refuse(permissions.can_declare_conflict(by, assignment))
+    note = (note or "").strip()
+    if has_conflict and not note:
+        raise PortalError(ErrorCode.REQUIRED, _("Say what the conflict of interest is."), field="note")
+    assignment.state = AssignmentState.CONFLICT if has_conflict else AssignmentState.OPEN
+    assignment.declared_at, assignment.conflict_note = timezone.now(), note
+    assignment.save()
+    _audit(application, by=by, action="conflict_declared", reason=note, data={"conflict": has_conflict})
+    return assignment
+
+
+def weighted(rubric: list[dict], scores: dict[str, int]) -> Decimal:
+    total_weight = sum(Decimal(str(c["weight"])) for c in rubric)
+    total = sum(Decimal(str(c["weight"])) * Decimal(scores[c["code"]]) for c in rubric)
+    return (total / total_weight).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+@transaction.atomic
+def score_submit(*, assignment: ExpertAssignment, by: User, scores: dict, comment: str = "") -> ExpertAssignment:
+    application = _lock(assignment.application_id)
+    assignment = ExpertAssignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+    _refuse(permissions.can_score(by, assignment))
+    rubric = application.call.rubric
+    errors: dict[str, list] = {}
+    clean: dict[str, int] = {}
+    for criterion in rubric:
+        raw = scores.get(criterion["code"])
+        try:
+            value = int(str(raw).strip())
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not 0 <= value <= 100:
+            errors[criterion["code"]] = [_("Give a whole number from 0 to 100.")]
+        else:
+            clean[criterion["code"]] = value
+    if errors:
+        raise PortalError(ErrorCode.INVALID, errors=errors)
+    assignment.scores, assignment.weighted_score = clean, weighted(rubric, clean)
+    assignment.comment, assignment.scored_at = (comment or "").strip(), timezone.now()
+    assignment.state = AssignmentState.SCORED
+    assignment.save()
+    _audit(application, by=by, action="scored", data={"weighted_score": str(assignment.weighted_score)})
+    return assignment

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from reviews import views
+
+urlpatterns = [
+    path("review/queue/", views.queue_page, name="review-queue"),
+    path("review/queue/assign/", views.queue_assign, name="review-assign"),
+    path("review/applications/<int:pk>/", views.review_page, name="review-application"),
+    path("review/applications/<int:pk>/formal-check/", views.formal_check, name="review-formal-check"),
+    path("review/applications/<int:pk>/decide/", views.decide, name="review-decide"),
+    path("review/tasks/<int:pk>/opinion/", views.opinion, name="review-opinion"),
+    path("review/tasks/<int:pk>/budget/", views.budget, name="review-budget"),
+    path("review/calls/<int:call_id>/ranking/", views.ranking, name="review-ranking"),
+    path("expert/", views.expert_home, name="expert-home"),
+    path("expert/assignments/<int:pk>/declare/", views.expert_declare, name="expert-declare"),
+    path("expert/assignments/<int:pk>/", views.expert_assignment, name="expert-assignment"),
+]

@@ -1,0 +1,330 @@
+"""The officers' and experts' pages. Every read goes through reviews/selectors.py (and, for files,
+applications/selectors.py), every write through a service or `workflow.transition`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from applications import workflow
+from applications.models import State
+from applications.selectors import get_application_for_user, visible_applications
+from portal.errors import PortalError
+from portal.models import Role
+from reviews import permissions, selectors, services
+from reviews.clock import working_days_left
+from reviews.forms import (
+    AssignForm,
+    BudgetForm,
+    DecisionForm,
+    DeclarationForm,
+    FormalCheckForm,
+    OpinionForm,
+    QueueFilter,
+    ScoreForm,
+)
+from reviews.models import AssignmentState, TaskKind, TaskState
+from reviews.routing import budget_confirmed, missing_opinions, missing_scores
+
+PAGE_SIZE = 25
+
+
+def _staff_only(request) -> None:
+    if request.user.role not in (Role.OFFICER, Role.FINANCE) or not request.user.commission_id:
+        raise Http404
+
+
+def _flash(request, error: PortalError) -> None:
+    for field_messages in error.errors.values():
+        if isinstance(field_messages, dict):
+            field_messages = [m for sub in field_messages.values() for m in sub]
+        for message in field_messages:
+            messages.error(request, message)
+
+
+@login_required
+@require_GET
+def queue_page(request):
+    _staff_only(request)
+    tasks = QueueFilter(request.GET or None, queryset=selectors.queue(request.user), user=request.user)
+    page = Paginator(tasks.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = selectors.today()
+    rows = []
+    for task in page.object_list:
+        left = working_days_left(today, task.due_on)
+        rows.append((task, left, -left))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": tasks,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "colleagues": selectors.colleagues(request.user),
+    }
+    return render(request, "reviews/queue.html", context)
+
+
+@login_required
+@require_POST
+def queue_assign(request):
+    _staff_only(request)
+    form = AssignForm(request.POST, tasks=selectors.queue(request.user), colleagues=selectors.colleagues(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Tick the tasks to assign."))
+    else:
+        try:
+            count = services.tasks_assign(
+                tasks=list(form.cleaned_data["tasks"]), assignee=form.cleaned_data["assignee"], by=request.user
+            )
+        except PortalError as error:
+            _flash(request, error)
+        else:
+            messages.success(request, _("%(n)s task(s) assigned.") % {"n": count})
+    return redirect(request.POST.get("next") or "review-queue")
+
+
+def _hints(application) -> dict:
+    """What the portal already knows for the formal checklist; the officer confirms each item."""
+    version = application.current_version
+    wanted = {d["code"] for d in application.call.program.document_types}
+    attached = {a.document_type for a in version.attachments.all()}
+    duplicates = selectors.duplicate_filings(application).count() if version.product_key else 0
+    return {
+        "documents": _("All %(n)s required documents are attached.") % {"n": len(wanted)}
+        if wanted <= attached
+        else _("Missing: %(codes)s") % {"codes": ", ".join(sorted(wanted - attached))},
+        "milestone_window": _("Checked at submission: milestone %(date)s.") % {"date": version.milestone_date or "—"},
+        "duplicates": _("%(n)s other filing(s) of this organisation for the same product key.") % {"n": duplicates},
+        "credit": _("Look the code up on the credit list: %(uscc)s") % {"uscc": application.organisation.uscc},
+    }
+
+
+@login_required
+@require_GET
+def review_page(request, pk):
+    _staff_only(request)
+    application = get_application_for_user(request.user, pk)
+    user = request.user
+    tasks = list(selectors.application_tasks(application))
+    mine = [t for t in tasks if t.commission_id == user.commission_id and t.state == TaskState.OPEN]
+    today = selectors.today()
+    version = application.current_version
+    labels = {d["name"]: d for d in application.call.program.fact_schema}
+    context = {
+        "application": application,
+        "version": version,
+        "facts": [(labels.get(n, {"label_en": n, "label_zh": n}), v) for n, v in version.facts.items()],
+        "tasks": [(t, working_days_left(today, t.due_on)) for t in tasks],
+        "formal_task": next((t for t in mine if t.kind == TaskKind.FORMAL_CHECK), None),
+        "opinion_task": next(
+            (t for t in mine if t.kind == TaskKind.OPINION and permissions.can_give_opinion(user, t)[0]), None
+        ),
+        "budget_task": next(
+            (t for t in mine if t.kind == TaskKind.BUDGET and permissions.can_confirm_budget(user, t)[0]), None
+        ),
+        "steps": {s.action for s in workflow.available_steps(user, application)},
+        "can_decide": permissions.can_decide(user, application)[0],
+    }
+    if context["formal_task"] and application.state == State.FORMAL_CHECK:
+        context["formal_form"] = FormalCheckForm(hints=_hints(application))
+    if context["opinion_task"]:
+        context["opinion_form"] = OpinionForm()
+    if context["budget_task"]:
+        context["budget_form"] = BudgetForm()
+    if context["can_decide"]:
+        context.update(
+            decision_form=DecisionForm(),
+            waiting_opinions=missing_opinions(application),
+            waiting_scores=missing_scores(application) if application.state == State.EXPERT_REVIEW else [],
+            budget_ok=budget_confirmed(application),
+        )
+    if application.call.uses_expert_review:
+        context["scores"] = selectors.score_summary(application)
+    return render(request, "reviews/review.html", context)
+
+
+@login_required
+@require_POST
+def formal_check(request, pk):
+    _staff_only(request)
+    application = get_application_for_user(request.user, pk)
+    action = request.POST.get("action")
+    if action not in ("start_formal_check", "pass_formal_check", "return_for_correction"):
+        raise Http404
+    form = FormalCheckForm(request.POST)
+    form.is_valid()
+    try:
+        workflow.transition(
+            application=application,
+            action=action,
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            **({} if action == "start_formal_check" else {"checklist": form.checklist()}),
+        )
+    except PortalError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": workflow.label_of(action)})
+    return redirect("review-application", pk=application.pk)
+
+
+@login_required
+@require_POST
+def opinion(request, pk):
+    _staff_only(request)
+    task = selectors.get_task_for_user(request.user, pk)
+    form = OpinionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose support or object."))
+    else:
+        try:
+            services.opinion_give(
+                task=task, by=request.user, opinion=form.cleaned_data["opinion"], reasons=form.cleaned_data["reasons"]
+            )
+        except PortalError as error:
+            _flash(request, error)
+        else:
+            messages.success(
+                request, _("The opinion of %(commission)s is recorded.") % {"commission": task.commission.code}
+            )
+    return redirect("review-application", pk=task.application_id)
+
+
+@login_required
+@require_POST
+def budget(request, pk):
+    _staff_only(request)
+    task = selectors.get_task_for_user(request.user, pk)
+    form = BudgetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whether the budget is confirmed."))
+    else:
+        try:
+            services.budget_confirm(
+                task=task, by=request.user, confirmed=form.cleaned_data["confirmed"], note=form.cleaned_data["note"]
+            )
+        except PortalError as error:
+            _flash(request, error)
+        else:
+            messages.success(request, _("The budget answer is recorded."))
+    return redirect("review-application", pk=task.application_id)
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    _staff_only(request)
+    application = get_application_for_user(request.user, pk)
+    action = request.POST.get("action")
+    if action not in ("send_to_experts", "approve", "reject"):
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("review-application", pk=application.pk)
+    payload = {"recommended_amount": form.cleaned_data["recommended_amount"]} if action == "approve" else {}
+    try:
+        workflow.transition(
+            application=application, action=action, by=request.user, reason=form.cleaned_data["reason"], **payload
+        )
+    except PortalError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": workflow.label_of(action)})
+    return redirect("review-application", pk=application.pk)
+
+
+@login_required
+@require_GET
+def ranking(request, call_id):
+    _staff_only(request)
+    applications = visible_applications(request.user).filter(call_id=call_id)
+    first = applications.first()
+    if first is None or not workflow.is_lead_officer(request.user, first):
+        raise Http404
+    rows = selectors.call_ranking(first.call).filter(pk__in=applications.values("pk"))
+    return render(request, "reviews/ranking.html", {"call": first.call, "rows": rows})
+
+
+# --- experts ---------------------------------------------------------------------------------------
+
+
+def _experts_only(request) -> None:
+    if request.user.role != Role.EXPERT:
+        raise Http404
+
+
+@login_required
+@require_GET
+def expert_home(request):
+    _experts_only(request)
+    assignments = list(selectors.expert_assignments(request.user).order_by("due_on", "pk"))
+    context = {
+        "to_declare": [a for a in assignments if a.state == AssignmentState.AWAITING_DECLARATION],
+        "to_score": [a for a in assignments if a.state == AssignmentState.OPEN],
+        "done": [a for a in assignments if a.state not in (AssignmentState.AWAITING_DECLARATION, AssignmentState.OPEN)],
+        "declaration_form": DeclarationForm(),
+    }
+    return render(request, "reviews/expert_home.html", context)
+
+
+@login_required
+@require_POST
+def expert_declare(request, pk):
+    _experts_only(request)
+    assignment = selectors.get_assignment_for_user(request.user, pk)
+    form = DeclarationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whether you have a conflict of interest."))
+        return redirect("expert-home")
+    try:
+        services.conflict_declare(
+            assignment=assignment,
+            by=request.user,
+            has_conflict=form.cleaned_data["has_conflict"],
+            note=form.cleaned_data["note"],
+        )
+    except PortalError as error:
+        _flash(request, error)
+        return redirect("expert-home")
+    if form.cleaned_data["has_conflict"]:
+        messages.success(request, _("Recorded: you are excluded from this application."))
+        return redirect("expert-home")
+    return redirect("expert-assignment", pk=assignment.pk)
+
+
+@login_required
+def expert_assignment(request, pk):
+    _experts_only(request)
+    assignment = selectors.get_assignment_for_user(request.user, pk)
+    if not permissions.can_view_expert_file(request.user, assignment)[0]:
+        raise Http404
+    application = get_application_for_user(request.user, assignment.application_id)
+    rubric = application.call.rubric
+    form = ScoreForm(request.POST or None, rubric=rubric)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.score_submit(
+                assignment=assignment, by=request.user, scores=form.scores(), comment=form.cleaned_data["comment"]
+            )
+        except PortalError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("Your score is recorded. Thank you."))
+            return redirect("expert-home")
+    version = assignment.version
+    labels = {d["name"]: d for d in application.call.program.fact_schema}
+    context = {
+        "assignment": assignment,
+        "application": application,
+        "version": version,
+        "facts": [(labels.get(n, {"label_en": n, "label_zh": n}), v) for n, v in version.facts.items()],
+        "form": form if assignment.state == AssignmentState.OPEN else None,
+    }
+    return render(request, "reviews/expert_assignment.html", context)

@@ -1,0 +1,80 @@
+"""Personas for organisations and their teams: alice (administrator) and bob work for Zhangjiang Demo
+Biotech, charlie administers Other Pharma, dora has an account that belongs to no organisation."""
+
+import re
+
+import pytest
+
+# The open BIO24 call of the filing tests: a removed colleague must lose its applications.
+from tests.applications.conftest import drug_call  # noqa: F401
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory, member
+
+LINK = re.compile(r"https?://\S+/invitations/([A-Za-z0-9_\-]+)/")
+
+# A new colleague's account, as typed on the invitation page or passed to the service.
+NEW_ACCOUNT = {"username": "erin", "email": "erin@example.com", "password": PASSWORD, "first_name": "Erin Wang"}
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganisationFactory(name="Zhangjiang Demo Biotech")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganisationFactory(name="Other Pharma")
+
+
+@pytest.fixture
+def alice(org_a):
+    return member(org_a, admin=True, username="alice", first_name="Alice", last_name="Li")
+
+
+@pytest.fixture
+def bob(org_a):
+    return member(org_a, username="bob", first_name="Bob", last_name="Zhang")
+
+
+@pytest.fixture
+def charlie(org_b):
+    return member(org_b, admin=True, username="charlie")
+
+
+@pytest.fixture
+def dora(db):
+    """An enterprise user whose account belongs to no organisation (for example removed from one)."""
+    return UserFactory(username="dora")
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run inline where they are queued, so e-mail lands in the test's outbox."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def token_from(message) -> str:
+    """The one-time token of the link in an invitation e-mail."""
+    tokens = set(LINK.findall(message.body))
+    assert len(tokens) == 1, message.body
+    return tokens.pop()
+
+
+@pytest.fixture
+def invite(db, eager_celery, mailoutbox, django_capture_on_commit_callbacks):
+    """Invite through the service as a page does: the e-mail leaves after commit, through Celery.
+    Returns (invitation, the clear token read from the e-mail). `db` comes first: setting up the
+    database starts a new outbox."""
+    from portal.organisations import member_invite
+
+    def invite(organisation, email, by):
+        sent = len(mailoutbox)
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = member_invite(organisation=organisation, email=email, by=by)
+        assert len(mailoutbox) == sent + 1
+        return invitation, token_from(mailoutbox[-1])
+
+    return invite
