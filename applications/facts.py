@@ -67,6 +67,29 @@ def estimate_schema(schema: list[dict]) -> list[dict]:
     return [d for d in schema if d.get("estimate", True)]
 
 
+def facts_for_display(schema: list[dict], facts: dict) -> list[tuple[str, str]]:
+    """(label, value) in the active language for a frozen version's facts: choices by their labels,
+    booleans as yes/no, money with thousands separators."""
+    from awards.explain import yuan
+
+    by_name = {d["name"]: d for d in schema}
+    rows = []
+    for name, value in facts.items():
+        definition = by_name.get(name, {"label_en": name, "label_zh": name, "kind": "text"})
+        labels = {c["value"]: localized(c, "label") for c in definition.get("choices", [])}
+        kind = definition.get("kind")
+        if kind == "bool":
+            shown = str(_("Yes") if value is True else _("No"))
+        elif kind == "money":
+            shown = yuan(Decimal(str(value)))
+        elif kind == "multichoice":
+            shown = ", ".join(labels.get(v, v) for v in value)
+        else:
+            shown = labels.get(value, str(value))
+        rows.append((localized(definition, "label"), shown))
+    return rows
+
+
 class FactsForm(forms.Form):
     """A form with one field per fact; `cleaned_data` holds typed values (Decimal, bool, list, date)."""
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import filing, permissions
-from applications.facts import FactsForm
+from applications.facts import FactsForm, facts_for_display
 from applications.forms import AttachmentForm, CallFilterForm, NewApplicationForm, ReasonForm, TitleForm
 from applications.models import Attachment, Policy, State
 from applications.selectors import (
@@ -179,8 +179,7 @@ def application_receipt(request, pk):
 def version_detail(request, pk, number):
     application = get_application_for_user(request.user, pk)
     version = get_object_or_404(application.versions.prefetch_related("attachments"), number=number)
-    labels = {d["name"]: d for d in application.track.program.fact_schema}
-    facts = [(labels.get(name, {"label_en": name, "label_zh": name}), value) for name, value in version.facts.items()]
+    facts = facts_for_display(application.track.program.fact_schema, version.facts)
     return render(
         request, "applications/version.html", {"application": application, "version": version, "facts": facts}
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications import workflow
+from applications.facts import facts_for_display
 from applications.models import State
 from applications.selectors import get_application_for_user, visible_applications
 from portal.errors import PortalError
@@ -113,11 +114,10 @@ def review_page(request, pk):
     mine = [t for t in tasks if t.commission_id == user.commission_id and t.state == TaskState.OPEN]
     today = selectors.today()
     version = application.current_version
-    labels = {d["name"]: d for d in application.call.program.fact_schema}
     context = {
         "application": application,
         "version": version,
-        "facts": [(labels.get(n, {"label_en": n, "label_zh": n}), v) for n, v in version.facts.items()],
+        "facts": facts_for_display(application.call.program.fact_schema, version.facts),
         "tasks": [(t, working_days_left(today, t.due_on)) for t in tasks],
         "formal_task": next((t for t in mine if t.kind == TaskKind.FORMAL_CHECK), None),
         "opinion_task": next(
@@ -128,6 +128,8 @@ def review_page(request, pk):
         ),
         "steps": {s.action for s in workflow.available_steps(user, application)},
         "can_decide": permissions.can_decide(user, application)[0],
+        "decision": application.decisions.select_related("decided_by").first(),
+        "award": application.awards.first(),
     }
     if context["formal_task"] and application.state == State.FORMAL_CHECK:
         context["formal_form"] = FormalCheckForm(hints=_hints(application))
@@ -319,12 +321,11 @@ def expert_assignment(request, pk):
             messages.success(request, _("Your score is recorded. Thank you."))
             return redirect("expert-home")
     version = assignment.version
-    labels = {d["name"]: d for d in application.call.program.fact_schema}
     context = {
         "assignment": assignment,
         "application": application,
         "version": version,
-        "facts": [(labels.get(n, {"label_en": n, "label_zh": n}), v) for n, v in version.facts.items()],
+        "facts": facts_for_display(application.call.program.fact_schema, version.facts),
         "form": form if assignment.state == AssignmentState.OPEN else None,
     }
     return render(request, "reviews/expert_assignment.html", context)
