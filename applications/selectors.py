@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -77,7 +77,22 @@ def get_application_for_user(user, pk) -> Application:
 
 
 def organisation_dashboard(user) -> QuerySet[Application]:
-    return visible_applications(user).select_related("current_version").order_by("-updated_at")
+    """The organisation's applications with the deadline of the stage they are in and the amount
+    awarded, each a subquery so the page costs the same few queries however many there are."""
+    from awards.models import HOLDING, Award
+    from reviews.models import ReviewTask
+
+    stage_due = ReviewTask.objects.filter(application=OuterRef("pk"), state="open").order_by("due_on")
+    awarded = Award.objects.filter(application=OuterRef("pk"), state__in=HOLDING).order_by("-computed_at")
+    return (
+        visible_applications(user)
+        .select_related("current_version")
+        .annotate(
+            stage_due=Subquery(stage_due.values("due_on")[:1]),
+            awarded=Subquery(awarded.values("amount")[:1]),
+        )
+        .order_by("-updated_at")
+    )
 
 
 def applicant_history(application: Application) -> QuerySet[AuditEvent]:

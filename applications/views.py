@@ -159,6 +159,8 @@ def application_detail(request, pk):
         "returned_reason": application.events.filter(action="return_for_correction").order_by("-at").first()
         if application.state == State.RETURNED
         else None,
+        "decision": application.decisions.first() if application.state in (State.APPROVED, State.REJECTED) else None,
+        "award": application.awards.first(),
     }
     return render(request, "applications/detail.html", context)
 

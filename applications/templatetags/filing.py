@@ -21,3 +21,11 @@ NEXT_STEP = {
 @register.filter
 def next_step(application) -> str:
     return NEXT_STEP.get(application.state, "")
+
+
+@register.filter
+def event_label(event) -> str:
+    """What happened, in words: the step's label and the state it led to."""
+    from applications.workflow import label_of
+
+    return f"{label_of(event.action)} → {State(event.to_state).label}" if event.to_state else label_of(event.action)

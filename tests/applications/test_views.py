@@ -171,3 +171,20 @@ def test_return_email_carries_the_officers_reason(submitted, stcsm_officer, mail
 def test_password_login_works_for_a_member(client, alice):
     response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_applicant_sees_the_decision_and_the_award_but_not_the_commissions_internal_opinions(
+    client, submitted, alice, django_capture_on_commit_callbacks
+):
+    from awards.services import award_compute
+
+    with django_capture_on_commit_callbacks(execute=False):
+        journeys.approve(submitted, reason="Meets the call.")
+    award_compute(application_id=submitted.pk)
+    login(client, alice)
+    body = client.get(reverse("application-detail", args=[submitted.pk])).content.decode()
+    assert "Decision" in body and "Meets the call." in body and "¥4,000,000" in body
+    assert "Pass the formal check → Department review" in body
+    assert "Reviewed." not in body  # the co-reviewers' opinion reasons stay inside the commissions
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "4,000,000" in dashboard
