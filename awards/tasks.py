@@ -1,5 +1,7 @@
 """Celery tasks of awards: thin, they take ids, call a service and own only the retries."""
 
+from decimal import Decimal
+
 from celery import shared_task
 from django.db import OperationalError
 
@@ -8,4 +10,5 @@ from awards import services
 
 @shared_task(name="awards.tasks.compute_award", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def compute_award(application_id: int) -> str:
-    return str(services.award_compute(application_id=application_id).amount)
+    # Awards are whole yuan; the amount comes back without the column's two decimals.
+    return str(services.award_compute(application_id=application_id).amount.quantize(Decimal(1)))

@@ -1,0 +1,548 @@
+"""The permission matrix of review (issue 4): for every role x every transition x own/other commission or
+organisation, exactly the allowed ones succeed; the rest are refused and write nothing.
+
+Each step of `applications.workflow.TABLE` gets an application in the step's source state such that the
+step would succeed for an allowed actor. Every other actor is refused on that same application (nothing is
+written), then the allowed actors succeed: the first on that application (which the refusals left
+untouched), each further one on a fresh application.
+"""
+
+import copy
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from applications import workflow
+from applications.models import Application, AuditEvent, Call, State
+from portal.errors import ErrorCode, PortalError
+from portal.models import Commission, Role, User
+from reviews import permissions, services
+from reviews.models import (
+    AssignmentState,
+    CallExpert,
+    Decision,
+    ExpertAssignment,
+    ReviewTask,
+    TaskKind,
+    TaskState,
+)
+from tests import journeys
+from tests.factories import UserFactory, administrator, expert, member, officer
+from tests.reviews.conftest import make_draft, submit
+
+REASON = "Recorded for the permission matrix."
+SCORES = {"innovation": 80, "feasibility": 70}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Every test here makes a dozen people; the production hasher would dominate the runtime.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    review_call: Call
+    expert_call: Call
+    people: dict
+
+
+@pytest.fixture
+def world(review_call, expert_call, alice, bob, charlie, dr_wang, admin_user, org_a) -> World:
+    people = {
+        "alice": alice,  # administrator of the applying organisation
+        "bob": bob,  # her colleague
+        "charlie": charlie,  # another organisation
+        "lead_officer": journeys.staff("STCSM"),  # the program's lead commission
+        "co_reviewer": journeys.staff("SMPA"),  # a co-reviewing commission
+        "unrelated_officer": journeys.staff("COMMERCE"),  # not routed to this program
+        "finance_officer": journeys.staff("FIN"),
+        "expert": dr_wang,  # invited to the expert call; declares and scores in expert review
+        "administrator": admin_user,
+        "anonymous": AnonymousUser(),
+        "inactive_lead_officer": officer("STCSM", username="retired-stcsm", is_active=False),
+        "inactive_colleague": member(org_a, username="left-the-company", is_active=False),
+    }
+    return World(review_call=review_call, expert_call=expert_call, people=people)
+
+
+ALLOWED = {workflow.APPLICANT: {"alice", "bob"}, workflow.LEAD_OFFICER: {"lead_officer"}}
+
+
+def reload(application: Application) -> Application:
+    return Application.objects.get(pk=application.pk)
+
+
+# --- applications in each source state, ready for the step to succeed -------------------------------
+
+
+def draft(w: World) -> Application:
+    return make_draft(w.review_call, w.people["alice"])
+
+
+def submitted(w: World) -> Application:
+    return submit(w.review_call, w.people["alice"])
+
+
+def in_formal_check(w: World) -> Application:
+    application = submitted(w)
+    return workflow.transition(application=application, action="start_formal_check", by=w.people["lead_officer"])
+
+
+def returned(w: World) -> Application:
+    return workflow.transition(
+        application=in_formal_check(w), action="return_for_correction", by=w.people["lead_officer"], reason=REASON
+    )
+
+
+def in_department_review(w: World) -> Application:
+    return journeys.pass_formal_check(submitted(w))
+
+
+def ready_for_decision(w: World) -> Application:
+    """Department review of a call without experts: every opinion given, the budget confirmed."""
+    return journeys.ready_for_decision(submitted(w))
+
+
+def ready_for_experts(w: World) -> Application:
+    """Department review of a call with experts: every opinion given, an expert invited."""
+    application = journeys.pass_formal_check(submit(w.expert_call, w.people["alice"]))
+    journeys.give_all_opinions(application)
+    return reload(application)
+
+
+def in_expert_review(w: World) -> Application:
+    """Expert review with the budget confirmed and the only invited expert's score in."""
+    application = journeys.ready_for_decision(submit(w.expert_call, w.people["alice"]))
+    workflow.transition(application=application, action="send_to_experts", by=w.people["lead_officer"])
+    assignment = ExpertAssignment.objects.get(application=application, expert=w.people["expert"])
+    services.conflict_declare(assignment=assignment, by=w.people["expert"], has_conflict=False)
+    services.score_submit(assignment=assignment, by=w.people["expert"], scores=SCORES)
+    return reload(application)
+
+
+SOURCE = {
+    ("submit", State.DRAFT): draft,
+    ("resubmit", State.RETURNED): returned,
+    ("start_formal_check", State.SUBMITTED): submitted,
+    ("return_for_correction", State.FORMAL_CHECK): in_formal_check,
+    ("pass_formal_check", State.FORMAL_CHECK): in_formal_check,
+    ("send_to_experts", State.DEPARTMENT_REVIEW): ready_for_experts,
+    ("approve", State.DEPARTMENT_REVIEW): ready_for_decision,
+    ("reject", State.DEPARTMENT_REVIEW): ready_for_decision,
+    ("approve", State.EXPERT_REVIEW): in_expert_review,
+    ("reject", State.EXPERT_REVIEW): in_expert_review,
+    ("withdraw", State.SUBMITTED): submitted,
+    ("withdraw", State.FORMAL_CHECK): in_formal_check,
+    ("withdraw", State.RETURNED): returned,
+    ("withdraw", State.DEPARTMENT_REVIEW): in_department_review,
+    ("withdraw", State.EXPERT_REVIEW): in_expert_review,
+}
+
+
+def payload(action: str) -> dict:
+    data = {"reason": REASON} if action in workflow.REASON_REQUIRED else {}
+    if action in ("pass_formal_check", "return_for_correction"):
+        data["checklist"] = journeys.ALL_HOLD
+    return data
+
+
+def snapshot(application: Application) -> dict:
+    """Everything a step could write about one application."""
+    return {
+        "state": reload(application).state,
+        "audit_events": AuditEvent.objects.filter(application=application).count(),
+        "review_tasks": ReviewTask.objects.filter(application=application).count(),
+        "decisions": Decision.objects.filter(application=application).count(),
+        "task_rows": list(
+            ReviewTask.objects.filter(application=application)
+            .order_by("pk")
+            .values_list("pk", "state", "outcome", "assigned_to_id")
+        ),
+        "expert_assignments": list(
+            ExpertAssignment.objects.filter(application=application).order_by("pk").values_list("pk", "state")
+        ),
+        "versions": application.versions.count(),
+    }
+
+
+def outcome_of(call, **kwargs) -> str:
+    """The error code of a refusal, or "succeeded"."""
+    try:
+        call(**kwargs)
+    except PortalError as error:
+        return str(error.code)
+    return "succeeded"
+
+
+def actor_for(action: str, people: dict) -> User:
+    """Someone whose role may take `action` somewhere in the table."""
+    role = next(s.role for s in workflow.TABLE if s.action == action)
+    return people["alice"] if role == workflow.APPLICANT else people["lead_officer"]
+
+
+def assert_every_other_action_is_illegal(application: Application, people: dict) -> None:
+    """From the application's state, every action the table does not list there is an illegal transition,
+    even for a role that may take that action elsewhere, and writes nothing."""
+    state = reload(application).state
+    legal = {s.action for s in workflow.TABLE if s.source == state}
+    before = snapshot(application)
+    outcomes = {}
+    for action in sorted({s.action for s in workflow.TABLE} - legal):
+        outcomes[action] = outcome_of(
+            workflow.transition,
+            application=application,
+            action=action,
+            by=actor_for(action, people),
+            **payload(action),
+        )
+        assert snapshot(application) == before, f"{action} from {state} wrote something"
+    assert outcomes == dict.fromkeys(outcomes, ErrorCode.ILLEGAL_TRANSITION)
+
+
+def test_the_matrix_covers_every_step_of_the_lifecycle():
+    assert set(SOURCE) == {(s.action, s.source) for s in workflow.TABLE}
+    assert set(ALLOWED) == {s.role for s in workflow.TABLE}
+
+
+@pytest.mark.parametrize("step", workflow.TABLE, ids=lambda s: f"{s.action}-from-{s.source}")
+def test_only_the_steps_role_may_take_each_step_and_a_refusal_writes_nothing(step, world):
+    people = world.people
+    application = SOURCE[(step.action, step.source)](world)
+    assert application.state == step.source
+    allowed = ALLOWED[step.role]
+
+    before = snapshot(application)
+    outcomes, wrote = {}, []
+    for name, user in people.items():
+        if name in allowed:
+            continue
+        outcomes[name] = outcome_of(
+            workflow.transition, application=application, action=step.action, by=user, **payload(step.action)
+        )
+        if snapshot(application) != before:
+            wrote.append(name)
+    assert outcomes == dict.fromkeys(outcomes, ErrorCode.NOT_ALLOWED)
+    assert wrote == []
+
+    assert_every_other_action_is_illegal(application, people)
+
+    for n, name in enumerate(sorted(allowed)):
+        target = application if n == 0 else SOURCE[(step.action, step.source)](world)
+        done = workflow.transition(application=target, action=step.action, by=people[name], **payload(step.action))
+        assert done.state == step.target, name
+        event = AuditEvent.objects.filter(application=target).latest("pk")
+        assert (event.action, event.actor, event.from_state, event.to_state) == (
+            step.action,
+            people[name],
+            step.source,
+            step.target,
+        )
+    assert_every_other_action_is_illegal(application, people)
+
+
+# --- task-level services ----------------------------------------------------------------------------
+
+
+def task_of(application: Application, code: str, kind: str = TaskKind.OPINION) -> ReviewTask:
+    return ReviewTask.objects.get(application=application, commission__code=code, kind=kind, state=TaskState.OPEN)
+
+
+def refusals(people: dict, attempt, watched) -> dict:
+    """Run `attempt(user)` for each person; each must be refused as not allowed and leave `watched()` as
+    it was. Answers {name: outcome} for those that were not."""
+    wrong = {}
+    for name, user in people.items():
+        before = watched()
+        outcome = outcome_of(attempt, user=user)
+        if outcome != ErrorCode.NOT_ALLOWED or watched() != before:
+            wrong[name] = outcome
+    return wrong
+
+
+def test_only_an_officer_of_the_tasks_commission_gives_its_opinion(world):
+    people = world.people
+    application = in_department_review(world)
+    smpa = task_of(application, "SMPA")
+    outsiders = {
+        **{k: v for k, v in people.items() if k != "co_reviewer"},
+        # Finance staff give no technical opinion, not even when filed under the task's commission.
+        "finance_role_in_smpa": UserFactory(role=Role.FINANCE, commission=smpa.commission),
+        "inactive_smpa_officer": officer("SMPA", username="retired-smpa", is_active=False),
+    }
+    wrong = refusals(
+        outsiders,
+        lambda user: services.opinion_give(task=smpa, by=user, opinion="support", reasons="Fine."),
+        lambda: snapshot(application),
+    )
+    assert wrong == {}
+
+    # The finance officer cannot answer their own budget task with an opinion either.
+    fin = task_of(application, "FIN", TaskKind.BUDGET)
+    before = snapshot(application)
+    assert (
+        outcome_of(services.opinion_give, task=fin, by=people["finance_officer"], opinion="support")
+        == ErrorCode.NOT_ALLOWED
+    )
+    assert snapshot(application) == before
+
+    given = services.opinion_give(task=smpa, by=people["co_reviewer"], opinion="support")
+    assert (given.state, given.outcome, given.completed_by) == (TaskState.DONE, "support", people["co_reviewer"])
+    # Once given, an opinion is not given again, by anyone.
+    assert (
+        outcome_of(services.opinion_give, task=smpa, by=people["co_reviewer"], opinion="object", reasons="Changed.")
+        == ErrorCode.NOT_ALLOWED
+    )
+    lead = services.opinion_give(task=task_of(application, "STCSM"), by=people["lead_officer"], opinion="support")
+    assert lead.state == TaskState.DONE
+
+
+def test_only_a_finance_officer_of_the_finance_bureau_confirms_the_budget(world):
+    people = world.people
+    application = in_department_review(world)
+    fin = task_of(application, "FIN", TaskKind.BUDGET)
+    outsiders = {
+        **{k: v for k, v in people.items() if k != "finance_officer"},
+        "officer_role_in_fin": UserFactory(role=Role.OFFICER, commission=fin.commission),
+        "finance_role_in_stcsm": UserFactory(role=Role.FINANCE, commission=Commission.objects.get(code="STCSM")),
+        "inactive_finance_officer": UserFactory(role=Role.FINANCE, commission=fin.commission, is_active=False),
+    }
+    wrong = refusals(
+        outsiders,
+        lambda user: services.budget_confirm(task=fin, by=user, confirmed=True),
+        lambda: snapshot(application),
+    )
+    assert wrong == {}
+
+    # An opinion task is not a budget task, even for the finance officer.
+    before = snapshot(application)
+    stcsm = task_of(application, "STCSM")
+    assert (
+        outcome_of(services.budget_confirm, task=stcsm, by=people["finance_officer"], confirmed=True)
+        == ErrorCode.NOT_ALLOWED
+    )
+    assert snapshot(application) == before
+
+    done = services.budget_confirm(task=fin, by=people["finance_officer"], confirmed=True)
+    assert (done.state, done.outcome) == (TaskState.DONE, "confirmed")
+    assert (
+        outcome_of(services.budget_confirm, task=fin, by=people["finance_officer"], confirmed=False, note="Gone.")
+        == ErrorCode.NOT_ALLOWED
+    )
+
+
+def test_tasks_are_assigned_only_by_staff_of_their_commission_to_a_colleague_and_all_or_nothing(world):
+    people = world.people
+    application = in_department_review(world)
+    stcsm, smpa = task_of(application, "STCSM"), task_of(application, "SMPA")
+    colleague = officer("STCSM", username="stcsm-colleague")
+
+    wrong = refusals(
+        {k: v for k, v in people.items() if k != "lead_officer"},
+        lambda user: services.tasks_assign(tasks=[stcsm], assignee=colleague, by=user),
+        lambda: snapshot(application),
+    )
+    assert wrong == {}
+
+    lead = people["lead_officer"]
+    not_colleagues = {
+        k: people[k]
+        for k in ["co_reviewer", "finance_officer", "alice", "expert", "administrator", "inactive_lead_officer"]
+    }
+    wrong = refusals(
+        not_colleagues,
+        lambda user: services.tasks_assign(tasks=[stcsm], assignee=user, by=lead),
+        lambda: snapshot(application),
+    )
+    assert wrong == {}
+
+    # One task of another commission in the batch: nothing is assigned.
+    before = snapshot(application)
+    assert outcome_of(services.tasks_assign, tasks=[stcsm, smpa], assignee=colleague, by=lead) == ErrorCode.NOT_ALLOWED
+    assert outcome_of(services.tasks_assign, tasks=[smpa, stcsm], assignee=colleague, by=lead) == ErrorCode.NOT_ALLOWED
+    assert snapshot(application) == before
+    assert ReviewTask.objects.get(pk=stcsm.pk).assigned_to is None
+
+    assert services.tasks_assign(tasks=[stcsm], assignee=colleague, by=lead) == 1
+    assert ReviewTask.objects.get(pk=stcsm.pk).assigned_to == colleague
+    assert services.tasks_assign(tasks=[stcsm], assignee=None, by=colleague) == 1
+    assert ReviewTask.objects.get(pk=stcsm.pk).assigned_to is None
+    # Finance staff assign the Finance Bureau's tasks among themselves.
+    fin = task_of(application, "FIN", TaskKind.BUDGET)
+    second = UserFactory(role=Role.FINANCE, commission=fin.commission, username="fin-colleague")
+    assert services.tasks_assign(tasks=[fin], assignee=second, by=people["finance_officer"]) == 1
+
+    # A task that is done is no longer assigned.
+    services.opinion_give(task=smpa, by=people["co_reviewer"], opinion="support")
+    assert (
+        outcome_of(services.tasks_assign, tasks=[smpa], assignee=None, by=people["co_reviewer"])
+        == ErrorCode.NOT_ALLOWED
+    )
+
+
+def test_only_the_assigned_expert_declares_a_conflict_and_scores(world):
+    people = world.people
+    dr_li = expert(username="dr-li")
+    services.expert_invite(call=world.expert_call, expert=dr_li, by=people["administrator"])
+    application = journeys.ready_for_decision(submit(world.expert_call, people["alice"]))
+    workflow.transition(application=application, action="send_to_experts", by=people["lead_officer"])
+    mine = ExpertAssignment.objects.get(application=application, expert=people["expert"])
+    others = ExpertAssignment.objects.get(application=application, expert=dr_li)
+    outsiders = {**{k: v for k, v in people.items() if k != "expert"}, "another_expert": dr_li}
+
+    wrong = refusals(
+        outsiders,
+        lambda user: services.conflict_declare(assignment=mine, by=user, has_conflict=False),
+        lambda: snapshot(application),
+    )
+    assert wrong == {}
+    services.conflict_declare(assignment=mine, by=people["expert"], has_conflict=False)
+    services.conflict_declare(assignment=others, by=dr_li, has_conflict=False)
+    # Declared once: neither a second declaration nor a change of mind.
+    before = snapshot(application)
+    assert (
+        outcome_of(services.conflict_declare, assignment=mine, by=people["expert"], has_conflict=True, note="x")
+        == ErrorCode.NOT_ALLOWED
+    )
+    assert snapshot(application) == before
+
+    wrong = refusals(
+        outsiders,
+        lambda user: services.score_submit(assignment=mine, by=user, scores=SCORES),
+        lambda: snapshot(application),
+    )
+    assert wrong == {}
+    scored = services.score_submit(assignment=mine, by=people["expert"], scores=SCORES)
+    assert (scored.state, scored.scores) == (AssignmentState.SCORED, SCORES)
+    assert (
+        outcome_of(services.score_submit, assignment=mine, by=people["expert"], scores={"innovation": 1})
+        == ErrorCode.NOT_ALLOWED
+    )
+
+
+def test_only_an_administrator_invites_experts(world):
+    people = world.people
+    candidate = expert(username="dr-zhou")
+    outsiders = {
+        **{k: v for k, v in people.items() if k != "administrator"},
+        "inactive_administrator": administrator(username="retired-admin", is_active=False),
+    }
+    wrong = refusals(
+        outsiders,
+        lambda user: services.expert_invite(call=world.expert_call, expert=candidate, by=user),
+        lambda: CallExpert.objects.count(),
+    )
+    assert wrong == {}
+    assert not CallExpert.objects.filter(expert=candidate).exists()
+    services.expert_invite(call=world.expert_call, expert=candidate, by=people["administrator"])
+    assert CallExpert.objects.filter(call=world.expert_call, expert=candidate).exists()
+
+
+# --- the can_* functions ----------------------------------------------------------------------------
+
+
+def with_state(obj, state):
+    """An in-memory copy of a row in another state (the can_* functions read only what they are given)."""
+    changed = copy.copy(obj)
+    changed.state = state
+    return changed
+
+
+def test_every_can_function_refuses_with_a_reason(world):
+    p = world.people
+    dr_li, dr_own = expert(username="dr-li"), expert(username="dr-own", organisation=p["alice"].organisation)
+    for person in (dr_li, dr_own):
+        services.expert_invite(call=world.expert_call, expert=person, by=p["administrator"])
+    application = journeys.ready_for_decision(submit(world.expert_call, p["alice"]))
+    in_review = in_department_review(world)
+    stcsm, smpa = task_of(in_review, "STCSM"), task_of(in_review, "SMPA")
+    fin = task_of(in_review, "FIN", TaskKind.BUDGET)
+    workflow.transition(application=application, action="send_to_experts", by=p["lead_officer"])
+    application = reload(application)
+    wang = ExpertAssignment.objects.select_related("application").get(application=application, expert=p["expert"])
+    li = ExpertAssignment.objects.select_related("application").get(application=application, expert=dr_li)
+    own = ExpertAssignment.objects.select_related("application").get(application=application, expert=dr_own)
+    services.conflict_declare(assignment=wang, by=p["expert"], has_conflict=False)
+    wang = ExpertAssignment.objects.select_related("application").get(pk=wang.pk)
+    decided = copy.copy(wang)
+    decided.application = with_state(application, State.APPROVED)
+    fin_officer_role = UserFactory(role=Role.OFFICER, commission=fin.commission)
+
+    refused = {
+        "view task of another commission": permissions.can_view_task(p["co_reviewer"], stcsm),
+        "view task, anonymous": permissions.can_view_task(p["anonymous"], stcsm),
+        "view task, inactive officer": permissions.can_view_task(p["inactive_lead_officer"], stcsm),
+        "view task, applicant": permissions.can_view_task(p["alice"], stcsm),
+        "opinion for another commission": permissions.can_give_opinion(p["lead_officer"], smpa),
+        "opinion by the finance officer": permissions.can_give_opinion(p["finance_officer"], fin),
+        "opinion on a budget task": permissions.can_give_opinion(fin_officer_role, fin),
+        "opinion already given": permissions.can_give_opinion(p["co_reviewer"], with_state(smpa, TaskState.DONE)),
+        "opinion outside department review": permissions.can_give_opinion(
+            p["co_reviewer"], ReviewTask(commission=smpa.commission, kind=TaskKind.OPINION, application=application)
+        ),
+        "opinion, anonymous": permissions.can_give_opinion(p["anonymous"], smpa),
+        "budget by an officer": permissions.can_confirm_budget(p["lead_officer"], fin),
+        "budget by an officer of the bureau": permissions.can_confirm_budget(fin_officer_role, fin),
+        "budget on an opinion task": permissions.can_confirm_budget(
+            p["finance_officer"], ReviewTask(commission=fin.commission, kind=TaskKind.OPINION, state=TaskState.OPEN)
+        ),
+        "budget already answered": permissions.can_confirm_budget(
+            p["finance_officer"], with_state(fin, TaskState.DONE)
+        ),
+        "assign a task of another commission": permissions.can_assign_task(p["co_reviewer"], stcsm, None),
+        "assign to another commission": permissions.can_assign_task(p["lead_officer"], stcsm, p["co_reviewer"]),
+        "assign to an applicant": permissions.can_assign_task(p["lead_officer"], stcsm, p["alice"]),
+        "assign a closed task": permissions.can_assign_task(
+            p["lead_officer"], with_state(stcsm, TaskState.CANCELLED), None
+        ),
+        "assign, anonymous": permissions.can_assign_task(p["anonymous"], stcsm, None),
+        "decide, co-reviewer": permissions.can_decide(p["co_reviewer"], in_review),
+        "decide, applicant": permissions.can_decide(p["alice"], in_review),
+        "decide, inactive lead officer": permissions.can_decide(p["inactive_lead_officer"], in_review),
+        "decide before department review": permissions.can_decide(
+            p["lead_officer"], with_state(in_review, State.FORMAL_CHECK)
+        ),
+        "decide, anonymous": permissions.can_decide(p["anonymous"], in_review),
+        "declare for another expert": permissions.can_declare_conflict(dr_li, wang),
+        "declare twice": permissions.can_declare_conflict(p["expert"], wang),
+        "declare, own organisation": permissions.can_declare_conflict(dr_own, own),
+        "declare, officer": permissions.can_declare_conflict(p["lead_officer"], li),
+        "view another expert's file": permissions.can_view_expert_file(dr_li, wang),
+        "view before declaring": permissions.can_view_expert_file(dr_li, li),
+        "view, own organisation": permissions.can_view_expert_file(dr_own, own),
+        "view after declaring a conflict": permissions.can_view_expert_file(
+            p["expert"], with_state(wang, AssignmentState.CONFLICT)
+        ),
+        "view, anonymous": permissions.can_view_expert_file(p["anonymous"], wang),
+        "score another expert's file": permissions.can_score(dr_li, wang),
+        "score before declaring": permissions.can_score(dr_li, li),
+        "score twice": permissions.can_score(p["expert"], with_state(wang, AssignmentState.SCORED)),
+        "score after the decision": permissions.can_score(p["expert"], decided),
+        "invite, lead officer": permissions.can_invite_expert(p["lead_officer"]),
+        "invite, expert": permissions.can_invite_expert(p["expert"]),
+        "invite, anonymous": permissions.can_invite_expert(p["anonymous"]),
+        "invite, inactive administrator": permissions.can_invite_expert(
+            administrator(username="retired-admin", is_active=False)
+        ),
+    }
+    without_reason = {
+        name: answer
+        for name, answer in refused.items()
+        if answer[0] is not False or not isinstance(answer[1], str) or not answer[1].strip()
+    }
+    assert without_reason == {}
+
+    # The same functions allow the right person (so each refusal above is about the case, not the setup).
+    allowed = {
+        "view own task": permissions.can_view_task(p["lead_officer"], stcsm),
+        "opinion": permissions.can_give_opinion(p["co_reviewer"], smpa),
+        "budget": permissions.can_confirm_budget(p["finance_officer"], fin),
+        "assign": permissions.can_assign_task(p["lead_officer"], stcsm, p["lead_officer"]),
+        "decide": permissions.can_decide(p["lead_officer"], in_review),
+        "declare": permissions.can_declare_conflict(dr_li, li),
+        "view file": permissions.can_view_expert_file(p["expert"], wang),
+        "score": permissions.can_score(p["expert"], wang),
+        "invite": permissions.can_invite_expert(p["administrator"]),
+    }
+    assert allowed == dict.fromkeys(allowed, (True, ""))
