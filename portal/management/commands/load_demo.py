@@ -16,6 +16,21 @@ from portal.uscc import read_shanghai_uscc
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 -- demo data only, printed by make run
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEMO_RUBRIC = [
+    {"code": "innovation", "label_en": "Innovation and clinical value", "label_zh": "创新性与临床价值", "weight": 40},
+    {"code": "progress", "label_en": "Development progress", "label_zh": "研发进展", "weight": 30},
+    {
+        "code": "industrialisation",
+        "label_en": "Industrialisation in Shanghai",
+        "label_zh": "本市产业化前景",
+        "weight": 30,
+    },
+]
+# The smallest well-formed PDF, standing in for the demo application's evidence.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 ORGANISATIONS = [
     # (USCC, name, kind); the district follows from the code
@@ -119,8 +134,40 @@ class Command(BaseCommand):
                 closes_at=_at(closes, 17),
                 budget=budget,
                 uses_expert_review=code.startswith("BIO24-DRUG"),
+                rubric=DEMO_RUBRIC if code.startswith("BIO24-DRUG") else None,
                 max_applications_per_applicant=3,
                 track_terms=terms,
                 stage_deadlines={"formal_check": 5, "department_review": 15, "expert_review": 10, "decision": 5},
             )
+        self._demo_review(organisations)
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
+
+    def _demo_review(self, organisations):
+        """An expert invited to the drug call and one submitted application in STCSM's queue."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from applications import filing
+        from applications.models import Application
+        from reviews.services import expert_invite
+
+        call = Call.objects.filter(program__code="BIO24-DRUG-INNOVATIVE", uses_expert_review=True).first()
+        if call is None:
+            return
+        expert_invite(call=call, expert=User.objects.get(username="expert"), by=User.objects.get(username="admin"))
+        alice = User.objects.get(username="alice")
+        if Application.objects.filter(call=call, organisation=organisations[0]).exists():
+            return
+        application = filing.application_create(
+            call=call, track=call.program.tracks.get(code="phase_2"), title="ZJ-101 注射液 II期临床", by=alice
+        )
+        facts = {
+            "rd_spending": "12000000",
+            "drug_category": "chemical",
+            "product_key": "CXHL2400123",
+            "milestone_date": (timezone.localdate() - timedelta(days=60)).isoformat(),
+        }
+        filing.application_save_draft(application=application, title=application.title, draft_facts=facts, by=alice)
+        for document in call.program.document_types:
+            upload = SimpleUploadedFile(f"{document['code']}.pdf", DEMO_PDF, content_type="application/pdf")
+            filing.attachment_add(application=application, document_type=document["code"], upload=upload, by=alice)
+        filing.application_submit(application=application, by=alice)
