@@ -174,46 +174,51 @@ def formal_check(request, pk):
     return redirect("review-application", pk=application.pk)
 
 
-@login_required
-@require_POST
-def opinion(request, pk):
+def _answer_task(request, pk, form_class, answer, done: str, invalid: str):
+    """POST on one of the commission's tasks: validate the form, call the service, say what happened."""
     _staff_only(request)
     task = selectors.get_task_for_user(request.user, pk)
-    form = OpinionForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose support or object."))
+        messages.error(request, invalid)
     else:
         try:
-            services.opinion_give(
-                task=task, by=request.user, opinion=form.cleaned_data["opinion"], reasons=form.cleaned_data["reasons"]
-            )
+            answer(task, form.cleaned_data)
         except PortalError as error:
             _flash(request, error)
         else:
-            messages.success(
-                request, _("The opinion of %(commission)s is recorded.") % {"commission": task.commission.code}
-            )
+            messages.success(request, done % {"commission": task.commission.code})
     return redirect("review-application", pk=task.application_id)
+
+
+@login_required
+@require_POST
+def opinion(request, pk):
+    return _answer_task(
+        request,
+        pk,
+        OpinionForm,
+        lambda task, data: services.opinion_give(
+            task=task, by=request.user, opinion=data["opinion"], reasons=data["reasons"]
+        ),
+        done=_("The opinion of %(commission)s is recorded."),
+        invalid=_("Choose support or object."),
+    )
 
 
 @login_required
 @require_POST
 def budget(request, pk):
-    _staff_only(request)
-    task = selectors.get_task_for_user(request.user, pk)
-    form = BudgetForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say whether the budget is confirmed."))
-    else:
-        try:
-            services.budget_confirm(
-                task=task, by=request.user, confirmed=form.cleaned_data["confirmed"], note=form.cleaned_data["note"]
-            )
-        except PortalError as error:
-            _flash(request, error)
-        else:
-            messages.success(request, _("The budget answer is recorded."))
-    return redirect("review-application", pk=task.application_id)
+    return _answer_task(
+        request,
+        pk,
+        BudgetForm,
+        lambda task, data: services.budget_confirm(
+            task=task, by=request.user, confirmed=data["confirmed"], note=data["note"]
+        ),
+        done=_("The budget answer of %(commission)s is recorded."),
+        invalid=_("Say whether the budget is confirmed."),
+    )
 
 
 @login_required

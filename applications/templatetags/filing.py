@@ -29,3 +29,14 @@ def event_label(event) -> str:
     from applications.workflow import label_of
 
     return f"{label_of(event.action)} → {State(event.to_state).label}" if event.to_state else label_of(event.action)
+
+
+@register.simple_tag
+def document_label(application, code: str) -> str:
+    """{% document_label application attachment.document_type %}: the document type in words."""
+    from portal.bilingual import localized
+
+    for document in application.call.program.document_types:
+        if document["code"] == code:
+            return localized(document, "label")
+    return code

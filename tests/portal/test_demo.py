@@ -11,7 +11,12 @@ def test_demo_data_loads_twice_without_duplicates(catalogue):
     call_command("load_demo")
     counts = (User.objects.count(), Call.objects.count(), Application.objects.count(), ReviewTask.objects.count())
     call_command("load_demo")
-    assert (User.objects.count(), Call.objects.count(), Application.objects.count(), ReviewTask.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Call.objects.count(),
+        Application.objects.count(),
+        ReviewTask.objects.count(),
+    ) == counts
     # Something to work on for every role: a submitted file in STCSM's queue, an expert on the drug call.
     assert ReviewTask.objects.filter(commission__code="STCSM", state="open").exists()
     assert CallExpert.objects.filter(expert__username="expert").exists()
