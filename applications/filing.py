@@ -157,6 +157,16 @@ def _check_milestone(application: Application, facts: dict, errors: dict) -> Non
         ]
 
 
+def _check_credit(organisation: Organisation, today: date) -> None:
+    """An organisation on the serious-dishonesty list, or under a ban, cannot be funded (SPEC §5)."""
+    if organisation.credit_flag or (organisation.banned_until and organisation.banned_until >= today):
+        raise PortalError(
+            ErrorCode.BANNED,
+            _("Your organisation may not apply: it is on the serious-dishonesty list or banned until %(date)s.")
+            % {"date": organisation.banned_until or "—"},
+        )
+
+
 def _check_limit(application: Application) -> None:
     limit = application.call.max_applications_per_applicant
     if not limit or application.first_submitted_at:
@@ -188,6 +198,7 @@ def _jsonable(facts: dict) -> dict:
 def submit_effect(*, application: Application, by: User, at=None, **_payload) -> tuple[ApplicationVersion, dict]:
     now = at or timezone.now()
     call = application.call
+    _check_credit(application.organisation, now.date())
     if not application.first_submitted_at and not call.is_open(now):
         raise PortalError(ErrorCode.CALL_CLOSED, _("The call closed on %(date)s.") % {"date": call.closes_at.date()})
     facts, form = _clean_facts(application, application.draft_facts)

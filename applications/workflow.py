@@ -48,15 +48,24 @@ TABLE: list[Step] = [
     Step("approve", S.EXPERT_REVIEW, LEAD_OFFICER, S.APPROVED, gettext_lazy("Approve")),
     Step("reject", S.EXPERT_REVIEW, LEAD_OFFICER, S.REJECTED, gettext_lazy("Reject")),
     *[Step("withdraw", state, APPLICANT, S.WITHDRAWN, gettext_lazy("Withdraw")) for state in BEFORE_DECISION],
+    # An objection upheld during the public notice sends the application back for a new decision.
+    Step(
+        "reopen_after_objection",
+        S.APPROVED,
+        LEAD_OFFICER,
+        S.DEPARTMENT_REVIEW,
+        gettext_lazy("Reopen after an upheld objection"),
+    ),
 ]
 
 # Actions whose reason the actor must give (the applicant reads it, or an auditor does).
-REASON_REQUIRED = {"return_for_correction", "reject", "withdraw"}
+REASON_REQUIRED = {"return_for_correction", "reject", "withdraw", "reopen_after_objection"}
 
 
 def is_applicant(user: User, application: Application) -> bool:
     return (
         user.is_authenticated
+        and user.is_active
         and user.role == Role.ENTERPRISE
         and user.organisation_id == application.organisation_id
         and user.has_perm("portal.apply_for", application.organisation)
@@ -65,7 +74,10 @@ def is_applicant(user: User, application: Application) -> bool:
 
 def is_lead_officer(user: User, application: Application) -> bool:
     return (
-        user.is_authenticated and user.role == Role.OFFICER and user.commission_id == application.call.program.lead_id
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.OFFICER
+        and user.commission_id == application.call.program.lead_id
     )
 
 
@@ -107,7 +119,8 @@ ON_COMMIT: dict[str, list[str]] = {
     "return_for_correction": [NOTIFY],
     "withdraw": [NOTIFY],
     "approve": [NOTIFY, "awards.handover.queue_award"],
-    "reject": [NOTIFY],
+    "reject": [NOTIFY, "awards.handover.queue_rejection_letter"],
+    "reopen_after_objection": [NOTIFY],
 }
 
 

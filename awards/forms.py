@@ -52,3 +52,45 @@ class EstimateContextForm(forms.Form):
         _("Already awarded for this product or project by programs that fund the same thing (CNY)"),
         _("Leave empty if none. A product or project is funded once, at the higher amount."),
     )
+
+
+class ObjectionForm(forms.Form):
+    """A written objection: anonymous ones are not accepted, so the objector says who they are."""
+
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    organisation = forms.CharField(label=_("Your organisation (if you object for one)"), max_length=200, required=False)
+    id_number = forms.CharField(label=_("Identity document or unified social credit code"), max_length=40)
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    text = forms.CharField(
+        label=_("The objection and its grounds"), widget=forms.Textarea(attrs={"rows": 6}), max_length=8000
+    )
+    signed = forms.BooleanField(
+        label=_("I sign this objection with my name and confirm that what I state is true."), required=True
+    )
+
+
+class ResolveObjectionForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("Outcome"),
+        choices=[("false", _("Dismissed: the award stands")), ("true", _("Upheld: back to the lead commission"))],
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+    )
+    resolution = forms.CharField(
+        label=_("How it was resolved"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=Decimal("0.01"), max_digits=16, decimal_places=2)
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
+
+
+class ClawbackForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=Decimal("0.01"), max_digits=16, decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    fraud = forms.BooleanField(
+        label=_("Fraud found (credit record and a three-year ban from applying)"), required=False
+    )

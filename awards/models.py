@@ -11,10 +11,12 @@ class AwardState(models.TextChoices):
     LETTER_ISSUED = "letter_issued", _("Decision letter issued")
     DISBURSED = "disbursed", _("Disbursed")
     CLAWED_BACK = "clawed_back", _("Clawed back")
+    OVERTURNED = "overturned", _("Overturned after an objection")
 
 
-# Awards that hold money against caps and budgets (a clawed-back award gives its amount back).
-HOLDING = [s for s in AwardState.values if s != AwardState.CLAWED_BACK]
+# Awards that hold money against caps and budgets. A clawed-back award keeps what was not clawed back
+# (`amount - clawed_back`); an overturned one holds nothing.
+HOLDING = [s for s in AwardState.values if s != AwardState.OVERTURNED]
 
 
 class Award(models.Model):
@@ -34,6 +36,12 @@ class Award(models.Model):
     catalogue_version = models.CharField(max_length=40)
     state = models.CharField(_("state"), max_length=16, choices=AwardState.choices, default=AwardState.COMPUTED)
     computed_at = models.DateTimeField(auto_now_add=True)
+    notice_from = models.DateField(null=True, blank=True)
+    notice_until = models.DateField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Running totals of Payment and Clawback rows, kept under the award's row lock.
+    paid = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    clawed_back = models.DecimalField(max_digits=16, decimal_places=2, default=0)
 
     class Meta:
         ordering = ["-computed_at"]
@@ -43,8 +51,127 @@ class Award(models.Model):
             models.Index(fields=["overlap_key"], name="award_overlap"),
             models.Index(fields=["call", "state"], name="award_call_budget"),
         ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(paid__lte=models.F("amount")), name="award_paid_within_amount"),
+            models.CheckConstraint(
+                condition=models.Q(clawed_back__lte=models.F("amount")), name="award_clawback_within_amount"
+            ),
+        ]
         verbose_name = _("award")
         verbose_name_plural = _("awards")
 
     def __str__(self) -> str:
         return f"{self.application} ¥{self.amount}"
+
+
+class ObjectionState(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Objection(models.Model):
+    """A written, signed objection to an award on public notice (anonymous ones are not accepted)."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="objections")
+    name = models.CharField(_("your name"), max_length=100)
+    organisation = models.CharField(_("your organisation (if you object for one)"), max_length=200, blank=True)
+    id_number = models.CharField(_("identity document number"), max_length=40)
+    phone = models.CharField(_("phone"), max_length=40)
+    email = models.EmailField(_("e-mail"), blank=True)
+    text = models.TextField(_("the objection and its grounds"))
+    filed_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=12, choices=ObjectionState.choices, default=ObjectionState.OPEN)
+    resolution = models.TextField(blank=True)
+    resolved_by = models.ForeignKey("portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["filed_at"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.award_id}: {self.name}"
+
+
+class LetterKind(models.TextChoices):
+    AWARD = "award", _("Award decision")
+    REJECTION = "rejection", _("Rejection")
+
+
+class LetterSequence(models.Model):
+    """The last letter number used by one commission in one year. Locked to take the next number, so
+    numbers have no gaps and no duplicates whatever the concurrency."""
+
+    commission = models.ForeignKey("portal.Commission", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["commission", "year"], name="one_sequence_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.commission_id}/{self.year}: {self.last}"
+
+
+class Letter(models.Model):
+    """A decision letter. `content` holds everything the PDF shows, so it re-renders identically."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="letters")
+    decision = models.OneToOneField("reviews.Decision", on_delete=models.PROTECT, related_name="letter")
+    award = models.OneToOneField(Award, null=True, blank=True, on_delete=models.PROTECT, related_name="letter")
+    kind = models.CharField(max_length=12, choices=LetterKind.choices)
+    commission = models.ForeignKey("portal.Commission", on_delete=models.PROTECT, related_name="letters")
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    reference = models.CharField(_("letter number"), max_length=40, unique=True)
+    content = models.JSONField(default=dict)
+    issued_on = models.DateField()
+    # Stored outside the web root like attachments; served by a permission-checked view.
+    pdf = models.FileField(upload_to="letters/%Y/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["commission", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "year", "number"], name="letter_number_unique"),
+        ]
+        verbose_name = _("decision letter")
+        verbose_name_plural = _("decision letters")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Payment(models.Model):
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.award_id}: {self.amount} on {self.paid_on}"
+
+
+class Clawback(models.Model):
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="clawbacks")
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    fraud = models.BooleanField(_("fraud found"), default=False)
+    recorded_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="clawback_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.award_id}: -{self.amount}"

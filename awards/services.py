@@ -1,20 +1,21 @@
-"""Writes of awards. `award_compute` turns an approved decision into an Award with the same engine
-the estimate uses, under locks that keep the yearly cap and the call budget whole (SPEC §7)."""
+"""Writes of awards: computing them with the engine under locks that keep the yearly cap and the call
+budget whole (SPEC §7), and allocating a call's budget in the order of the expert ranking."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import translation
 
 from applications.facts import FactsForm, form_data_from_json
 from applications.models import Application, Call
-from awards.engine import Context, compute
+from awards.engine import Context, Result, compute
 from awards.explain import result_as_json
-from awards.models import HOLDING, Award
+from awards.models import HOLDING, Award, AwardState
 from awards.rules import rule_for
 from portal.models import Organisation
-from reviews.models import DecisionOutcome
+from reviews.models import Decision, DecisionOutcome
 
 ZERO = Decimal(0)
 
@@ -27,43 +28,39 @@ def overlap_key(application: Application, product_key: str) -> str:
     return "|".join(parts)
 
 
-def _total(queryset) -> Decimal:
-    return queryset.filter(state__in=HOLDING).aggregate(total=Sum("amount"))["total"] or ZERO
+def held(queryset) -> Decimal:
+    """What the awards in `queryset` hold against caps and budgets: the amount less any clawback."""
+    total = queryset.filter(state__in=HOLDING).aggregate(total=Sum(F("amount") - F("clawed_back")))["total"]
+    return total or ZERO
 
 
-@transaction.atomic
-def award_compute(*, application_id: int) -> Award:
-    """Idempotent: a second run for the same decision returns the award the first one made."""
-    application = (
-        Application.objects.select_for_update().select_related("call__program", "track").get(pk=application_id)
-    )
-    decision = application.decisions.filter(outcome=DecisionOutcome.APPROVED).select_related("version").first()
-    if decision is None:
-        raise ValueError(f"application {application_id} has no approval to compute an award for")
-    existing = Award.objects.filter(decision=decision).first()
-    if existing is not None:
-        return existing
-    # Lock order: application, call, organisation. Every award of a call passes the call's lock, so
-    # N officers approving at once are computed one after another against the budget left; the
-    # organisation's lock does the same for its yearly cap and its products' overlap sums.
-    call = Call.objects.select_for_update().get(pk=application.call_id)
-    Organisation.objects.select_for_update().get(pk=application.organisation_id)
-    program, version = call.program, decision.version
-    schema = program.fact_schema
-    data, _errors = form_data_from_json(schema, version.facts)
+@dataclass(frozen=True)
+class Computed:
+    result: Result
+    breakdown: dict
+    key: str
+
+
+def _facts(decision: Decision, schema: list[dict]) -> dict:
+    data, _errors = form_data_from_json(schema, decision.version.facts)
     form = FactsForm(schema, data=data)
     if not form.is_valid():
-        raise ValueError(f"version {version.pk} no longer validates: {form.errors.as_json()}")
-    facts = form.cleaned_data
+        raise ValueError(f"version {decision.version_id} no longer validates: {form.errors.as_json()}")
+    return form.cleaned_data
+
+
+def _compute(application: Application, decision: Decision, call: Call, *, budget_left, exclude=()) -> Computed:
+    """The engine's answer for one approval, with what the world already holds (less `exclude`)."""
+    program = call.program
+    facts = _facts(decision, program.fact_schema)
     key = overlap_key(application, facts.get("product_key", "") or application.title)
+    others = Award.objects.exclude(pk__in=exclude)
     context = Context(
-        awarded_this_year=_total(
-            Award.objects.filter(organisation_id=application.organisation_id, program=program, year=call.year)
+        awarded_this_year=held(
+            others.filter(organisation_id=application.organisation_id, program=program, year=call.year)
         ),
-        awarded_in_overlap_group=_total(
-            Award.objects.filter(organisation_id=application.organisation_id, overlap_key=key)
-        ),
-        call_budget_left=None if call.budget is None else call.budget - _total(Award.objects.filter(call=call)),
+        awarded_in_overlap_group=held(others.filter(organisation_id=application.organisation_id, overlap_key=key)),
+        call_budget_left=budget_left,
         recommended_amount=decision.recommended_amount,
         recommendation_reason=decision.reasons,
     )
@@ -75,17 +72,88 @@ def award_compute(*, application_id: int) -> Award:
     breakdown["context"] = {
         "awarded_this_year": str(context.awarded_this_year),
         "awarded_in_overlap_group": str(context.awarded_in_overlap_group),
-        "call_budget_left": None if context.call_budget_left is None else str(context.call_budget_left),
+        "call_budget_left": None if budget_left is None else str(budget_left),
     }
+    return Computed(result, breakdown, key)
+
+
+def lock_for_award(application_id: int) -> tuple[Application, Call]:
+    """Lock order everywhere: application, call, organisation. Every award of a call passes the call's
+    lock, so N officers approving at once are computed one after another against the budget left; the
+    organisation's lock does the same for its yearly cap and its products' overlap sums."""
+    application = (
+        Application.objects.select_for_update().select_related("call__program", "track").get(pk=application_id)
+    )
+    call = Call.objects.select_for_update().select_related("program").get(pk=application.call_id)
+    Organisation.objects.select_for_update().get(pk=application.organisation_id)
+    return application, call
+
+
+@transaction.atomic
+def award_compute(*, application_id: int) -> Award:
+    """Idempotent: a second run for the same decision returns the award the first one made."""
+    application, call = lock_for_award(application_id)
+    decision = application.decisions.filter(outcome=DecisionOutcome.APPROVED).select_related("version").first()
+    if decision is None:
+        raise ValueError(f"application {application_id} has no approval to compute an award for")
+    existing = Award.objects.filter(decision=decision).first()
+    if existing is not None:
+        return existing
+    budget_left = None if call.budget is None else call.budget - held(Award.objects.filter(call=call))
+    computed = _compute(application, decision, call, budget_left=budget_left)
     return Award.objects.create(
         application=application,
         decision=decision,
         organisation_id=application.organisation_id,
         call=call,
-        program=program,
+        program=call.program,
         year=call.year,
-        overlap_key=key,
-        amount=result.amount,
-        breakdown=breakdown,
-        catalogue_version=program.catalogue_version,
+        overlap_key=computed.key,
+        amount=computed.result.amount,
+        breakdown=computed.breakdown,
+        catalogue_version=call.program.catalogue_version,
     )
+
+
+def ranking_order(awards: list[Award]) -> list[Award]:
+    """Expert ranking first (average weighted score, best first; unscored last), then submission time."""
+    from reviews.models import AssignmentState
+
+    def key(award: Award):
+        scores = [
+            a.weighted_score
+            for a in award.application.expert_assignments.all()
+            if a.state == AssignmentState.SCORED and a.weighted_score is not None
+        ]
+        average = sum(scores) / len(scores) if scores else None
+        return (average is None, -(average or 0), award.application.first_submitted_at, award.pk)
+
+    return sorted(awards, key=key)
+
+
+def allocate_call_budget(call: Call) -> list[Award]:
+    """Re-run the computed (not yet published) awards of a locked call in ranking order against the
+    budget the published ones leave, so that a budget too small for every approval goes to the best
+    ranked first, whatever order the approvals came in. Each award's breakdown says its place."""
+    batch = ranking_order(
+        list(
+            Award.objects.select_for_update()
+            .filter(call=call, state=AwardState.COMPUTED)
+            .select_related("application__track", "decision__version")
+            .prefetch_related("application__expert_assignments")
+        )
+    )
+    ids = [a.pk for a in batch]
+    budget_left = (
+        None if call.budget is None else call.budget - held(Award.objects.filter(call=call).exclude(pk__in=ids))
+    )
+    for place, award in enumerate(batch, start=1):
+        # The awards after this one in the batch are not counted yet: they get what is left.
+        pending = ids[place - 1 :]
+        computed = _compute(award.application, award.decision, call, budget_left=budget_left, exclude=pending)
+        award.amount = computed.result.amount
+        award.breakdown = {**computed.breakdown, "allocation": {"place": place, "of": len(batch)}}
+        award.save(update_fields=["amount", "breakdown"])
+        if budget_left is not None:
+            budget_left -= award.amount
+    return batch

@@ -5,10 +5,25 @@ from decimal import Decimal
 from celery import shared_task
 from django.db import OperationalError
 
-from awards import services
+from awards import letters, notice, services
 
 
 @shared_task(name="awards.tasks.compute_award", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def compute_award(application_id: int) -> str:
     # Awards are whole yuan; the amount comes back without the column's two decimals.
     return str(services.award_compute(application_id=application_id).amount.quantize(Decimal(1)))
+
+
+@shared_task(
+    name="awards.tasks.issue_letter",
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def issue_letter(decision_id: int) -> str:
+    return letters.letter_issue(decision_id=decision_id).reference
+
+
+@shared_task(name="awards.tasks.close_notices")
+def close_notices() -> int:
+    return len(notice.notices_close())

@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     SCORES_MISSING = "scores_missing"
     BUDGET_NOT_CONFIRMED = "budget_not_confirmed"
     CONFLICT_NOT_DECLARED = "conflict_not_declared"
+    BANNED = "banned"
 
 
 class PortalError(Exception):

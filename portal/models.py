@@ -42,6 +42,9 @@ class Organisation(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Fraud found after an award: a credit record and a 3-year ban from applying (SPEC §5).
+    credit_flag = models.BooleanField(_("on the serious-dishonesty list"), default=False)
+    banned_until = models.DateField(_("banned from applying until"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -178,6 +178,9 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
+    # Confirms awards whose public notice has ended without an open objection; hourly is plenty for
+    # periods counted in days.
+    "close-notices": {"task": "awards.tasks.close_notices", "schedule": 3600.0},
 }
 
 LOGGING = {

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("portal.team_urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
+    path("", include("awards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -100,7 +100,10 @@ def _hints(application) -> dict:
         else _("Missing: %(codes)s") % {"codes": ", ".join(sorted(wanted - attached))},
         "milestone_window": _("Checked at submission: milestone %(date)s.") % {"date": version.milestone_date or "—"},
         "duplicates": _("%(n)s other filing(s) of this organisation for the same product key.") % {"n": duplicates},
-        "credit": _("Look the code up on the credit list: %(uscc)s") % {"uscc": application.organisation.uscc},
+        "credit": _("Flagged in the portal: on the serious-dishonesty list or banned. Do not pass.")
+        if application.organisation.credit_flag or application.organisation.banned_until
+        else _("Not flagged in the portal; look the code up on the credit list too: %(uscc)s")
+        % {"uscc": application.organisation.uscc},
     }
 
 
@@ -128,6 +131,7 @@ def review_page(request, pk):
         ),
         "steps": {s.action for s in workflow.available_steps(user, application)},
         "can_decide": permissions.can_decide(user, application)[0],
+        "is_lead": workflow.is_lead_officer(user, application),
         "decision": application.decisions.select_related("decided_by").first(),
         "award": application.awards.first(),
     }

@@ -1,0 +1,157 @@
+"""Decision letters: a gapless number per commission and year, a snapshot of everything the letter
+says, and a bilingual PDF rendered from that snapshot with WeasyPrint (so it re-renders identically).
+
+Issuing is two steps on purpose: the number and snapshot are committed first, the PDF second. A
+worker killed while rendering leaves a numbered letter without a file; the re-delivered task finds it
+and renders it, so every letter is produced once and no number is lost.
+"""
+
+import hashlib
+from decimal import Decimal
+
+import cn2an
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from applications.models import AuditEvent
+from awards.explain import yuan
+from awards.models import Award, AwardState, Letter, LetterKind, LetterSequence
+from reviews.models import Decision, DecisionOutcome
+
+# Fonts installed by the Makefile (fonts-noto-cjk); WeasyPrint subsets them with HarfBuzz.
+LETTER_FONTS = '"Noto Serif CJK SC", "Noto Sans CJK SC", serif'
+
+
+def capital_yuan(amount: Decimal) -> str:
+    """4000000 -> 人民币肆佰万元整 (the amount in Chinese capital numerals, as on a payment order)."""
+    return "人民币" + cn2an.an2cn(str(Decimal(amount).quantize(Decimal("0.01"))), "rmb")
+
+
+def next_number(commission_id: int, year: int) -> int:
+    """The next number of the commission's letters this year. The sequence row is locked until the
+    caller's transaction ends, so numbers are unique and, since the letter row is written in that same
+    transaction, without gaps."""
+    LetterSequence.objects.bulk_create([LetterSequence(commission_id=commission_id, year=year)], ignore_conflicts=True)
+    sequence = LetterSequence.objects.select_for_update().get(commission_id=commission_id, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def _content(decision: Decision, award: Award | None) -> dict:
+    application = decision.application
+    program, call = application.call.program, application.call
+    lead = program.lead
+    content = {
+        "commission": {"code": lead.code, "name_zh": lead.name_zh, "name_en": lead.name_en},
+        "organisation": {"name": application.organisation.name, "uscc": application.organisation.uscc},
+        "application": {"receipt_number": application.receipt_number, "title": decision.version.title},
+        "program": {
+            "code": program.code,
+            "title_zh": program.title_zh,
+            "title_en": program.title_en,
+            "clause": program.clause,
+            "track_zh": application.track.title_zh,
+            "track_en": application.track.title_en,
+        },
+        "policy": {
+            "title_zh": program.policy.title_zh,
+            "title_en": program.policy.title_en,
+            "number": program.policy.document_number,
+        },
+        "call": {"title_zh": call.title_zh, "title_en": call.title_en, "year": call.year},
+        "outcome": decision.outcome,
+        "reasons": decision.reasons,
+    }
+    if award is not None:
+        content["award"] = {
+            "amount": str(award.amount),
+            "amount_figures": yuan(award.amount),
+            "amount_capital": capital_yuan(award.amount),
+            "breakdown_zh": [line["text"] for line in award.breakdown["zh-hans"]["breakdown"]],
+            "breakdown_en": [line["text"] for line in award.breakdown["en"]["breakdown"]],
+            "allocation": award.breakdown.get("allocation"),
+            "catalogue_version": award.catalogue_version,
+            "notice": [str(award.notice_from or ""), str(award.notice_until or "")],
+        }
+    return content
+
+
+@transaction.atomic
+def _number_letter(decision_id: int) -> Letter:
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related(
+            "application__call__program__lead",
+            "application__call__program__policy",
+            "application__organisation",
+            "application__track",
+            "version",
+        )
+        .get(pk=decision_id)
+    )
+    existing = Letter.objects.filter(decision=decision).first()
+    if existing is not None:
+        return existing
+    award = None
+    if decision.outcome == DecisionOutcome.APPROVED:
+        award = Award.objects.select_for_update().get(decision=decision)
+        if award.state != AwardState.CONFIRMED:
+            raise ValueError(f"award {award.pk} is {award.state}; letters go out for confirmed awards")
+    lead = decision.application.call.program.lead
+    today = timezone.localdate()
+    number = next_number(lead.pk, today.year)
+    letter = Letter.objects.create(
+        application=decision.application,
+        decision=decision,
+        award=award,
+        kind=LetterKind.AWARD if award else LetterKind.REJECTION,
+        commission=lead,
+        year=today.year,
+        number=number,
+        reference=f"{lead.code}-{today.year}-{number:05d}",
+        content=_content(decision, award),
+        issued_on=today,
+    )
+    return letter
+
+
+def render_letter(letter: Letter) -> bytes:
+    """The PDF of `letter`, from its stored snapshot only: the same snapshot gives the same bytes."""
+    from weasyprint import HTML
+
+    with translation.override("zh-hans"):
+        html = render_to_string("letters/letter.html", {"letter": letter, "c": letter.content, "fonts": LETTER_FONTS})
+    return HTML(string=html).write_pdf()
+
+
+def letter_issue(*, decision_id: int) -> Letter:
+    """Number (once), render (once) and mark the award's letter as issued. Safe to run again."""
+    letter = _number_letter(decision_id)
+    if letter.rendered_at is not None:
+        return letter
+    pdf = render_letter(letter)
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        if letter.rendered_at is not None:  # another delivery of the task finished first
+            return letter
+        letter.pdf.save(f"{letter.reference}.pdf", ContentFile(pdf), save=False)
+        letter.sha256, letter.rendered_at = hashlib.sha256(pdf).hexdigest(), timezone.now()
+        letter.save(update_fields=["pdf", "sha256", "rendered_at"])
+        if letter.award_id:
+            Award.objects.filter(pk=letter.award_id, state=AwardState.CONFIRMED).update(state=AwardState.LETTER_ISSUED)
+        application = letter.application
+        event = AuditEvent.objects.create(
+            application=application,
+            action="letter_issued",
+            from_state=application.state,
+            to_state=application.state,
+            version=letter.decision.version,
+            data={"letter": letter.pk, "reference": letter.reference},
+        )
+        from applications.notifications import queue_for_event
+
+        transaction.on_commit(lambda: queue_for_event(application, event))
+    return letter

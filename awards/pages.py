@@ -1,0 +1,145 @@
+"""Pages of the award pipeline: the public notice and objections, the lead commission's call page,
+the Finance Bureau's payments, and letter downloads. (The estimate page is `views.py`.)"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from awards import money, notice, selectors
+from awards.forms import ClawbackForm, ObjectionForm, PaymentForm, ResolveObjectionForm
+from awards.models import AwardState, Objection
+from portal.errors import PortalError
+from portal.models import Role
+
+
+def _flash(request, error: PortalError) -> None:
+    for field_messages in error.errors.values():
+        for message in field_messages if isinstance(field_messages, list) else [field_messages]:
+            messages.error(request, message)
+
+
+@require_GET
+def notices_page(request):
+    return render(request, "awards/notices.html", {"awards": selectors.public_notices()})
+
+
+@require_http_methods(["GET", "POST"])
+def objection_page(request, pk):
+    award = selectors.get_public_award(pk)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "signed"}
+        try:
+            notice.objection_file(award=award, **data)
+        except PortalError as error:
+            error.add_to_form(form)
+        else:
+            return render(request, "awards/objection_received.html", {"award": award})
+    return render(request, "awards/objection.html", {"award": award, "form": form})
+
+
+@login_required
+@require_GET
+def call_awards_page(request, call_id):
+    awards = list(selectors.lead_call_awards(request.user, call_id))
+    if not awards:
+        raise Http404
+    objections = Objection.objects.filter(award__in=awards, state="open").select_related("award__organisation")
+    context = {
+        "call": awards[0].call,
+        "awards": awards,
+        "objections": objections,
+        "resolve_form": ResolveObjectionForm(),
+        "can_publish": any(a.state == "computed" for a in awards),
+    }
+    return render(request, "awards/call_awards.html", context)
+
+
+@login_required
+@require_POST
+def publish_notice(request, call_id):
+    awards = selectors.lead_call_awards(request.user, call_id)
+    first = awards.first()
+    if first is None:
+        raise Http404
+    try:
+        published = notice.notice_publish(call=first.call, by=request.user)
+    except PortalError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, _("%(n)s award(s) are on public notice.") % {"n": len(published)})
+    return redirect("call-awards", call_id=call_id)
+
+
+@login_required
+@require_POST
+def resolve_objection(request, pk):
+    objection = Objection.objects.filter(pk=pk).select_related("award").first()
+    if objection is None or not selectors.lead_call_awards(request.user, objection.award.call_id).exists():
+        raise Http404
+    form = ResolveObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            notice.objection_resolve(
+                objection=objection,
+                by=request.user,
+                upheld=form.cleaned_data["upheld"],
+                resolution=form.cleaned_data["resolution"],
+            )
+        except PortalError as error:
+            _flash(request, error)
+        else:
+            messages.success(request, _("The objection is resolved."))
+    else:
+        messages.error(request, _("Choose the outcome and say how it was resolved."))
+    return redirect("call-awards", call_id=objection.award.call_id)
+
+
+@login_required
+@require_GET
+def finance_page(request):
+    if request.user.role != Role.FINANCE:
+        raise Http404
+    awards = selectors.finance_awards(request.user).filter(state__in=[*money.PAYABLE, AwardState.CLAWED_BACK])
+    return render(request, "awards/finance.html", {"awards": awards[:200]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finance_award_page(request, pk):
+    award = selectors.finance_awards(request.user).filter(pk=pk).first()
+    if award is None:
+        raise Http404
+    payment_form = PaymentForm(request.POST if request.POST.get("form") == "payment" else None)
+    clawback_form = ClawbackForm(request.POST if request.POST.get("form") == "clawback" else None)
+    if request.method == "POST":
+        form = payment_form if request.POST.get("form") == "payment" else clawback_form
+        if form.is_valid():
+            try:
+                if form is payment_form:
+                    money.payment_record(award=award, by=request.user, **form.cleaned_data)
+                else:
+                    money.clawback_record(award=award, by=request.user, **form.cleaned_data)
+            except PortalError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, _("Recorded."))
+                return redirect("finance-award", pk=award.pk)
+    context = {
+        "award": award,
+        "payments": award.payments.all(),
+        "clawbacks": award.clawbacks.all(),
+        "payment_form": payment_form,
+        "clawback_form": clawback_form,
+    }
+    return render(request, "awards/finance_award.html", context)
+
+
+@login_required
+@require_GET
+def letter_download(request, pk):
+    letter = selectors.get_letter_for_user(request.user, pk)
+    return FileResponse(letter.pdf.open("rb"), as_attachment=True, filename=f"{letter.reference}.pdf")

@@ -1,0 +1,62 @@
+"""Reads of awards. Pages, downloads and exports go through these."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from applications.selectors import visible_applications
+from awards.models import Award, AwardState, Letter, ObjectionState
+from portal.models import Role
+
+
+def visible_awards(user) -> QuerySet[Award]:
+    """Awards of the applications `user` may see (experts see none: they score, they are not told)."""
+    if not user.is_authenticated or user.role == Role.EXPERT:
+        return Award.objects.none()
+    return Award.objects.filter(application__in=visible_applications(user).values("pk")).select_related(
+        "application__organisation", "call__program", "program", "organisation"
+    )
+
+
+def public_notices() -> QuerySet[Award]:
+    """Awards on public notice now: only what the public may see is selected by the page."""
+    return (
+        Award.objects.filter(state=AwardState.PUBLICITY)
+        .select_related("organisation", "program", "call")
+        .order_by("call_id", "-amount", "pk")
+    )
+
+
+def get_public_award(pk) -> Award:
+    award = public_notices().filter(pk=pk).first()
+    if award is None:
+        raise Http404
+    return award
+
+
+def lead_call_awards(user, call_id) -> QuerySet[Award]:
+    """The awards of a call, for an officer of its lead commission; nothing for anyone else."""
+    if not (user.is_authenticated and user.role == Role.OFFICER and user.commission_id):
+        return Award.objects.none()
+    return (
+        Award.objects.filter(call_id=call_id, call__program__lead_id=user.commission_id)
+        .select_related("application", "organisation", "call__program")
+        .annotate(open_objections=Count("objections", filter=Q(objections__state=ObjectionState.OPEN)))
+        .order_by("-amount", "pk")
+    )
+
+
+def finance_awards(user) -> QuerySet[Award]:
+    if not (
+        user.is_authenticated and user.role == Role.FINANCE and user.commission and user.commission.confirms_budget
+    ):
+        return Award.objects.none()
+    return Award.objects.select_related("application", "organisation", "program").order_by("-computed_at")
+
+
+def get_letter_for_user(user, pk) -> Letter:
+    from awards.permissions import can_view_letter
+
+    letter = Letter.objects.select_related("application").filter(pk=pk).first()
+    if letter is None or not can_view_letter(user, letter)[0] or not letter.pdf:
+        raise Http404
+    return letter
