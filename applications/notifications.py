@@ -31,6 +31,15 @@ def render_event_email(event: AuditEvent) -> tuple[str, str]:
     return " / ".join(subjects), "\n\n----------------------------------------\n\n".join(parts)
 
 
+def _attach_letter(message: EmailMessage, event: AuditEvent) -> None:
+    from awards.models import Letter
+
+    letter = Letter.objects.filter(pk=event.data.get("letter")).first()
+    if letter is not None and letter.pdf:
+        with letter.pdf.open("rb") as pdf:
+            message.attach(f"{letter.reference}.pdf", pdf.read(), "application/pdf")
+
+
 def send_event_email(event_id: int) -> bool:
     """Send once: a second run (a retry, a re-delivered message) finds the row and does nothing."""
     event = AuditEvent.objects.select_related("application__organisation", "application__call__program").get(
@@ -41,7 +50,10 @@ def send_event_email(event_id: int) -> bool:
     to = recipients_for(event)
     if to:
         subject, body = render_event_email(event)
-        EmailMessage(subject=subject, body=body, to=to).send()
+        message = EmailMessage(subject=subject, body=body, to=to)
+        if event.action == "letter_issued":
+            _attach_letter(message, event)
+        message.send()
     with transaction.atomic():
         SentNotification.objects.get_or_create(event=event, defaults={"recipients": to})
     return True

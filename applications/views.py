@@ -160,7 +160,8 @@ def application_detail(request, pk):
         if application.state == State.RETURNED
         else None,
         "decision": application.decisions.first() if application.state in (State.APPROVED, State.REJECTED) else None,
-        "award": application.awards.first(),
+        "award": application.awards.prefetch_related("payments").first(),
+        "letters": application.letters.filter(rendered_at__isnull=False),
     }
     return render(request, "applications/detail.html", context)
 

@@ -127,7 +127,9 @@ ON_COMMIT: dict[str, list[str]] = {
 def transition(*, application: Application, action: str, by: User, reason: str = "", **payload) -> Application:
     with transaction.atomic():
         # The row lock serialises concurrent steps on one application (two officers, a double click).
-        locked = Application.objects.select_for_update().select_related("call__program").get(pk=application.pk)
+        locked = (
+            Application.objects.select_for_update(of=("self",)).select_related("call__program").get(pk=application.pk)
+        )
         step = step_for(locked.state, action)
         if step is None:
             raise PortalError(

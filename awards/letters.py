@@ -82,7 +82,7 @@ def _content(decision: Decision, award: Award | None) -> dict:
 @transaction.atomic
 def _number_letter(decision_id: int) -> Letter:
     decision = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related(
             "application__call__program__lead",
             "application__call__program__policy",

@@ -29,7 +29,7 @@ def _amount(value, field: str = "amount") -> Decimal:
 
 
 def _locked(award: Award, by: User) -> Award:
-    award = Award.objects.select_for_update().select_related("application", "decision").get(pk=award.pk)
+    award = Award.objects.select_for_update(of=("self",)).select_related("application", "decision").get(pk=award.pk)
     allowed, reason = permissions.can_record_money(by, award)
     if not allowed:
         raise PortalError(ErrorCode.NOT_ALLOWED, reason)

@@ -49,7 +49,7 @@ def _audit(award: Award, *, by: User | None, action: str, reason: str = "", data
 def notice_publish(*, call: Call, by: User) -> list[Award]:
     """Publish every computed award of the call, after allocating its budget in ranking order."""
     _refuse(permissions.can_publish_notice(by, call))
-    call = Call.objects.select_for_update().select_related("program").get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).select_related("program").get(pk=call.pk)
     organisations = Award.objects.filter(call=call, state=AwardState.COMPUTED).values("organisation_id")
     list(Organisation.objects.select_for_update().filter(pk__in=organisations).order_by("pk"))
     batch = allocate_call_budget(call)
@@ -101,7 +101,9 @@ def objection_file(
 
 @transaction.atomic
 def objection_resolve(*, objection: Objection, by: User, upheld: bool, resolution: str) -> Objection:
-    objection = Objection.objects.select_for_update().select_related("award__call__program").get(pk=objection.pk)
+    objection = (
+        Objection.objects.select_for_update(of=("self",)).select_related("award__call__program").get(pk=objection.pk)
+    )
     award = objection.award
     _refuse(permissions.can_resolve_objection(by, award))
     if objection.state != ObjectionState.OPEN:

@@ -82,9 +82,11 @@ def lock_for_award(application_id: int) -> tuple[Application, Call]:
     lock, so N officers approving at once are computed one after another against the budget left; the
     organisation's lock does the same for its yearly cap and its products' overlap sums."""
     application = (
-        Application.objects.select_for_update().select_related("call__program", "track").get(pk=application_id)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call__program", "track")
+        .get(pk=application_id)
     )
-    call = Call.objects.select_for_update().select_related("program").get(pk=application.call_id)
+    call = Call.objects.select_for_update(of=("self",)).select_related("program").get(pk=application.call_id)
     Organisation.objects.select_for_update().get(pk=application.organisation_id)
     return application, call
 
@@ -137,7 +139,7 @@ def allocate_call_budget(call: Call) -> list[Award]:
     ranked first, whatever order the approvals came in. Each award's breakdown says its place."""
     batch = ranking_order(
         list(
-            Award.objects.select_for_update()
+            Award.objects.select_for_update(of=("self",))
             .filter(call=call, state=AwardState.COMPUTED)
             .select_related("application__track", "decision__version")
             .prefetch_related("application__expert_assignments")

@@ -74,6 +74,9 @@ def can_declare_conflict(user, assignment: ExpertAssignment) -> tuple[bool, str]
         return False, _("This assignment is another expert's.")
     if assignment.state != AssignmentState.AWAITING_DECLARATION:
         return False, _("The conflict of interest has already been declared.")
+    if assignment.application.state != State.EXPERT_REVIEW:
+        # Declaring opens the file; once expert review is over there is nothing left to review.
+        return False, _("Declarations are closed: the application is no longer in expert review.")
     return True, ""
 
 

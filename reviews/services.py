@@ -46,7 +46,9 @@ def _audit(application: Application, *, by: User, action: str, reason: str = "",
 @transaction.atomic
 def opinion_give(*, task: ReviewTask, by: User, opinion: str, reasons: str = "") -> ReviewTask:
     _lock(task.application_id)
-    task = ReviewTask.objects.select_for_update().select_related("application", "commission").get(pk=task.pk)
+    task = (
+        ReviewTask.objects.select_for_update(of=("self",)).select_related("application", "commission").get(pk=task.pk)
+    )
     _refuse(permissions.can_give_opinion(by, task))
     if opinion not in (Outcome.SUPPORT, Outcome.OBJECT):
         raise PortalError(ErrorCode.INVALID, _("Choose support or object."), field="opinion")
@@ -69,7 +71,9 @@ def opinion_give(*, task: ReviewTask, by: User, opinion: str, reasons: str = "")
 @transaction.atomic
 def budget_confirm(*, task: ReviewTask, by: User, confirmed: bool, note: str = "") -> ReviewTask:
     _lock(task.application_id)
-    task = ReviewTask.objects.select_for_update().select_related("application", "commission").get(pk=task.pk)
+    task = (
+        ReviewTask.objects.select_for_update(of=("self",)).select_related("application", "commission").get(pk=task.pk)
+    )
     _refuse(permissions.can_confirm_budget(by, task))
     note = (note or "").strip()
     if not confirmed and not note:
@@ -86,7 +90,9 @@ def budget_confirm(*, task: ReviewTask, by: User, confirmed: bool, note: str = "
 def tasks_assign(*, tasks: list[ReviewTask], assignee: User | None, by: User) -> int:
     """Assign (or, with None, release) several tasks at once; all or none."""
     locked = list(
-        ReviewTask.objects.select_for_update().select_related("commission").filter(pk__in=[t.pk for t in tasks])
+        ReviewTask.objects.select_for_update(of=("self",))
+        .select_related("commission")
+        .filter(pk__in=[t.pk for t in tasks])
     )
     for task in locked:
         _refuse(permissions.can_assign_task(by, task, assignee))
@@ -153,7 +159,9 @@ def weighted(rubric: list[dict], scores: dict[str, int]) -> Decimal:
 @transaction.atomic
 def score_submit(*, assignment: ExpertAssignment, by: User, scores: dict, comment: str = "") -> ExpertAssignment:
     application = _lock(assignment.application_id)
-    assignment = ExpertAssignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+    assignment = (
+        ExpertAssignment.objects.select_for_update(of=("self",)).select_related("application").get(pk=assignment.pk)
+    )
     _refuse(permissions.can_score(by, assignment))
     rubric = application.call.rubric
     errors: dict[str, list] = {}

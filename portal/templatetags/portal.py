@@ -20,3 +20,9 @@ def yuan(amount) -> str:
     if amount in (None, ""):
         return ""
     return _yuan(amount if isinstance(amount, Decimal) else Decimal(str(amount)))
+
+
+@register.filter
+def sub(a, b):
+    """{{ award.amount|sub:award.paid }}"""
+    return Decimal(str(a)) - Decimal(str(b))

@@ -122,6 +122,11 @@ def in_expert_review(w: World) -> Application:
     return reload(application)
 
 
+def approved(w: World) -> Application:
+    """Approved, as before an objection to its award is upheld during the public notice."""
+    return journeys.approve(submitted(w))
+
+
 SOURCE = {
     ("submit", State.DRAFT): draft,
     ("resubmit", State.RETURNED): returned,
@@ -138,6 +143,7 @@ SOURCE = {
     ("withdraw", State.RETURNED): returned,
     ("withdraw", State.DEPARTMENT_REVIEW): in_department_review,
     ("withdraw", State.EXPERT_REVIEW): in_expert_review,
+    ("reopen_after_objection", State.APPROVED): approved,
 }
 
 
@@ -467,6 +473,8 @@ def test_every_can_function_refuses_with_a_reason(world):
     wang = ExpertAssignment.objects.select_related("application").get(pk=wang.pk)
     decided = copy.copy(wang)
     decided.application = with_state(application, State.APPROVED)
+    li_after_decision = copy.copy(li)
+    li_after_decision.application = with_state(application, State.APPROVED)
     fin_officer_role = UserFactory(role=Role.OFFICER, commission=fin.commission)
 
     refused = {
@@ -507,6 +515,7 @@ def test_every_can_function_refuses_with_a_reason(world):
         "declare for another expert": permissions.can_declare_conflict(dr_li, wang),
         "declare twice": permissions.can_declare_conflict(p["expert"], wang),
         "declare, own organisation": permissions.can_declare_conflict(dr_own, own),
+        "declare after the decision": permissions.can_declare_conflict(dr_li, li_after_decision),
         "declare, officer": permissions.can_declare_conflict(p["lead_officer"], li),
         "view another expert's file": permissions.can_view_expert_file(dr_li, wang),
         "view before declaring": permissions.can_view_expert_file(dr_li, li),

@@ -1,0 +1,120 @@
+"""Awards computed from approvals: caps and budgets hold under concurrency; budget goes by ranking."""
+
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from applications.models import Call
+from awards.models import Award
+from awards.services import allocate_call_budget, award_compute
+from reviews.models import AssignmentState, ExpertAssignment
+from tests.awards.conftest import approved_directly
+from tests.factories import expert
+
+
+def race(application_ids: list[int]) -> list[BaseException]:
+    """Compute every award at once, one thread (and database connection) each."""
+    barrier = threading.Barrier(len(application_ids))
+    errors: list[BaseException] = []
+
+    def run(application_id):
+        try:
+            barrier.wait()
+            award_compute(application_id=application_id)
+        except BaseException as error:  # reported by the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(pk,)) for pk in application_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("budget", "expected_total"),
+    [(Decimal(90_000_000), Decimal(90_000_000)), (Decimal(500_000_000), Decimal(100_000_000))],
+    ids=["call-budget-binds", "yearly-cap-binds"],
+)
+def test_twenty_racing_approvals_never_exceed_the_yearly_cap_or_the_call_budget(
+    drug_call, applicant, budget, expected_total, monkeypatch
+):
+    import awards.services
+
+    engine = awards.services.compute
+
+    def slow_compute(*args, **kwargs):
+        # Widen the window between reading the totals and writing the award, so that without the
+        # call's and the organisation's locks every thread reads the same totals (the test then fails).
+        time.sleep(0.02)
+        return engine(*args, **kwargs)
+
+    monkeypatch.setattr(awards.services, "compute", slow_compute)
+    Call.objects.filter(pk=drug_call.pk).update(budget=budget)
+    # 20 products at 60M of R&D: 40% = 24M, capped at 20M each; 400M asked of a 100M yearly cap.
+    applications = approved_directly(drug_call, applicant, rd_spending="60000000", product_key="RACE", n=20)
+    assert race([a.pk for a in applications]) == []
+    amounts = list(Award.objects.filter(call=drug_call).values_list("amount", flat=True))
+    print([(a.breakdown["context"], str(a.computed_at)) for a in Award.objects.filter(call=drug_call)])
+    assert len(amounts) == 20
+    assert sum(amounts) == expected_total
+    assert sum(amounts) <= min(budget, Decimal(100_000_000))
+    assert all(0 <= amount <= 20_000_000 for amount in amounts)
+
+
+def test_the_award_records_its_breakdown_in_both_languages_and_the_catalogue_version(drug_call, applicant):
+    (application,) = approved_directly(drug_call, applicant, rd_spending="10000000", product_key="ZJ")
+    award = award_compute(application_id=application.pk)
+    assert award.amount == 4_000_000
+    assert award.breakdown["en"]["breakdown"][0]["text"].startswith("40% × R&D spending")
+    assert "研发投入" in award.breakdown["zh-hans"]["breakdown"][0]["text"]
+    assert award.catalogue_version == drug_call.program.catalogue_version
+    assert award_compute(application_id=application.pk).pk == award.pk  # run twice, one award
+
+
+def test_the_same_product_is_funded_once_at_the_higher_amount(drug_call, applicant):
+    (first,) = approved_directly(drug_call, applicant, rd_spending="5000000", product_key="SAME")  # 2M
+    award_compute(application_id=first.pk)
+    (second,) = approved_directly(drug_call, applicant, rd_spending="10000000", product_key="OTHER")
+    # The same product key and track: only the difference is paid.
+    version = second.current_version
+    version.facts = {**version.facts, "product_key": "SAME-0"}
+    version.save(update_fields=["facts"])
+    award = award_compute(application_id=second.pk)
+    assert award.amount == 2_000_000
+    assert [line["step"] for line in award.breakdown["en"]["breakdown"]] == ["rate_x_base", "overlap"]
+
+
+def test_a_budget_too_small_for_every_approval_goes_by_expert_ranking_then_submission_time(drug_call, applicant):
+    Call.objects.filter(pk=drug_call.pk).update(budget=Decimal(6_000_000))
+    drug_call.refresh_from_db()
+    low, high, unscored = approved_directly(drug_call, applicant, rd_spending="10000000", product_key="RANK", n=3)
+    for application in (low, high, unscored):
+        award_compute(application_id=application.pk)
+    # In approval order the first takes 4M and the second the 2M left; the third gets nothing.
+    assert [Award.objects.get(application=a).amount for a in (low, high, unscored)] == [4_000_000, 2_000_000, 0]
+    judge = expert(username="judge")
+    for application, score in ((low, "55.00"), (high, "91.00")):
+        ExpertAssignment.objects.create(
+            application=application,
+            version=application.current_version,
+            expert=judge,
+            state=AssignmentState.SCORED,
+            weighted_score=Decimal(score),
+            due_on="2030-01-01",
+        )
+    allocate_call_budget(Call.objects.get(pk=drug_call.pk))
+    by_application = {a.application_id: a for a in Award.objects.filter(call=drug_call)}
+    assert by_application[high.pk].amount == 4_000_000
+    assert by_application[low.pk].amount == 2_000_000
+    assert by_application[unscored.pk].amount == 0
+    assert by_application[high.pk].breakdown["allocation"] == {"place": 1, "of": 3}
+    assert by_application[unscored.pk].breakdown["allocation"] == {"place": 3, "of": 3}
+    assert by_application[low.pk].breakdown["en"]["breakdown"][-1]["step"] == "call_budget"
