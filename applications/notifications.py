@@ -28,7 +28,9 @@ def render_event_email(event: AuditEvent) -> tuple[str, str]:
             context = {"event": event, "application": event.application, "site_url": settings.SITE_URL}
             subjects.append(render_to_string("emails/subject.txt", context).strip())
             parts.append(render_to_string("emails/event.txt", context).strip())
-    return " / ".join(subjects), "\n\n----------------------------------------\n\n".join(parts)
+    # A title typed with a line break must not break the mail header.
+    subject = " ".join(" / ".join(subjects).split())
+    return subject, "\n\n----------------------------------------\n\n".join(parts)
 
 
 def _attach_letter(message: EmailMessage, event: AuditEvent) -> None:

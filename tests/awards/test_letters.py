@@ -1,0 +1,135 @@
+"""Decision letters: gapless numbers per commission and year, the amount in figures and 大写, CJK text,
+re-rendered identically, downloadable only by those who may see the application."""
+
+import hashlib
+import io
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from applications import workflow
+from awards import letters, notice
+from awards.letters import capital_yuan, letter_issue
+from awards.models import Award, AwardState, Letter, LetterSequence
+from awards.services import award_compute
+from portal.models import Commission
+from tests import journeys
+from tests.awards.conftest import approved_directly
+from tests.conftest import ARTIFACTS
+from tests.factories import OrganisationFactory, member, officer
+from tests.reviews.conftest import submit
+
+
+def confirmed_award(call, by, **kwargs) -> Award:
+    (application,) = approved_directly(call, by, rd_spending="10000000", product_key="ZJ", **kwargs)
+    award = award_compute(application_id=application.pk)
+    notice.notice_publish(call=call, by=journeys.lead(application))
+    notice.notices_close(today=timezone.localdate() + timedelta(days=30))
+    return Award.objects.get(pk=award.pk)
+
+
+def pdf_text(letter: Letter) -> str:
+    with letter.pdf.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.parametrize(
+    ("amount", "capital"),
+    [
+        ("4000000", "人民币肆佰万元整"),
+        ("3500000", "人民币叁佰伍拾万元整"),
+        ("10500", "人民币壹万零伍佰元整"),
+        ("100000001", "人民币壹亿零壹元整"),
+        ("20000000.50", "人民币贰仟万元伍角"),
+    ],
+)
+def test_amounts_in_chinese_capital_numerals(amount, capital):
+    assert capital_yuan(amount) == capital
+
+
+def test_award_letter_says_the_amount_in_figures_and_capitals_with_its_number(drug_call, applicant):
+    award = confirmed_award(drug_call, applicant)
+    letter = letter_issue(decision_id=award.decision_id)
+    text = pdf_text(letter)
+    assert letter.reference == f"STCSM-{timezone.localdate().year}-00001"
+    assert letter.reference in text
+    assert "4,000,000" in text and "人民币肆佰万元整" in text
+    assert "上海市科学技术委员会" in text and award.organisation.uscc in text
+    assert "Decision to grant support" in text
+    assert Award.objects.get(pk=award.pk).state == AwardState.LETTER_ISSUED
+    assert len(PdfReader(letter.pdf.path).pages) == 2
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # kept to be looked at (pdftoppm)
+    with letter.pdf.open("rb") as handle:
+        (ARTIFACTS / "letter-award.pdf").write_bytes(handle.read())
+
+
+def test_a_letter_re_renders_identically_from_its_stored_content(drug_call, applicant):
+    award = confirmed_award(drug_call, applicant)
+    letter = letter_issue(decision_id=award.decision_id)
+    assert hashlib.sha256(letters.render_letter(letter)).hexdigest() == letter.sha256
+    assert letter_issue(decision_id=award.decision_id).pk == letter.pk  # issuing twice: one letter
+    assert Letter.objects.count() == 1
+
+
+def test_a_rejection_gets_a_letter_with_its_reasons(drug_call, applicant):
+    application = journeys.ready_for_decision(submit(drug_call, applicant))
+    workflow.transition(
+        application=application, action="reject", by=journeys.lead(application), reason="Not a Class 1 drug."
+    )
+    letter = letter_issue(decision_id=application.decisions.get().pk)
+    text = pdf_text(letter)
+    assert "不予资助" in text and "Not a Class 1 drug." in text and letter.kind == "rejection"
+
+
+def test_no_letter_before_the_award_is_confirmed(drug_call, applicant):
+    (application,) = approved_directly(drug_call, applicant, rd_spending="10000000", product_key="ZJ")
+    award_compute(application_id=application.pk)
+    with pytest.raises(ValueError):
+        letter_issue(decision_id=application.decisions.get().pk)
+    assert not Letter.objects.exists() and not LetterSequence.objects.filter(last__gt=0).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_letter_numbers_are_unique_and_gapless_per_commission_and_year_under_concurrency(catalogue):
+    stcsm = Commission.objects.get(code="STCSM")
+    sheitc = Commission.objects.get(code="SHEITC")
+    taken: list[tuple[str, int]] = []
+    barrier = threading.Barrier(16)
+
+    def take(commission):
+        from django.db import transaction
+
+        barrier.wait()
+        with transaction.atomic():
+            taken.append((commission.code, letters.next_number(commission.pk, 2026)))
+        connection.close()
+
+    threads = [threading.Thread(target=take, args=(stcsm if i % 2 else sheitc,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for code in ("STCSM", "SHEITC"):
+        assert sorted(n for c, n in taken if c == code) == list(range(1, 9))
+
+
+def test_the_letter_is_downloaded_by_the_organisation_and_the_routed_officers_only(client, drug_call, applicant):
+    award = confirmed_award(drug_call, applicant)
+    letter = letter_issue(decision_id=award.decision_id)
+    url = reverse("letter-download", args=[letter.pk])
+    colleague = member(applicant.organisation, username="bob")
+    for user, status in [
+        (applicant, 200),
+        (colleague, 200),
+        (journeys.lead(award.application), 200),
+        (member(OrganisationFactory(), username="charlie"), 404),
+        (officer("COMMERCE", username="commerce"), 404),
+    ]:
+        client.force_login(user)
+        assert client.get(url).status_code == status, user
