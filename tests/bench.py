@@ -3,6 +3,7 @@
 Runs against the development database after `load_catalogue`.
 """
 
+import logging
 import os
 import statistics
 import time
@@ -68,6 +69,80 @@ def bench_estimate_api(n: int = 500) -> None:
     )
 
 
+class _FallbackWatch(logging.Handler):
+    """Counts WeasyPrint's warnings that HarfBuzz could not subset a font (it then falls back to the
+    slow fontTools subsetter)."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.fallbacks = 0
+
+    def emit(self, record):
+        if "subset" in record.getMessage().lower():
+            self.fallbacks += 1
+
+
+def bench_letters(n: int = 200) -> None:
+    """Render `n` two-page bilingual decision letters from snapshots (no database), as the worker does."""
+    from datetime import date
+
+    from awards.letters import capital_yuan, render_letter
+    from awards.models import Letter
+
+    watch = _FallbackWatch()
+    logging.getLogger("weasyprint").addHandler(watch)
+    samples = []
+    started = time.perf_counter()
+    for i in range(n):
+        amount = Decimal(1_000_000 + 12_345 * i)
+        content = {
+            "commission": {
+                "code": "STCSM",
+                "name_zh": "上海市科学技术委员会",
+                "name_en": "Municipal Science and Technology Commission",
+            },
+            "organisation": {"name": f"上海张江示范生物科技有限公司{i}", "uscc": "91310115MA1FL2AB3F"},
+            "application": {"receipt_number": f"2026-STCSM-{i:06d}", "title": f"ZJ-{i} 注射液 II期临床"},
+            "program": {
+                "code": "BIO24-DRUG-INNOVATIVE",
+                "title_zh": "1类创新药及细胞和基因治疗药物分阶段支持",
+                "title_en": "Class 1 innovative drugs",
+                "clause": "drugs",
+                "track_zh": "II期临床试验",
+                "track_en": "Phase 2 clinical trial",
+            },
+            "policy": {
+                "title_zh": "关于支持生物医药产业全链条创新发展的若干意见",
+                "title_en": "Several Opinions",
+                "number": "沪府办规〔2024〕9号",
+            },
+            "call": {"title_zh": "2026年度创新药申报", "title_en": "2026 call: innovative drugs", "year": 2026},
+            "outcome": "approved",
+            "reasons": "",
+            "award": {
+                "amount": str(amount),
+                "amount_figures": f"{amount:,}",
+                "amount_capital": capital_yuan(amount),
+                "breakdown_zh": ["40% × 研发投入（元） 30,000,000 = 12,000,000", "按条款上限 20,000,000"],
+                "breakdown_en": ["40% × R&D spending (CNY) 30,000,000 = 12,000,000", "Clause cap 20,000,000"],
+                "allocation": {"place": 2, "of": 5},
+                "catalogue_version": "2026.11-1",
+                "notice": ["2026-11-02", "2026-11-09"],
+            },
+        }
+        letter = Letter(reference=f"STCSM-2026-{i + 1:05d}", issued_on=date(2026, 11, 23), content=content)
+        one = time.perf_counter()
+        render_letter(letter)
+        samples.append((time.perf_counter() - one) * 1000)
+    elapsed = time.perf_counter() - started
+    print(
+        f"letters: {n} bilingual letters in {elapsed:.1f} s = {n / elapsed:.2f} letters/s; "
+        f"median {statistics.median(samples):.0f} ms, p95 {percentile(samples, 95):.0f} ms, "
+        f"first {samples[0]:.0f} ms (fonts loaded); subsetting fallbacks to fontTools: {watch.fallbacks}"
+    )
+
+
 if __name__ == "__main__":
     bench_engine()
     bench_estimate_api()
+    bench_letters()
