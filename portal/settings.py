@@ -171,6 +171,15 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "portal")
 # A task is acknowledged only after it ran, so a worker that dies mid-task leaves it to be re-delivered;
 # every task is written to be safe to run twice.
 CELERY_TASK_ACKS_LATE = True
+# With acks late, a task whose worker died is handed to another worker once this many seconds have
+# passed since it was taken; every task here finishes in seconds, so a few minutes is plenty.
+_VISIBILITY = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY,
+    # Look for abandoned tasks every few seconds (a cheap sorted-set read), not every 100 s.
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY // 3)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"

@@ -45,29 +45,23 @@ def _clear_cache():
     yield
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real `celery worker` process on the local Redis, using the test database.
-
-    Tests that use it need `transactional_db`, so that what they write is committed and visible to
-    the worker's own connection.
-    """
-    from django.conf import settings
+def start_celery_worker(queue: str, log_name: str, **extra_env):
+    """A real `celery worker` process on the local Redis and the test database, consuming `queue`.
+    Returns (process, node name, log file) once the worker answers a ping."""
     from django.db import connection
 
-    queue = f"portal-test-{uuid.uuid4().hex[:8]}"
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
     from portal.celery import app
 
-    app.conf.task_default_queue = queue
     db = connection.settings_dict
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
         "CELERY_QUEUE": queue,
+        **extra_env,
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "celery-worker.log", "w")  # noqa: SIM115 -- open for the worker's whole life
+    log = open(ARTIFACTS / log_name, "w")  # noqa: SIM115 -- open for the worker's whole life
+    name = f"{queue}-{uuid.uuid4().hex[:4]}@{os.uname().nodename}"
     process = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -83,7 +77,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             "--pool",
             "solo",
             "-n",
-            f"{queue}@%h",
+            name,
             "-l",
             "info",
         ],
@@ -96,15 +90,35 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the Celery worker exited early; see {log.name}")
-        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
-            break
-    else:
-        process.kill()
-        raise RuntimeError("the Celery worker did not answer within 60 s")
-    yield {"process": process, "queue": queue, "name": f"{queue}@{os.uname().nodename}"}
+        if app.control.ping(destination=[name], timeout=0.5):
+            return process, name, log
+    process.kill()
+    raise RuntimeError("the Celery worker did not answer within 60 s")
+
+
+def stop_celery_worker(process, log) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on the local Redis, using the test database.
+
+    Tests that use it need `transactional_db`, so that what they write is committed and visible to
+    the worker's own connection.
+    """
+    from django.conf import settings
+
+    queue = f"portal-test-{uuid.uuid4().hex[:8]}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    from portal.celery import app
+
+    app.conf.task_default_queue = queue
+    process, name, log = start_celery_worker(queue, "celery-worker.log")
+    yield {"process": process, "queue": queue, "name": name}
+    stop_celery_worker(process, log)
