@@ -11,6 +11,54 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
+# Personas (healthchecks' alice/bob/charlie): alice administers Zhangjiang Demo Biotech, bob is her
+# colleague, charlie administers Other Pharma and must never see their files.
+@pytest.fixture
+def org_a(db):
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory(name="Zhangjiang Demo Biotech")
+
+
+@pytest.fixture
+def org_b(db):
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory(name="Other Pharma")
+
+
+@pytest.fixture
+def alice(org_a):
+    from tests.factories import member
+
+    return member(org_a, admin=True, username="alice", first_name="Alice", last_name="Li")
+
+
+@pytest.fixture
+def bob(org_a):
+    from tests.factories import member
+
+    return member(org_a, username="bob", first_name="Bob", last_name="Zhang")
+
+
+@pytest.fixture
+def charlie(org_b):
+    from tests.factories import member
+
+    return member(org_b, admin=True, username="charlie")
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run inline where they are queued (a live server's thread included), so e-mail lands in the
+    test's outbox. Tests of the real worker use `celery_worker_process` instead."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
 @pytest.fixture
 def catalogue(db):
     """The shipped catalogue, loaded as `make run` loads it."""

@@ -7,7 +7,7 @@ from django.utils import timezone
 from applications import filing
 from applications.models import Program
 from applications.services import call_create, policy_confirm_amounts
-from tests.factories import OrganisationFactory, member, officer
+from tests.factories import officer
 
 # The smallest well-formed PDF: what matters to the checks is its first bytes.
 PDF = (
@@ -27,31 +27,6 @@ DRUG_FACTS = {
 
 def pdf(name="evidence.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-@pytest.fixture
-def org_a(db):
-    return OrganisationFactory(name="Zhangjiang Demo Biotech")
-
-
-@pytest.fixture
-def org_b(db):
-    return OrganisationFactory(name="Other Pharma")
-
-
-@pytest.fixture
-def alice(org_a):
-    return member(org_a, admin=True, username="alice")
-
-
-@pytest.fixture
-def bob(org_a):
-    return member(org_a, username="bob")
-
-
-@pytest.fixture
-def charlie(org_b):
-    return member(org_b, admin=True, username="charlie")
 
 
 @pytest.fixture

@@ -46,16 +46,6 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def eager_celery():
-    """Tasks run inline in the live server's thread, so e-mail lands in the test's outbox."""
-    from portal.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
 def log_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)

@@ -7,7 +7,7 @@ import pytest
 
 # The open BIO24 call of the filing tests: a removed colleague must lose its applications.
 from tests.applications.conftest import drug_call  # noqa: F401
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory, member
+from tests.factories import PASSWORD, UserFactory
 
 LINK = re.compile(r"https?://\S+/invitations/([A-Za-z0-9_\-]+)/")
 
@@ -16,44 +16,9 @@ NEW_ACCOUNT = {"username": "erin", "email": "erin@example.com", "password": PASS
 
 
 @pytest.fixture
-def org_a(db):
-    return OrganisationFactory(name="Zhangjiang Demo Biotech")
-
-
-@pytest.fixture
-def org_b(db):
-    return OrganisationFactory(name="Other Pharma")
-
-
-@pytest.fixture
-def alice(org_a):
-    return member(org_a, admin=True, username="alice", first_name="Alice", last_name="Li")
-
-
-@pytest.fixture
-def bob(org_a):
-    return member(org_a, username="bob", first_name="Bob", last_name="Zhang")
-
-
-@pytest.fixture
-def charlie(org_b):
-    return member(org_b, admin=True, username="charlie")
-
-
-@pytest.fixture
 def dora(db):
     """An enterprise user whose account belongs to no organisation (for example removed from one)."""
     return UserFactory(username="dora")
-
-
-@pytest.fixture
-def eager_celery():
-    """Tasks run inline where they are queued, so e-mail lands in the test's outbox."""
-    from portal.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 def token_from(message) -> str:

@@ -7,32 +7,7 @@ from guardian.shortcuts import assign_perm
 from portal.models import Commission, Role
 from portal.organisations import member_detach
 from portal.permissions import can_manage_team, can_view_team
-from tests.factories import OrganisationFactory, UserFactory, member
-
-
-@pytest.fixture
-def org_a(db):
-    return OrganisationFactory(name="Zhangjiang Demo Biotech")
-
-
-@pytest.fixture
-def org_b(db):
-    return OrganisationFactory(name="Other Pharma")
-
-
-@pytest.fixture
-def alice(org_a):
-    return member(org_a, admin=True, username="alice")
-
-
-@pytest.fixture
-def bob(org_a):
-    return member(org_a, username="bob")
-
-
-@pytest.fixture
-def charlie(org_b):
-    return member(org_b, admin=True, username="charlie")
+from tests.factories import UserFactory
 
 
 @pytest.mark.parametrize(

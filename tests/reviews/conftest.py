@@ -1,4 +1,4 @@
-"""Personas and calls of the review tests. Applicants (alice, bob, charlie) come from the filing tests."""
+"""Personas and calls of the review tests. Applicants (alice, bob, charlie) come from tests/conftest.py."""
 
 from datetime import timedelta
 
@@ -9,15 +9,7 @@ from applications import filing
 from applications.models import Program
 from applications.services import call_create, policy_confirm_amounts
 from reviews import services
-from tests.applications.conftest import (  # noqa: F401 -- fixtures shared with the filing tests
-    DRUG_FACTS,
-    alice,
-    bob,
-    charlie,
-    make_draft,
-    org_a,
-    org_b,
-)
+from tests.applications.conftest import make_draft
 from tests.factories import administrator, expert
 from tests.journeys import staff
 
