@@ -133,3 +133,16 @@ def test_the_letter_is_downloaded_by_the_organisation_and_the_routed_officers_on
     ]:
         client.force_login(user)
         assert client.get(url).status_code == status, user
+
+
+def test_the_letter_is_mailed_to_the_organisation_with_the_pdf_attached(
+    drug_call, applicant, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+):
+    award = confirmed_award(drug_call, applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letter_issue(decision_id=award.decision_id)
+    (message,) = [m for m in mailoutbox if letter.reference in m.body]
+    assert message.to == [applicant.email]
+    assert "资助决定书" in message.subject or "Decision letter" in message.subject
+    ((name, content, mimetype),) = message.attachments
+    assert (name, mimetype) == (f"{letter.reference}.pdf", "application/pdf") and content.startswith(b"%PDF")
