@@ -97,7 +97,8 @@ class FactsForm(forms.Form):
         super().__init__(*args, prefix=prefix, **kwargs)
         self.schema = schema
         for definition in schema:
-            self.fields[definition["name"]] = fact_field(definition)
+            # Optional facts (declared figures the dashboards read) may be left empty.
+            self.fields[definition["name"]] = fact_field(definition, required=not definition.get("optional", False))
 
 
 def form_data_from_json(schema: list[dict], payload, *, ignored: tuple[str, ...] = ()) -> tuple[dict, dict]:
@@ -114,7 +115,8 @@ def form_data_from_json(schema: list[dict], payload, *, ignored: tuple[str, ...]
     for definition in schema:
         name, kind = definition["name"], definition["kind"]
         if name not in payload or payload[name] is None:
-            errors[name] = [_("This fact is required.")]
+            if not definition.get("optional", False):
+                errors[name] = [_("This fact is required.")]
             continue
         value = payload[name]
         if kind == "bool":

@@ -175,3 +175,41 @@ class Clawback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award_id}: -{self.amount}"
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Export(models.Model):
+    """A large report export built by Celery; the page shows its progress and then the download."""
+
+    requested_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8)  # csv | xlsx
+    filters = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.kind}, {self.state})"
+
+    @property
+    def percent(self) -> int:
+        return (
+            100
+            if self.state == ExportState.DONE
+            else int(100 * self.rows_done / self.rows_total)
+            if self.rows_total
+            else 0
+        )

@@ -5,7 +5,7 @@ from decimal import Decimal
 from celery import shared_task
 from django.db import OperationalError
 
-from awards import letters, notice, services
+from awards import exports, letters, notice, services
 
 
 @shared_task(name="awards.tasks.compute_award", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -27,3 +27,8 @@ def issue_letter(decision_id: int) -> str:
 @shared_task(name="awards.tasks.close_notices")
 def close_notices() -> int:
     return len(notice.notices_close())
+
+
+@shared_task(name="awards.tasks.build_export", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def build_export(export_id: int) -> int:
+    return exports.export_build(export_id=export_id).rows_done

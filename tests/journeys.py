@@ -49,3 +49,7 @@ def ready_for_decision(application: Application) -> Application:
 def approve(application: Application, **payload) -> Application:
     ready_for_decision(application)
     return workflow.transition(application=application, action="approve", by=lead(application), **payload)
+
+
+def lead_of_call(call) -> User:
+    return staff(call.program.lead.code)

@@ -6,6 +6,8 @@ between tests, which flushes the whole Redis database it lives in.
 
 import os
 
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
-os.environ.setdefault("CELERY_QUEUE", "portal-test")
+# Whatever Redis the shell (or the Makefile) points at, tests use its database 15 and their own queue.
+_redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+os.environ["REDIS_URL"] = _redis.rsplit("/", 1)[0] + "/15" if _redis.count("/") > 2 else _redis.rstrip("/") + "/15"
+os.environ["CELERY_QUEUE"] = "portal-test"
 os.environ.setdefault("ESTIMATE_THROTTLE", "10000/minute")

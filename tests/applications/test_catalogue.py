@@ -82,7 +82,7 @@ def edited_catalogue(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_changed_cap_is_a_data_change_that_updates_in_place(catalogue, tmp_path):
     track = Track.objects.get(program__code="BIO21-DRUG-INNOVATIVE", code="phase_1")
-    path = edited_catalogue(tmp_path, 'version = "2026.11-1"', 'version = "2026.12-1"')
+    path = edited_catalogue(tmp_path, 'version = "2026.11-2"', 'version = "2026.12-1"')
     path.write_text(path.read_text(encoding="utf-8").replace('cap = "5000000"', 'cap = "6000000"', 1), encoding="utf-8")
     report = load_catalogue(path)
     track.refresh_from_db()

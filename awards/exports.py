@@ -1,0 +1,146 @@
+"""Award report exports. CSV streams row by row; XLSX is written by XlsxWriter in constant-memory
+mode. Small exports answer the request directly; large ones are built by Celery (`Export` rows carry
+the progress the page shows)."""
+
+import csv
+import tempfile
+from pathlib import Path
+
+import xlsxwriter
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from awards.models import Export, ExportState
+from awards.reports import COLUMNS, AwardReportFilter, pivot, report_rows, totals
+
+# Above this many rows an export goes to Celery instead of the request.
+DIRECT_LIMIT = 5000
+PROGRESS_EVERY = 2000
+
+
+class _Echo:
+    """csv.writer target that hands each line back instead of buffering it."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(queryset):
+    """The report as CSV lines: a BOM so Excel reads UTF-8, the headers in both languages, then rows."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow([f"{en} / {zh}" for _key, en, zh in COLUMNS])
+    for row in report_rows(queryset):
+        yield writer.writerow(["" if value is None else value for value in row])
+
+
+def write_xlsx(queryset, path: Path, progress=None) -> int:
+    """The award sheet plus pivot sheets (program x year, district x year) and totals. Returns rows."""
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "remove_timezone": True})
+    bold = workbook.add_format({"bold": True})
+    money = workbook.add_format({"num_format": "#,##0.00"})
+    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet = workbook.add_worksheet("Awards 资助")
+    for column, (_key, en, zh) in enumerate(COLUMNS):
+        sheet.write(0, column, f"{en} / {zh}", bold)
+    money_columns = {
+        i for i, (key, _en, _zh) in enumerate(COLUMNS) if "amount" in key or key in ("paid", "clawed_back")
+    }
+    count = 0
+    for count, row in enumerate(report_rows(queryset), start=1):
+        for column, value in enumerate(row):
+            if value is None:
+                continue
+            if column in money_columns:
+                sheet.write_number(count, column, float(value), money)
+            elif hasattr(value, "year"):
+                sheet.write_datetime(count, column, value, date)
+            else:
+                sheet.write(count, column, value)
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(count)
+    for title, field in (
+        ("Program x year 支持事项×年度", "program__code"),
+        ("District x year 区×年度", "organisation__district"),
+    ):
+        rows, years, cells = pivot(queryset, field)
+        pivot_sheet = workbook.add_worksheet(title)
+        pivot_sheet.write_row(0, 0, ["", *years, "Total 合计"], bold)
+        for r, label in enumerate(rows, start=1):
+            values = [cells.get((label, year)) or 0 for year in years]
+            pivot_sheet.write(r, 0, label)
+            for c, value in enumerate(values, start=1):
+                pivot_sheet.write_number(r, c, float(value), money)
+            pivot_sheet.write_number(r, len(years) + 1, float(sum(values)), money)
+    summary = totals(queryset)
+    totals_sheet = workbook.add_worksheet("Totals 合计")
+    for r, (label, value) in enumerate(
+        [
+            ("Awards 项数", summary["count"]),
+            ("Awarded 核定金额", summary["awarded"]),
+            ("Paid 已拨付", summary["paid"]),
+            ("Clawed back 已追回", summary["clawed_back"]),
+        ]
+    ):
+        totals_sheet.write(r, 0, label, bold)
+        totals_sheet.write_number(r, 1, float(value), money)
+    workbook.close()
+    return count
+
+
+def filtered(user, filters: dict):
+    from awards.reports import report_awards
+
+    return AwardReportFilter(filters, queryset=report_awards(user)).qs
+
+
+@transaction.atomic
+def export_request(*, user, kind: str, filters: dict) -> Export:
+    export = Export.objects.create(requested_by=user, kind=kind, filters=filters)
+    transaction.on_commit(lambda: _queue(export.pk))
+    return export
+
+
+def _queue(export_id: int) -> None:
+    from awards.tasks import build_export
+
+    build_export.delay(export_id)
+
+
+def export_build(*, export_id: int) -> Export:
+    """Build the file of a queued export (idempotent: a finished export is left as it is)."""
+    export = Export.objects.select_related("requested_by").get(pk=export_id)
+    if export.state == ExportState.DONE:
+        return export
+    queryset = filtered(export.requested_by, export.filters)
+    Export.objects.filter(pk=export.pk).update(state=ExportState.RUNNING, rows_total=queryset.count(), rows_done=0)
+
+    def progress(done):
+        Export.objects.filter(pk=export.pk).update(rows_done=done)
+
+    try:
+        _write(export, queryset, progress)
+    except Exception as error:
+        Export.objects.filter(pk=export.pk).update(state=ExportState.FAILED, error=str(error)[:2000])
+        raise
+    return export
+
+
+def _write(export: Export, queryset, progress) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"awards-{export.pk}.{export.kind}"
+        if export.kind == "xlsx":
+            rows = write_xlsx(queryset, path, progress)
+        else:
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                rows = 0
+                for rows, line in enumerate(csv_lines(queryset)):
+                    handle.write(line)
+                    if rows and rows % PROGRESS_EVERY == 0:
+                        progress(rows)
+                rows = max(0, rows - 1)  # the BOM and header lines are not rows
+        with open(path, "rb") as handle:
+            export.file.save(path.name, File(handle), save=False)
+    export.state, export.rows_done, export.finished_at = ExportState.DONE, rows, timezone.now()
+    export.save(update_fields=["file", "state", "rows_done", "finished_at"])

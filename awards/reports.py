@@ -1,0 +1,183 @@
+"""Reads for administrators and auditors: the award report with its filters and totals, the
+dashboard's figures, and the open-data list. Exports (`exports.py`) read through these too."""
+
+from decimal import Decimal
+
+import django_filters
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application, Call, Policy, Program, State
+from awards.models import HOLDING, Award, AwardState
+from portal.districts import DISTRICT_CHOICES
+from portal.models import Commission, Role
+from reviews.models import ReviewTask, TaskState
+
+ZERO = Decimal(0)
+# Awards the public may know about: confirmed and after (never computed, on notice or overturned ones).
+PUBLISHED = [AwardState.CONFIRMED, AwardState.LETTER_ISSUED, AwardState.DISBURSED, AwardState.CLAWED_BACK]
+
+
+def can_view_reports(user) -> tuple[bool, str]:
+    if user.is_authenticated and user.is_active and user.role == Role.ADMIN:
+        return True, ""
+    return False, str(_("Only administrators see the award reports."))
+
+
+def report_awards(user) -> QuerySet[Award]:
+    if not can_view_reports(user)[0]:
+        return Award.objects.none()
+    return Award.objects.all()
+
+
+class AwardReportFilter(django_filters.FilterSet):
+    policy = django_filters.ModelChoiceFilter(
+        label=_("Policy"), field_name="program__policy", queryset=Policy.objects.all()
+    )
+    program = django_filters.ModelChoiceFilter(label=_("Program"), queryset=Program.objects.all())
+    call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=Call.objects.select_related("program"))
+    commission = django_filters.ModelChoiceFilter(
+        label=_("Lead commission"), field_name="program__lead", queryset=Commission.objects.all()
+    )
+    district = django_filters.ChoiceFilter(
+        label=_("District"), field_name="organisation__district", choices=DISTRICT_CHOICES
+    )
+    year = django_filters.NumberFilter(label=_("Year"))
+    state = django_filters.ChoiceFilter(label=_("State"), choices=AwardState.choices)
+
+    class Meta:
+        model = Award
+        fields = ["policy", "program", "call", "commission", "district", "year", "state"]
+
+
+# The columns an auditor needs, as (key, English header, Chinese header); values() keeps memory flat.
+COLUMNS = [
+    ("pk", "Award ID", "资助编号"),
+    ("application__receipt_number", "Receipt number", "回执号"),
+    ("organisation__name", "Organisation", "单位名称"),
+    ("organisation__uscc", "USCC", "统一社会信用代码"),
+    ("organisation__district", "District", "所属区"),
+    ("program__code", "Program", "支持事项"),
+    ("program__clause", "Clause", "条款"),
+    ("program__policy__code", "Policy", "政策"),
+    ("call__title_en", "Call", "申报批次"),
+    ("year", "Year", "年度"),
+    ("application__estimated_amount", "Computed at submission (CNY)", "申报时测算金额（元）"),
+    ("decision__recommended_amount", "Recommended (CNY)", "建议金额（元）"),
+    ("amount", "Awarded (CNY)", "核定资助金额（元）"),
+    ("paid", "Paid (CNY)", "已拨付（元）"),
+    ("clawed_back", "Clawed back (CNY)", "已追回（元）"),
+    ("letter__reference", "Letter number", "资助决定书文号"),
+    ("state", "State", "状态"),
+    ("decision__decided_at", "Decided at", "决定时间"),
+    ("notice_until", "Notice until", "公示截止"),
+    ("confirmed_at", "Confirmed at", "确认时间"),
+    ("letter__issued_on", "Letter issued on", "出具日期"),
+]
+
+
+def report_rows(queryset: QuerySet[Award]):
+    """Plain tuples in COLUMNS order, fetched in chunks (constant memory whatever the count)."""
+    keys = [key for key, _en, _zh in COLUMNS]
+    return queryset.order_by("pk").values_list(*keys).iterator(chunk_size=2000)
+
+
+def totals(queryset: QuerySet[Award]) -> dict:
+    return queryset.aggregate(
+        count=Count("pk"),
+        awarded=Coalesce(Sum("amount"), ZERO),
+        paid=Coalesce(Sum("paid"), ZERO),
+        clawed_back=Coalesce(Sum("clawed_back"), ZERO),
+    )
+
+
+def pivot(queryset: QuerySet[Award], row_field: str) -> tuple[list, list, dict]:
+    """(row labels, years, {(row, year): total awarded}) for the pivot sheets and the charts."""
+    cells = {}
+    for entry in queryset.values(row_field, "year").annotate(total=Sum("amount")).order_by(row_field, "year"):
+        cells[(entry[row_field], entry["year"])] = entry["total"]
+    rows = sorted({r for r, _y in cells})
+    years = sorted({y for _r, y in cells})
+    return rows, years, cells
+
+
+# --- dashboard ----------------------------------------------------------------------------------------
+
+
+def budget_use_by_call() -> list[dict]:
+    held = Sum(F("awards__amount") - F("awards__clawed_back"), filter=Q(awards__state__in=HOLDING))
+    return list(
+        Call.objects.select_related("program")
+        .annotate(used=Coalesce(held, ZERO))
+        .order_by("-opens_at")
+        .values("pk", "title_en", "title_zh", "program__code", "budget", "used")[:50]
+    )
+
+
+def applications_by_stage() -> dict:
+    counts = dict(Application.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    return {state: counts.get(state, 0) for state, _label in State.choices}
+
+
+def sla_by_commission() -> list[dict]:
+    """Tasks done within their working-day deadline, by commission (done tasks only)."""
+    rows = (
+        ReviewTask.objects.filter(state=TaskState.DONE, completed_at__isnull=False)
+        .values("commission__code")
+        .annotate(done=Count("pk"), on_time=Count("pk", filter=Q(completed_at__date__lte=F("due_on"))))
+        .order_by("commission__code")
+    )
+    return [{**row, "rate": round(100 * row["on_time"] / row["done"])} for row in rows]
+
+
+def awards_by_district() -> list[tuple[str, Decimal]]:
+    labels = dict(DISTRICT_CHOICES)
+    totals_ = (
+        Award.objects.filter(state__in=HOLDING)
+        .values("organisation__district")
+        .annotate(total=Sum(F("amount") - F("clawed_back")))
+        .order_by("-total")
+    )
+    return [(str(labels.get(t["organisation__district"], t["organisation__district"])), t["total"]) for t in totals_]
+
+
+def public_awards() -> QuerySet[Award]:
+    return (
+        Award.objects.filter(state__in=PUBLISHED)
+        .select_related("organisation", "program__policy", "program__lead", "call", "letter")
+        .order_by("pk")
+    )
+
+
+# Goals of the Action Plan (policy B, SPEC §5) that the dashboard follows.
+EXPORT_GOAL = Decimal(50_000_000_000)  # over 50 billion yuan of exports by 2027
+OVERSEAS_SALES_BAR = Decimal(10_000_000_000)  # enterprises with overseas sales over 10 billion a year
+OVERSEAS_SALES_GOAL = 2  # 2-3 such enterprises
+
+
+def action_plan_indicators() -> dict:
+    """From the figures organisations declared in their latest submitted version that has them."""
+    from applications.models import ApplicationVersion
+
+    def latest(fact: str) -> list[Decimal]:
+        versions = (
+            ApplicationVersion.objects.filter(**{"facts__has_key": fact})
+            .order_by("application__organisation_id", "-submitted_at")
+            .distinct("application__organisation_id")
+            .values_list("facts", flat=True)
+        )
+        return [Decimal(str(facts[fact])) for facts in versions]
+
+    exports_declared = latest("export_value")
+    sales = latest("overseas_sales_value")
+    total_exports = sum(exports_declared, ZERO)
+    big = sum(1 for value in sales if value > OVERSEAS_SALES_BAR)
+    return {
+        "exports": total_exports,
+        "exports_goal": EXPORT_GOAL,
+        "exports_percent": min(100, round(100 * total_exports / EXPORT_GOAL)),
+        "exports_declared_by": len(exports_declared),
+        "big_sellers": big,
+        "big_sellers_goal": OVERSEAS_SALES_GOAL,
+    }
