@@ -1,10 +1,19 @@
-from drf_spectacular.utils import OpenApiExample, extend_schema
+"""Awards in the API: the estimate of SPEC §6 (public), the awards a user may see, and letter downloads."""
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from awards import selectors
 from awards.estimates import EstimateRequestSerializer, estimate_from_payload
+from awards.models import Award
+from portal.api import READ_ERRORS, IgnoreClientContentNegotiation, NewestFirst
 
 
 class AwardEstimateView(APIView):
@@ -33,3 +42,77 @@ class AwardEstimateView(APIView):
     )
     def post(self, request, *args, **kwargs):
         return Response(estimate_from_payload(request.data))
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    receipt_number = serializers.CharField(source="application.receipt_number", allow_null=True)
+    organisation = serializers.CharField(source="organisation.name")
+    program = serializers.CharField(source="program.code")
+    call = serializers.IntegerField(source="call_id")
+    state_label = serializers.CharField(source="get_state_display")
+    breakdown = serializers.DictField(help_text="The engine's breakdown as computed, in both languages.")
+    letter = serializers.SerializerMethodField(
+        help_text="The decision letter's id once issued (download: letters/{id}/pdf/)."
+    )
+
+    class Meta:
+        model = Award
+        fields = [
+            "id",
+            "application",
+            "receipt_number",
+            "organisation",
+            "program",
+            "call",
+            "year",
+            "amount",
+            "state",
+            "state_label",
+            "breakdown",
+            "catalogue_version",
+            "computed_at",
+            "notice_from",
+            "notice_until",
+            "confirmed_at",
+            "paid",
+            "clawed_back",
+            "letter",
+        ]
+        read_only_fields = fields
+
+    def get_letter(self, award) -> int | None:
+        letter = getattr(award, "letter", None)
+        return letter.pk if letter is not None and letter.pdf else None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The awards you may see", responses={200: AwardSerializer(many=True), 403: READ_ERRORS[403]}
+    ),
+    retrieve=extend_schema(summary="One award", responses={200: AwardSerializer, **READ_ERRORS}),
+)
+class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = AwardSerializer
+    pagination_class = NewestFirst
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.visible_awards(self.request.user).select_related("letter")
+
+
+class LetterPdfView(APIView):
+    """A decision letter's PDF, to the organisation's members and the officers it was routed to (404 to others)."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = IgnoreClientContentNegotiation
+
+    @extend_schema(
+        operation_id="letters_pdf",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The letter as PDF."),
+            **READ_ERRORS,
+        },
+    )
+    def get(self, request, pk, *args, **kwargs):
+        letter = selectors.get_letter_for_user(request.user, pk)
+        return FileResponse(letter.pdf.open("rb"), as_attachment=True, filename=f"{letter.reference}.pdf")

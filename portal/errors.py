@@ -69,6 +69,9 @@ class PortalError(Exception):
 
 
 def api_exception_handler(exc, context):
+    """A refusal by permission is a 403 (the pages answer 404 earlier, to those who may not see the object
+    at all); every other refusal a 400 with its field errors."""
     if isinstance(exc, PortalError):
-        return Response(exc.as_api_data(), status=status.HTTP_400_BAD_REQUEST)
+        code = status.HTTP_403_FORBIDDEN if exc.code == ErrorCode.NOT_ALLOWED else status.HTTP_400_BAD_REQUEST
+        return Response(exc.as_api_data(), status=code)
     return exception_handler(exc, context)

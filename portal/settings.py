@@ -154,6 +154,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
+    # The schema (/api/schema/, `manage.py spectacular`) describes this version; without a default, the
+    # generator asks for version None and finds no operation under the v1 namespace.
+    "DEFAULT_VERSION": "v1",
+    "ALLOWED_VERSIONS": ["v1"],
     "EXCEPTION_HANDLER": "portal.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "estimate": os.environ.get("ESTIMATE_THROTTLE", "60/minute"),

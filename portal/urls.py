@@ -3,13 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from awards.api import AwardEstimateView
 from awards.views import estimate_page
 from portal import views
-
-api_v1 = [
-    path("award-estimates/", AwardEstimateView.as_view(), name="award-estimates"),
-]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,7 +18,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("awards.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include((api_v1, "v1"), namespace="v1")),
+    path("api/v1/", include(("portal.api_urls", "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

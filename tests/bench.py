@@ -142,7 +142,57 @@ def bench_letters(n: int = 200) -> None:
     )
 
 
+def bench_exports(n: int = 50_000) -> None:
+    """CSV and XLSX of `n` awards, each built in a child process whose peak memory is reported; the
+    awards are written for the benchmark and removed afterwards."""
+    import subprocess
+    import sys
+    import tempfile
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applications.models import Call, Program
+    from portal.models import Role, User
+    from tests.awards.bulk import make_awards, remove_bulk
+    from tests.factories import OrganisationFactory, UserFactory, member
+
+    now = timezone.now()
+    call = Call.objects.create(
+        program=Program.objects.get(code="BIO24-DRUG-INNOVATIVE"),
+        year=now.year,
+        title_en="Benchmark call (removed afterwards)",
+        title_zh="基准测试批次",
+        opens_at=now - timedelta(days=30),
+        closes_at=now - timedelta(days=1),
+    )
+    creator = member(OrganisationFactory(), username=f"bench-{now:%H%M%S}")
+    officer = User.objects.filter(role=Role.OFFICER).first() or UserFactory(role=Role.ADMIN)
+    try:
+        started = time.perf_counter()
+        make_awards(call, n, decided_by=officer, creator=creator)
+        print(f"exports: wrote {n} awards in {time.perf_counter() - started:.0f} s")
+        with tempfile.TemporaryDirectory() as folder:
+            for kind in ("csv", "xlsx"):
+                out = f"{folder}/awards.{kind}"
+                result = subprocess.run(  # noqa: S603
+                    [sys.executable, "-m", "tests.bench_export", kind, str(call.pk), out],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                size = os.path.getsize(out) / 1024 / 1024
+                print(f"exports: {result.stdout.strip()}; file {size:.1f} MB")
+    finally:
+        remove_bulk(call)
+        call.delete()
+        organisation = creator.organisation
+        creator.delete()
+        organisation.delete()
+
+
 if __name__ == "__main__":
     bench_engine()
     bench_estimate_api()
     bench_letters()
+    bench_exports()

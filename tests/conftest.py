@@ -160,13 +160,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     Tests that use it need `transactional_db`, so that what they write is committed and visible to
     the worker's own connection.
     """
-    from django.conf import settings
-
-    queue = f"portal-test-{uuid.uuid4().hex[:8]}"
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    from portal.celery import app
-
-    app.conf.task_default_queue = queue
+    # The queue this test run sends to (tests/testenv.py), fixed before Celery reads its settings.
+    queue = os.environ["CELERY_QUEUE"]
     process, name, log = start_celery_worker(queue, "celery-worker.log")
     yield {"process": process, "queue": queue, "name": name}
     stop_celery_worker(process, log)

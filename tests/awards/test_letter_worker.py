@@ -25,7 +25,10 @@ def wait_for(condition, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_worker_killed_mid_render_leaves_the_letter_queued_and_it_is_produced_once(drug_call, applicant):
+def test_a_worker_killed_mid_render_leaves_the_letter_queued_and_it_is_produced_once(drug_call, applicant, monkeypatch):
+    # Confirmation would queue the letter on the run's own queue; this test queues it on a queue whose
+    # workers it starts and kills itself.
+    monkeypatch.setattr("awards.notice._queue_letter", lambda decision_id: None)
     award = confirmed_award(drug_call, applicant)
     # A long breakdown makes the render take seconds, so the worker can be killed in the middle of it.
     breakdown = award.breakdown
@@ -37,7 +40,8 @@ def test_a_worker_killed_mid_render_leaves_the_letter_queued_and_it_is_produced_
     queue = f"letters-{uuid.uuid4().hex[:8]}"
     # A short visibility timeout: the next worker takes back the unacknowledged task after 3 s.
     first, _name, first_log = start_celery_worker(queue, "letter-worker-killed.log", CELERY_VISIBILITY_TIMEOUT="3")
-    issue_letter.apply_async(args=[award.decision_id], queue=queue)
+    # Exchange and routing key named too: a task taken back after its worker died is restored by them.
+    issue_letter.apply_async(args=[award.decision_id], queue=queue, exchange=queue, routing_key=queue)
     letter = wait_for(lambda: Letter.objects.filter(decision_id=award.decision_id).first(), 60, "the letter number")
     assert not letter.pdf  # numbered and committed, the PDF not yet written: kill the worker now
     first.send_signal(signal.SIGKILL)

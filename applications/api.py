@@ -1,0 +1,396 @@
+"""The enterprise side and the officers' steps in the API (SPEC §7): organisations/me, calls, applications.
+
+Thin views: every read goes through `applications.selectors` (one object through `get_application_for_user`,
+404 to anyone who may not see it), every write through `applications.filing` or `workflow.transition`, whose
+PortalError the exception handler turns into a 400 with field errors (a refusal by permission into a 403).
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applications import filing, selectors, workflow
+from applications.models import Application, Attachment, Call, State
+from portal.api import FORBIDDEN, NOT_FOUND, READ_ERRORS, WRITE_ERRORS, NewestFirst
+from portal.bilingual import localized
+from portal.models import Organisation
+from portal.selectors import get_organisation_for_user
+
+# The officers' steps the API takes through `transitions/`. The applicant's own steps have their endpoints
+# (submit/, withdraw/); reopening after an objection belongs to the notice's objection handling.
+OFFICER_ACTIONS = [
+    "start_formal_check",
+    "pass_formal_check",
+    "return_for_correction",
+    "send_to_experts",
+    "approve",
+    "reject",
+]
+CHECKLIST_ACTIONS = {"pass_formal_check", "return_for_correction"}
+MAX_FACTS = 50
+MAX_FACT_LENGTH = 1000
+
+
+def _plain_text(value: str) -> bool:
+    """Text PostgreSQL can store: no NUL character and no lone surrogate."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
+# --- organisations/me ------------------------------------------------------------------------------
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    # Optional on the model, so often blank: not an e-mail address then.
+    contact_email = serializers.CharField(help_text="E-mail address, or empty.")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "uscc",
+            "name",
+            "kind",
+            "district",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "credit_flag",
+            "banned_until",
+        ]
+        read_only_fields = fields
+
+
+class OrganisationMeView(APIView):
+    """The organisation the signed-in enterprise user files for (404 for anyone without one)."""
+
+    @extend_schema(operation_id="organisations_me", responses={200: OrganisationSerializer, **READ_ERRORS})
+    def get(self, request, *args, **kwargs):
+        return Response(OrganisationSerializer(get_organisation_for_user(request.user)).data)
+
+
+# --- calls ------------------------------------------------------------------------------------------
+
+
+class TrackSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Empty where the program has one track.")
+    title = serializers.SerializerMethodField()
+
+    def get_title(self, track) -> str:
+        return localized(track, "title")
+
+
+class CallSerializer(serializers.ModelSerializer):
+    title = serializers.SerializerMethodField()
+    program = serializers.CharField(source="program.code")
+    program_title = serializers.SerializerMethodField()
+    kind = serializers.CharField(source="program.kind")
+    lead = serializers.CharField(source="program.lead.code", help_text="The lead commission's code.")
+    tracks = TrackSerializer(source="program.tracks", many=True)
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "year",
+            "title",
+            "title_en",
+            "title_zh",
+            "program",
+            "program_title",
+            "kind",
+            "lead",
+            "tracks",
+            "opens_at",
+            "closes_at",
+            "budget",
+            "uses_expert_review",
+            "max_applications_per_applicant",
+            "milestone_windows",
+        ]
+        read_only_fields = fields
+
+    def get_title(self, call) -> str:
+        return localized(call, "title")
+
+    def get_program_title(self, call) -> str:
+        return localized(call.program, "title")
+
+
+class CallFilter(django_filters.FilterSet):
+    commission = django_filters.CharFilter(
+        method="by_commission", help_text="Code of a commission that leads or co-reviews the program, e.g. SMPA."
+    )
+    program = django_filters.CharFilter(field_name="program__code", help_text="Program code.")
+    kind = django_filters.CharFilter(field_name="program__kind", help_text="Kind of support.")
+
+    class Meta:
+        model = Call
+        fields = ["commission", "program", "kind"]
+
+    def by_commission(self, queryset, name, value):
+        value = value.strip().upper()
+        return queryset.filter(Q(program__lead__code=value) | Q(program__co_reviewers__code=value)).distinct()
+
+
+class OpenCallsFirstToClose(NewestFirst):
+    ordering = ("closes_at", "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Open calls (public)", responses={200: CallSerializer(many=True)}),
+    retrieve=extend_schema(summary="One open call (public)", responses={200: CallSerializer, 404: NOT_FOUND}),
+)
+class CallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = CallSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CallFilter
+    pagination_class = OpenCallsFirstToClose
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.open_calls().prefetch_related("program__tracks")
+
+
+# --- applications -------------------------------------------------------------------------------------
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    call = serializers.IntegerField(source="call_id")
+    program = serializers.CharField(source="call.program.code")
+    track = serializers.CharField(source="track.code")
+    organisation = serializers.IntegerField(source="organisation_id")
+    state_label = serializers.CharField(source="get_state_display")
+    facts = serializers.DictField(source="draft_facts", help_text="The working copy's facts, as typed.")
+    version = serializers.IntegerField(source="current_version.number", allow_null=True, default=None)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "call",
+            "program",
+            "track",
+            "organisation",
+            "title",
+            "state",
+            "state_label",
+            "receipt_number",
+            "facts",
+            "estimated_amount",
+            "version",
+            "first_submitted_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class FactsField(serializers.DictField):
+    """Facts as the application form takes them: names to strings, numbers, booleans or lists of those."""
+
+    def to_internal_value(self, data):
+        facts = super().to_internal_value(data)
+        if len(facts) > MAX_FACTS:
+            raise serializers.ValidationError(_("Too many facts."))
+        errors = {}
+        for name, value in facts.items():
+            items = value if isinstance(value, list) else [value]
+            if not _plain_text(name) or len(name) > 100:
+                errors[name] = [_("Not a fact name.")]
+            elif not all(isinstance(v, str | int | float | bool) or v is None for v in items):
+                errors[name] = [_("Give a text, a number, true/false or a list of those.")]
+            elif not all(_plain_text(str(v)) and len(str(v)) <= MAX_FACT_LENGTH for v in items):
+                errors[name] = [_("Too long, or contains characters that cannot be stored.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return facts
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    call = serializers.IntegerField(min_value=1, help_text="An open call's id.")
+    track = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text="Omit for single-track programs."
+    )
+    title = serializers.CharField(max_length=200, help_text="Project or product name.")
+
+
+class ApplicationUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    facts = FactsField(
+        required=False,
+        help_text="Merged into the draft's facts (JSON merge patch): a fact set to null or an empty string is removed.",
+    )
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    document_type = serializers.CharField(max_length=40)
+    file = serializers.FileField(help_text="PDF, JPEG or PNG, at most 20 MB.")
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "document_type", "original_name", "content_type", "size", "sha256", "in_draft", "uploaded_at"]
+        read_only_fields = fields
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=OFFICER_ACTIONS)
+    reason = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required to return for correction or reject, and with a lower recommended amount.",
+    )
+    checklist = serializers.DictField(
+        child=serializers.BooleanField(),
+        required=False,
+        help_text="Formal check: documents, credit, milestone_window, duplicates -> true when the item holds.",
+    )
+    recommended_amount = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="Approve: a lower amount than the formula's, with a reason.",
+    )
+
+
+class ApplicationState(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=State.choices)
+
+    class Meta:
+        model = Application
+        fields = ["state"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The applications you may see", responses={200: ApplicationSerializer(many=True), 403: FORBIDDEN}
+    ),
+    retrieve=extend_schema(summary="One application", responses={200: ApplicationSerializer, **READ_ERRORS}),
+)
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ApplicationSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ApplicationState
+    pagination_class = NewestFirst
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.visible_applications(self.request.user).select_related("current_version")
+
+    def get_object(self) -> Application:
+        return selectors.get_application_for_user(self.request.user, self.kwargs["pk"])
+
+    def _answer(self, application: Application, code=status.HTTP_200_OK) -> Response:
+        return Response(ApplicationSerializer(application).data, status=code)
+
+    @extend_schema(
+        summary="Open a draft for an open call",
+        request=ApplicationCreateSerializer,
+        responses={201: ApplicationSerializer, 400: WRITE_ERRORS[400], 403: FORBIDDEN},
+    )
+    def create(self, request, *args, **kwargs):
+        data = self._valid(ApplicationCreateSerializer)
+        call = selectors.open_calls().filter(pk=data["call"]).first()
+        if call is None:
+            raise serializers.ValidationError({"call": [_("There is no open call with this id.")]})
+        track = selectors.find_track(call.program.code, data["track"])
+        if track is None:
+            raise serializers.ValidationError({"track": [_("This call's program has no such track.")]})
+        application = filing.application_create(call=call, track=track, title=data["title"], by=request.user)
+        return self._answer(application, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a draft's title or facts",
+        request=ApplicationUpdateSerializer,
+        responses={200: ApplicationSerializer, **WRITE_ERRORS},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        application = self.get_object()
+        data = self._valid(ApplicationUpdateSerializer)
+        facts = {**application.draft_facts, **data.get("facts", {})}
+        filing.application_save_draft(
+            application=application, title=data.get("title", ""), draft_facts=facts, by=request.user
+        )
+        return self._answer(application)
+
+    @extend_schema(
+        summary="Submit (or resubmit after a correction)",
+        request=None,
+        responses={200: ApplicationSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        application = filing.application_submit(application=self.get_object(), by=request.user)
+        return self._answer(application)
+
+    @extend_schema(
+        summary="Withdraw before the decision",
+        request=WithdrawSerializer,
+        responses={200: ApplicationSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        application = self.get_object()
+        data = self._valid(WithdrawSerializer)
+        filing.application_withdraw(application=application, by=request.user, reason=data["reason"])
+        return self._answer(application)
+
+    @extend_schema(
+        summary="Upload a document to a draft or a returned application",
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        application = self.get_object()
+        data = self._valid(AttachmentUploadSerializer)
+        attachment = filing.attachment_add(
+            application=application, document_type=data["document_type"], upload=data["file"], by=request.user
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="An officer's step: formal check, return, expert review, decision",
+        request=TransitionSerializer,
+        responses={200: ApplicationSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, pk=None):
+        application = self.get_object()
+        data = self._valid(TransitionSerializer)
+        payload = {}
+        if data["action"] in CHECKLIST_ACTIONS:
+            payload["checklist"] = data.get("checklist", {})
+        if data["action"] == "approve":
+            payload["recommended_amount"] = data.get("recommended_amount")
+        workflow.transition(
+            application=application, action=data["action"], by=request.user, reason=data["reason"], **payload
+        )
+        return self._answer(application)
+
+    def _valid(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data

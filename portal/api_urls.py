@@ -1,0 +1,23 @@
+"""Routes of the API under /api/v1/ (namespace `v1`)."""
+
+from django.urls import path
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import SimpleRouter
+
+from applications.api import ApplicationViewSet, CallViewSet, OrganisationMeView
+from awards.api import AwardEstimateView, AwardViewSet, LetterPdfView
+from reviews.api import ReviewTaskViewSet
+
+router = SimpleRouter()
+router.register("calls", CallViewSet, basename="call")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("review-tasks", ReviewTaskViewSet, basename="review-task")
+router.register("awards", AwardViewSet, basename="award")
+
+urlpatterns = [
+    path("award-estimates/", AwardEstimateView.as_view(), name="award-estimates"),
+    path("auth-token/", ObtainAuthToken.as_view(), name="auth-token"),
+    path("organisations/me/", OrganisationMeView.as_view(), name="organisation-me"),
+    path("letters/<int:pk>/pdf/", LetterPdfView.as_view(), name="letter-pdf"),
+    *router.urls,
+]

@@ -1,0 +1,102 @@
+"""The published schema (/api/schema/) against the API itself, in-process over WSGI: schemathesis generates
+requests for every operation from the schema, signed in as a member of an organisation (token header), and
+every answer must be a non-5xx that matches the schema's response for its status code.
+
+Bounded and deterministic: at most 10 examples per pass and 30 per operation, derandomized, no example database,
+no deadline (the first request of a run warms Django up)."""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
+
+from tests.applications.conftest import make_draft
+from tests.reviews.conftest import submit
+
+CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.response_schema_conformance]
+
+
+@pytest.fixture
+def in_process_wsgi(db):
+    """Requests run inside the test's transaction, as Django's test client runs them: the handler must not
+    close the connection at the end of each request (which would drop the test's transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def known_ids(in_process_wsgi, review_call, alice, bob) -> dict:
+    """Objects for generated requests to find: alice's draft (the member's own), an application submitted by
+    her colleague, and the open call. Random ids alone would almost always answer 404."""
+    draft = make_draft(review_call, alice)
+    submit(review_call, bob, title="Drug Z")
+    return {"/api/v1/applications/{id}/": draft.pk, "/api/v1/calls/{id}/": review_call.pk}
+
+
+@pytest.fixture
+def api_schema(in_process_wsgi, known_ids):
+    return schemathesis.openapi.from_wsgi("/api/schema/", in_process_wsgi)
+
+
+@pytest.fixture
+def member_token(alice) -> str:
+    return Token.objects.get_or_create(user=alice)[0].key
+
+
+# Multipart file upload: generated bodies are not files, so every example would stop at "no file" and test nothing;
+# uploads are exercised with real PDF, PNG and executable bytes in test_api_permissions.py.
+EXCLUDED = {("POST", "/api/v1/applications/{id}/attachments/")}
+# Per pass; an operation gets two or three passes (below), so at most 30 examples.
+SETTINGS = settings(
+    max_examples=10,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+
+
+def strategies(operation, known_ids: dict):
+    """Valid requests; requests that break the schema (to be refused with a 4xx, never a 500); and, where the
+    path names an object, valid requests on one that exists (random ids alone nearly always answer 404)."""
+    yield GenerationMode.POSITIVE, operation.as_strategy(GenerationMode.POSITIVE)
+    yield GenerationMode.NEGATIVE, operation.as_strategy(GenerationMode.NEGATIVE)
+    known = next((pk for prefix, pk in known_ids.items() if operation.path.startswith(prefix)), None)
+    if known is not None:
+        yield (
+            GenerationMode.POSITIVE,
+            operation.as_strategy(GenerationMode.POSITIVE, path_parameters={"id": str(known)}),
+        )
+
+
+def test_no_operation_answers_500_or_breaks_its_schema(api_schema, known_ids, member_token):
+    headers = {"Authorization": f"Token {member_token}"}
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    exercised = []
+    for operation in operations:
+        if (operation.method.upper(), operation.path) in EXCLUDED:
+            continue
+        for mode, cases in strategies(operation, known_ids):
+
+            @SETTINGS
+            @given(case=cases)
+            def call(case):
+                case.call_and_validate(headers=headers, checks=CHECKS)
+
+            try:
+                call()
+            except Unsatisfiable:
+                # An operation without parameters or body (organisations/me) has nothing to break.
+                if mode != GenerationMode.NEGATIVE:
+                    raise
+        exercised.append(operation.label)
+    assert len(exercised) == len(operations) - len(EXCLUDED) >= 18
