@@ -2,15 +2,16 @@
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from awards import selectors
+from awards import reports, selectors
 from awards.estimates import EstimateRequestSerializer, estimate_from_payload
 from awards.models import Award
 from portal.api import READ_ERRORS, IgnoreClientContentNegotiation, NewestFirst
@@ -116,3 +117,49 @@ class LetterPdfView(APIView):
     def get(self, request, pk, *args, **kwargs):
         letter = selectors.get_letter_for_user(request.user, pk)
         return FileResponse(letter.pdf.open("rb"), as_attachment=True, filename=f"{letter.reference}.pdf")
+
+
+class PivotCellSerializer(serializers.Serializer):
+    row = serializers.CharField()
+    year = serializers.IntegerField()
+    awarded = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+class AwardReportSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    awarded = serializers.DecimalField(max_digits=18, decimal_places=2)
+    paid = serializers.DecimalField(max_digits=18, decimal_places=2)
+    clawed_back = serializers.DecimalField(max_digits=18, decimal_places=2)
+    by_program_year = PivotCellSerializer(many=True)
+    by_district_year = PivotCellSerializer(many=True)
+
+
+class AwardReportView(APIView):
+    """Totals and pivots of the award report, with the report page's filters (administrators)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.STR, required=False)
+            for name in ["policy", "program", "call", "commission", "district", "year", "state"]
+        ],
+        responses={200: AwardReportSerializer, 400: OpenApiTypes.OBJECT, **READ_ERRORS},
+    )
+    def get(self, request, *args, **kwargs):
+        allowed, reason = reports.can_view_reports(request.user)
+        if not allowed:
+            raise PermissionDenied(reason)
+        report = reports.AwardReportFilter(request.query_params, queryset=reports.report_awards(request.user))
+        if not report.is_valid():
+            raise ValidationError(report.errors)
+        queryset = report.qs
+
+        def cells(field):
+            _rows, _years, values = reports.pivot(queryset, field)
+            return [{"row": row, "year": year, "awarded": total} for (row, year), total in sorted(values.items())]
+
+        data = {
+            **reports.totals(queryset),
+            "by_program_year": cells("program__code"),
+            "by_district_year": cells("organisation__district"),
+        }
+        return Response(AwardReportSerializer(data).data)

@@ -5,7 +5,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
 
 from applications.api import ApplicationViewSet, CallViewSet, OrganisationMeView
-from awards.api import AwardEstimateView, AwardViewSet, LetterPdfView
+from awards.api import AwardEstimateView, AwardReportView, AwardViewSet, LetterPdfView
 from reviews.api import ReviewTaskViewSet
 
 router = SimpleRouter()
@@ -19,5 +19,6 @@ urlpatterns = [
     path("auth-token/", ObtainAuthToken.as_view(), name="auth-token"),
     path("organisations/me/", OrganisationMeView.as_view(), name="organisation-me"),
     path("letters/<int:pk>/pdf/", LetterPdfView.as_view(), name="letter-pdf"),
+    path("reports/awards/", AwardReportView.as_view(), name="award-report"),
     *router.urls,
 ]
