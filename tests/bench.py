@@ -158,6 +158,8 @@ def bench_exports(n: int = 50_000) -> None:
     from tests.factories import OrganisationFactory, UserFactory, member
 
     now = timezone.now()
+    # Codes that cannot collide with organisations an earlier run or the demo data left.
+    OrganisationFactory.reset_sequence(int(time.time()) % 900_000)
     call = Call.objects.create(
         program=Program.objects.get(code="BIO24-DRUG-INNOVATIVE"),
         year=now.year,

@@ -2,7 +2,6 @@
 peak resident memory of this process (run separately so the figure is the export's alone)."""
 
 import os
-import resource
 import sys
 import time
 
@@ -18,9 +17,19 @@ from awards.exports import csv_lines, write_xlsx  # noqa: E402
 from awards.models import Award  # noqa: E402
 
 
+def high_water_mb() -> float:
+    """This process's peak resident memory since exec (VmHWM; getrusage's figure would include the
+    parent's, which Linux carries across exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main(kind: str, call_id: int, out: str) -> None:
     queryset = Award.objects.filter(call_id=call_id)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = high_water_mb()
     started = time.perf_counter()
     if kind == "csv":
         rows = -2  # the BOM and the header
@@ -31,10 +40,8 @@ def main(kind: str, call_id: int, out: str) -> None:
     else:
         rows = write_xlsx(queryset, Path(out))
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(
-        f"{kind}: {rows} rows in {elapsed:.1f} s; peak RSS {peak / 1024:.0f} MB (Django loaded: {before / 1024:.0f} MB)"
-    )
+    peak = high_water_mb()
+    print(f"{kind}: {rows} rows in {elapsed:.1f} s; peak RSS {peak:.0f} MB (Django loaded: {before:.0f} MB)")
 
 
 if __name__ == "__main__":
