@@ -15,12 +15,6 @@ from portal.errors import PortalError
 from portal.models import Role
 
 
-def _flash(request, error: PortalError) -> None:
-    for field_messages in error.errors.values():
-        for message in field_messages if isinstance(field_messages, list) else [field_messages]:
-            messages.error(request, message)
-
-
 @require_GET
 def notices_page(request):
     return render(request, "awards/notices.html", {"awards": selectors.public_notices()})
@@ -68,7 +62,7 @@ def publish_notice(request, call_id):
     try:
         published = notice.notice_publish(call=first.call, by=request.user)
     except PortalError as error:
-        _flash(request, error)
+        error.flash(request)
     else:
         messages.success(request, _("%(n)s award(s) are on public notice.") % {"n": len(published)})
     return redirect("call-awards", call_id=call_id)
@@ -90,7 +84,7 @@ def resolve_objection(request, pk):
                 resolution=form.cleaned_data["resolution"],
             )
         except PortalError as error:
-            _flash(request, error)
+            error.flash(request)
         else:
             messages.success(request, _("The objection is resolved."))
     else:

@@ -60,6 +60,21 @@ class PortalError(Exception):
         data["code"] = str(self.code)
         return data
 
+    def messages(self) -> list[str]:
+        """Every message, flattened: for pages that answer with a redirect and flash them."""
+        flat = []
+        for messages in self.errors.values():
+            if isinstance(messages, dict):
+                messages = [m for sub in messages.values() for m in sub]
+            flat += [str(m) for m in messages]
+        return flat
+
+    def flash(self, request) -> None:
+        from django.contrib import messages
+
+        for message in self.messages():
+            messages.error(request, message)
+
     def add_to_form(self, form: forms.Form) -> None:
         for field, messages in self.errors.items():
             if isinstance(messages, dict):

@@ -46,14 +46,6 @@ def _after_login_url() -> str:
         return reverse("home")
 
 
-def _flash_error(request, error: PortalError) -> None:
-    for field_messages in error.errors.values():
-        if isinstance(field_messages, dict):
-            field_messages = [m for sub in field_messages.values() for m in sub]
-        for message in field_messages:
-            messages.error(request, message)
-
-
 @sensitive_post_parameters("password", "password_again")
 @require_http_methods(["GET", "POST"])
 def register(request):
@@ -144,7 +136,7 @@ def team_member_remove(request, user_id: int):
     try:
         organisations.member_remove(organisation=organisation, member=member, by=request.user)
     except PortalError as error:
-        _flash_error(request, error)
+        error.flash(request)
         return redirect("team")
     messages.success(request, _("%(name)s was removed from the team.") % {"name": member})
     if member.pk == request.user.pk:
@@ -161,7 +153,7 @@ def team_invitation_revoke(request, invitation_id: int):
     try:
         organisations.invitation_revoke(invitation=invitation, by=request.user)
     except PortalError as error:
-        _flash_error(request, error)
+        error.flash(request)
     else:
         messages.success(
             request,
@@ -201,7 +193,7 @@ def invitation_accept(request, token: str):
             if error.code == ErrorCode.INVITATION_INVALID:
                 return _invalid_invitation(request)
             if form is None:
-                _flash_error(request, error)
+                error.flash(request)
                 return redirect("invitation-accept", token=token)
             error.add_to_form(form)
         else:

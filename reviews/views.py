@@ -38,14 +38,6 @@ def _staff_only(request) -> None:
         raise Http404
 
 
-def _flash(request, error: PortalError) -> None:
-    for field_messages in error.errors.values():
-        if isinstance(field_messages, dict):
-            field_messages = [m for sub in field_messages.values() for m in sub]
-        for message in field_messages:
-            messages.error(request, message)
-
-
 @login_required
 @require_GET
 def queue_page(request):
@@ -82,7 +74,7 @@ def queue_assign(request):
                 tasks=list(form.cleaned_data["tasks"]), assignee=form.cleaned_data["assignee"], by=request.user
             )
         except PortalError as error:
-            _flash(request, error)
+            error.flash(request)
         else:
             messages.success(request, _("%(n)s task(s) assigned.") % {"n": count})
     return redirect(request.POST.get("next") or "review-queue")
@@ -172,7 +164,7 @@ def formal_check(request, pk):
             **({} if action == "start_formal_check" else {"checklist": form.checklist()}),
         )
     except PortalError as error:
-        _flash(request, error)
+        error.flash(request)
     else:
         messages.success(request, _("Done: %(step)s.") % {"step": workflow.label_of(action)})
     return redirect("review-application", pk=application.pk)
@@ -189,7 +181,7 @@ def _answer_task(request, pk, form_class, answer, done: str, invalid: str):
         try:
             answer(task, form.cleaned_data)
         except PortalError as error:
-            _flash(request, error)
+            error.flash(request)
         else:
             messages.success(request, done % {"commission": task.commission.code})
     return redirect("review-application", pk=task.application_id)
@@ -245,7 +237,7 @@ def decide(request, pk):
             application=application, action=action, by=request.user, reason=form.cleaned_data["reason"], **payload
         )
     except PortalError as error:
-        _flash(request, error)
+        error.flash(request)
     else:
         messages.success(request, _("Done: %(step)s.") % {"step": workflow.label_of(action)})
     return redirect("review-application", pk=application.pk)
@@ -302,7 +294,7 @@ def expert_declare(request, pk):
             note=form.cleaned_data["note"],
         )
     except PortalError as error:
-        _flash(request, error)
+        error.flash(request)
         return redirect("expert-home")
     if form.cleaned_data["has_conflict"]:
         messages.success(request, _("Recorded: you are excluded from this application."))
