@@ -5,7 +5,7 @@ from decimal import Decimal
 from celery import shared_task
 from django.db import OperationalError
 
-from awards import exports, letters, notice, services
+from awards import exports, letters, notice, services, sweeper
 
 
 @shared_task(name="awards.tasks.compute_award", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -32,3 +32,8 @@ def close_notices() -> int:
 @shared_task(name="awards.tasks.build_export", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def build_export(export_id: int) -> int:
     return exports.export_build(export_id=export_id).rows_done
+
+
+@shared_task(name="awards.tasks.sweep_unfinished")
+def sweep_unfinished() -> dict:
+    return sweeper.sweep()

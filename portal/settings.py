@@ -198,6 +198,8 @@ CELERY_BEAT_SCHEDULE = {
     # Confirms awards whose public notice has ended without an open objection; hourly is plenty for
     # periods counted in days.
     "close-notices": {"task": "awards.tasks.close_notices", "schedule": 3600.0},
+    # Queues again awards and letters whose messages were lost (a Redis restart) or whose task gave up.
+    "sweep-unfinished": {"task": "awards.tasks.sweep_unfinished", "schedule": 300.0},
 }
 
 LOGGING = {
