@@ -53,7 +53,7 @@ def write_xlsx(queryset, path: Path, progress=None) -> int:
             if value is None:
                 continue
             if column in money_columns:
-                sheet.write_number(count, column, float(value), money)
+                sheet.write_number(count, column, value, money)
             elif hasattr(value, "year"):
                 sheet.write_datetime(count, column, value, date)
             else:
@@ -71,8 +71,8 @@ def write_xlsx(queryset, path: Path, progress=None) -> int:
             values = [cells.get((label, year)) or 0 for year in years]
             pivot_sheet.write(r, 0, label)
             for c, value in enumerate(values, start=1):
-                pivot_sheet.write_number(r, c, float(value), money)
-            pivot_sheet.write_number(r, len(years) + 1, float(sum(values)), money)
+                pivot_sheet.write_number(r, c, value, money)
+            pivot_sheet.write_number(r, len(years) + 1, sum(values), money)
     summary = totals(queryset)
     totals_sheet = workbook.add_worksheet("Totals 合计")
     for r, (label, value) in enumerate(
@@ -84,7 +84,7 @@ def write_xlsx(queryset, path: Path, progress=None) -> int:
         ]
     ):
         totals_sheet.write(r, 0, label, bold)
-        totals_sheet.write_number(r, 1, float(value), money)
+        totals_sheet.write_number(r, 1, value, money)
     workbook.close()
     return count
 

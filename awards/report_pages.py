@@ -3,7 +3,6 @@
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -91,7 +90,7 @@ def dashboard_page(request):
     districts = reports.awards_by_district()
     labels = dict(State.choices)
     charts = {
-        "districts": {"labels": [d for d, _t in districts], "values": [float(t) for _d, t in districts]},
+        "districts": {"labels": [d for d, _t in districts], "values": [t for _d, t in districts]},
         "stages": {"labels": [str(labels[s]) for s in stages], "values": list(stages.values())},
     }
     for call in calls:
@@ -102,7 +101,7 @@ def dashboard_page(request):
         "stages": [(labels[s], n) for s, n in stages.items()],
         "sla": reports.sla_by_commission(),
         "districts": districts,
-        "charts": json.loads(json.dumps(charts, cls=DjangoJSONEncoder)),
+        "charts": charts,  # json_script encodes Decimal as a string; Chart.js reads it as a number
         "goals": reports.action_plan_indicators(),
     }
     return render(request, "awards/dashboard.html", context)
