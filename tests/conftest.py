@@ -71,7 +71,7 @@ def catalogue(db):
 def _not_on_the_live_redis():
     from django.conf import settings
 
-    assert settings.REDIS_URL.endswith("/15"), "tests flush their Redis database; run them with -p tests.testenv"
+    assert settings.REDIS_URL.endswith("/" + os.environ["TEST_REDIS_DB"]), "tests flush their Redis database; run them with -p tests.testenv"
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,12 @@ between tests, which flushes the whole Redis database it lives in.
 import os
 import uuid
 
-# Whatever Redis the shell (or the Makefile) points at, tests use its database 15 and their own queue.
+# Whatever Redis the shell (or the Makefile) points at, tests use its database 15 (TEST_REDIS_DB, so two
+# runs side by side on one machine do not flush each other's) and their own queue.
+TEST_REDIS_DB = os.environ.setdefault("TEST_REDIS_DB", "15")
 _redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-os.environ["REDIS_URL"] = _redis.rsplit("/", 1)[0] + "/15" if _redis.count("/") > 2 else _redis.rstrip("/") + "/15"
+_base = _redis.rsplit("/", 1)[0] if _redis.count("/") > 2 else _redis.rstrip("/")
+os.environ["REDIS_URL"] = f"{_base}/{TEST_REDIS_DB}"
 # A queue of this run's own: the session's real worker consumes it; no other run's tasks land there.
 os.environ["CELERY_QUEUE"] = f"portal-test-{uuid.uuid4().hex[:8]}"
 os.environ.setdefault("ESTIMATE_THROTTLE", "10000/minute")
