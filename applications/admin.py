@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from applications.models import Call, Policy, Program, Track
+from applications.models import AuditEvent, Call, Policy, Program, Track
+from portal.admin import ReadOnlyAdmin
 
 
 @admin.register(Policy)
@@ -30,3 +31,14 @@ class CallAdmin(admin.ModelAdmin):
     list_display = ["title_en", "program", "year", "opens_at", "closes_at", "budget"]
     list_filter = ["year", "program__policy"]
     list_select_related = ["program"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Auditors read the trail here; nobody edits it (a database trigger refuses it as well)."""
+
+    list_display = ["at", "application", "action", "from_state", "to_state", "actor"]
+    list_filter = ["action", "to_state"]
+    list_select_related = ["application", "actor"]
+    search_fields = ["application__receipt_number", "actor__username"]
+    date_hierarchy = "at"

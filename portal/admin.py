@@ -5,6 +5,20 @@ from guardian.admin import GuardedModelAdmin
 from portal.models import Commission, Organisation, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through services (which check permissions and write the audit
+    trail) or never change at all: administrators may look, not edit."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
     list_display = ["username", "email", "role", "commission", "organisation", "is_active"]

@@ -1,11 +1,11 @@
 """Routes of the API under /api/v1/ (namespace `v1`)."""
 
 from django.urls import path
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
 
 from applications.api import ApplicationViewSet, CallViewSet, OrganisationMeView
 from awards.api import AwardEstimateView, AwardReportView, AwardViewSet, LetterPdfView
+from portal.api_tokens import AuthTokenView
 from reviews.api import ReviewTaskViewSet
 
 router = SimpleRouter()
@@ -16,7 +16,7 @@ router.register("awards", AwardViewSet, basename="award")
 
 urlpatterns = [
     path("award-estimates/", AwardEstimateView.as_view(), name="award-estimates"),
-    path("auth-token/", ObtainAuthToken.as_view(), name="auth-token"),
+    path("auth-token/", AuthTokenView.as_view(), name="auth-token"),
     path("organisations/me/", OrganisationMeView.as_view(), name="organisation-me"),
     path("letters/<int:pk>/pdf/", LetterPdfView.as_view(), name="letter-pdf"),
     path("reports/awards/", AwardReportView.as_view(), name="award-report"),

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from awards.views import estimate_page
-from portal import views
+from portal import two_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("estimate/", estimate_page, name="estimate"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", two_factor_views.two_factor_verify, name="two-factor-verify"),
+    path("accounts/two-factor/setup/", two_factor_views.two_factor_setup, name="two-factor-setup"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.team_urls")),
     path("", include("applications.urls")),
@@ -20,5 +22,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("portal.api_urls", "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
 ]

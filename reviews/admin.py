@@ -5,20 +5,10 @@ from django.contrib import admin
 
 from applications.admin import CallAdmin
 from applications.models import Call
+from portal.admin import ReadOnlyAdmin
 from portal.models import Role
 from reviews import services
 from reviews.models import CallExpert, Decision, ExpertAssignment, ReviewTask
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReviewTask)

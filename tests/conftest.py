@@ -48,6 +48,30 @@ def charlie(org_b):
     return member(org_b, admin=True, username="charlie")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _force_login_includes_the_second_factor():
+    """`client.force_login` skips the password; for people with an authenticator app it skips the code
+    too, as if they had entered it. Tests of two-factor sign-in itself go through the pages."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from portal.two_factor import confirmed_device
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        device = confirmed_device(user)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    Client.force_login = force_login
+    yield
+    Client.force_login = original
+
+
 @pytest.fixture
 def eager_celery():
     """Tasks run inline where they are queued (a live server's thread included), so e-mail lands in the
@@ -71,7 +95,9 @@ def catalogue(db):
 def _not_on_the_live_redis():
     from django.conf import settings
 
-    assert settings.REDIS_URL.endswith("/" + os.environ["TEST_REDIS_DB"]), "tests flush their Redis database; run them with -p tests.testenv"
+    assert settings.REDIS_URL.endswith("/" + os.environ["TEST_REDIS_DB"]), (
+        "tests flush their Redis database; run them with -p tests.testenv"
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -58,4 +58,22 @@ def expert(*, organisation: Organisation | None = None, **kwargs) -> User:
 
 
 def administrator(**kwargs) -> User:
-    return UserFactory(role=Role.ADMIN, is_staff=True, **kwargs)
+    """An administrator with the authenticator app the portal requires of them (TOTP_KEY, so a test
+    can compute the code a phone would show: `totp_code(user)`)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = UserFactory(role=Role.ADMIN, is_staff=True, **kwargs)
+    TOTPDevice.objects.create(user=user, name="phone", key=TOTP_KEY, confirmed=True)
+    return user
+
+
+TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test secret, hex
+
+
+def totp_code(user: User) -> str:
+    """The code the user's authenticator app shows now."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"

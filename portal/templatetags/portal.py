@@ -26,3 +26,9 @@ def yuan(amount) -> str:
 def sub(a, b):
     """{{ award.amount|sub:award.paid }}"""
     return Decimal(str(a)) - Decimal(str(b))
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A timedelta as whole minutes, rounded up (the lockout page's wait)."""
+    return -(-int(duration.total_seconds()) // 60)
