@@ -12,4 +12,3 @@ class AwardAdmin(ReadOnlyAdmin):
     list_filter = ["state", "year", "program"]
     list_select_related = ["application", "organisation", "program"]
     search_fields = ["application__receipt_number", "organisation__name", "organisation__uscc"]
-
