@@ -122,11 +122,11 @@ def _clear_cache():
 def start_celery_worker(queue: str, log_name: str, **extra_env):
     """A real `celery worker` process on the local Redis and the test database, consuming `queue`.
     Returns (process, node name, log file) once the worker answers a ping."""
-    from django.db import connection
+    from django.db import connection as db_connection
 
     from portal.celery import app
 
-    db = connection.settings_dict
+    db = db_connection.settings_dict
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
@@ -160,11 +160,19 @@ def start_celery_worker(queue: str, log_name: str, **extra_env):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # A worker on a broker of its own (REDIS_URL in extra_env) cannot be pinged over the run's broker;
+    # it says "ready" in its log instead.
+    def ready() -> bool:
+        if "REDIS_URL" in extra_env:
+            time.sleep(0.2)
+            return " ready." in Path(log.name).read_text(errors="replace")
+        return bool(app.control.ping(destination=[name], timeout=0.5))
+
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the Celery worker exited early; see {log.name}")
-        if app.control.ping(destination=[name], timeout=0.5):
+        if ready():
             return process, name, log
     process.kill()
     raise RuntimeError("the Celery worker did not answer within 60 s")
