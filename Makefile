@@ -21,13 +21,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_DIR := var/run
 LOG_DIR := var/log
 
-.PHONY: help run stop test bench lint system-deps venv dev-venv services db migrate messages load static assets
+.PHONY: help run stop test bench lint system-deps venv dev-venv services db migrate messages load static assets backup restore
 
 help:
 	@echo "make run    install, migrate, load the catalogue and demo data, start web + worker"
 	@echo "make test   install what tests need and run every test"
 	@echo "make bench  print benchmark figures"
 	@echo "make stop   stop what make run started"
+	@echo "make backup / make restore BACKUP=... [MEDIA=...]   database and uploaded files (README, Operations)"
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -112,3 +113,23 @@ test: dev-venv services messages
 bench: dev-venv messages migrate
 	$(PY) manage.py load_catalogue
 	REDIS_URL=redis://127.0.0.1:6379/14 $(PY) -m tests.bench
+
+# Backups (README, "Operations"): the database in pg_dump's custom format plus the uploaded documents and
+# letters under MEDIA_ROOT. tests/portal/test_backup.py runs both targets on a scratch database.
+BACKUP_DIR ?= var/backups
+MEDIA_DIR ?= var/media
+
+backup:
+	@mkdir -p $(BACKUP_DIR)
+	@stamp=$$(date +%Y%m%d-%H%M%S); \
+	pg_dump -h $(PG_HOST) -U $(PG_USER) --format=custom --file=$(BACKUP_DIR)/$(DB_NAME)-$$stamp.dump $(DB_NAME) && \
+	mkdir -p $(MEDIA_DIR) && tar -czf $(BACKUP_DIR)/$(DB_NAME)-media-$$stamp.tar.gz -C $(MEDIA_DIR) . && \
+	echo "$(BACKUP_DIR)/$(DB_NAME)-$$stamp.dump $(BACKUP_DIR)/$(DB_NAME)-media-$$stamp.tar.gz"
+
+# Into DB_NAME, created if missing; objects already there are replaced (--clean).
+restore:
+	@test -f "$(BACKUP)" || { echo "usage: make restore BACKUP=<file.dump> [MEDIA=<media.tar.gz>] [DB_NAME=...]"; exit 2; }
+	@psql -h $(PG_HOST) -U $(PG_USER) -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(DB_NAME)'" | grep -q 1 \
+	  || createdb -h $(PG_HOST) -U $(PG_USER) $(DB_NAME)
+	pg_restore -h $(PG_HOST) -U $(PG_USER) --clean --if-exists --no-owner --exit-on-error -d $(DB_NAME) $(BACKUP)
+	@if [ -n "$(MEDIA)" ]; then mkdir -p $(MEDIA_DIR) && tar -xzf $(MEDIA) -C $(MEDIA_DIR); fi
