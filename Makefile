@@ -21,7 +21,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_DIR := var/run
 LOG_DIR := var/log
 
-.PHONY: help run stop test bench lint system-deps venv dev-venv services db migrate messages load static assets backup restore
+.PHONY: help run stop test bench bench-data lint system-deps venv dev-venv services db migrate messages load static assets backup restore
 
 help:
 	@echo "make run    install, migrate, load the catalogue and demo data, start web + worker"
@@ -110,9 +110,20 @@ test: dev-venv services messages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
-bench: dev-venv messages migrate
-	$(PY) manage.py load_catalogue
-	REDIS_URL=redis://127.0.0.1:6379/14 $(PY) -m tests.bench
+# The benchmark has its own database: migrated, catalogue loaded, and the scale data set (5,000
+# organisations, 100,000 applications; portal/scale_data.py) generated once and kept between runs.
+BENCH_DB ?= portal_bench
+BENCH_URL := postgres://$(PG_USER)@$(PG_HOST):5432/$(BENCH_DB)
+
+bench-data: dev-venv messages services
+	@psql -h $(PG_HOST) -U $(PG_USER) -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 \
+	  || createdb -h $(PG_HOST) -U $(PG_USER) $(BENCH_DB)
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py load_catalogue
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py generate_scale_data --if-missing
+
+bench: bench-data
+	DATABASE_URL=$(BENCH_URL) REDIS_URL=redis://127.0.0.1:6379/14 $(PY) -m tests.bench
 
 # Backups (README, "Operations"): the database in pg_dump's custom format plus the uploaded documents and
 # letters under MEDIA_ROOT. tests/portal/test_backup.py runs both targets on a scratch database.

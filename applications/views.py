@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +25,8 @@ from awards.estimates import estimate
 from awards.explain import result_as_json
 from portal.errors import PortalError
 from portal.models import Commission
+
+DASHBOARD_PAGE_SIZE = 50
 
 
 @require_GET
@@ -48,8 +51,9 @@ def calls_page(request):
 @login_required
 @require_GET
 def dashboard(request):
-    applications = organisation_dashboard(request.user)
-    return render(request, "applications/dashboard.html", {"applications": applications})
+    # Paginated: a large organisation files thousands of applications over the years.
+    page = Paginator(organisation_dashboard(request.user), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "applications/dashboard.html", {"applications": page.object_list, "page": page})
 
 
 @login_required

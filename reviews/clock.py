@@ -6,6 +6,7 @@ the rule for every day the State Council has not moved; a newer package release 
 """
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -18,7 +19,10 @@ DEFAULT_STAGE_DAYS = {
 }
 
 
+@lru_cache(maxsize=8192)
 def is_working_day(day: date) -> bool:
+    # Cached: chinese-calendar validates every date it is asked about (tens of microseconds), and a
+    # queue page counts the days of 25 deadlines, some months overdue (`make bench`).
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:

@@ -2,13 +2,14 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Call, Program
 from portal.bilingual import localized
 from portal.districts import DISTRICT_CHOICES
+from portal.models import Commission
 from reviews.models import Outcome, ReviewTask, TaskKind
 from reviews.routing import CHECKLIST
 
@@ -44,9 +45,17 @@ class QueueFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        calls = Call.objects.filter(applications__tasks__commission_id=user.commission_id).distinct()
+        # Calls of the programs this commission reviews, as routing decides from the catalogue (lead,
+        # co-reviewer, or every program for a commission that confirms budgets). Reading them off the
+        # commission's tasks instead joined every task and application: seconds at 100,000 applications.
+        reviews = (
+            Q(lead_id=user.commission_id)
+            | Q(co_reviewers__id=user.commission_id)
+            | Q(Exists(Commission.objects.filter(pk=user.commission_id, confirms_budget=True)))
+        )
+        calls = Call.objects.filter(program__in=Program.objects.filter(reviews).values("pk"))
         self.filters["call"].queryset = calls.select_related("program")
-        self.filters["program"].queryset = Program.objects.filter(calls__in=calls).distinct()
+        self.filters["program"].queryset = Program.objects.filter(pk__in=calls.values("program_id"))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -42,7 +42,14 @@ def _staff_only(request) -> None:
 @require_GET
 def queue_page(request):
     _staff_only(request)
-    tasks = QueueFilter(request.GET or None, queryset=selectors.queue(request.user), user=request.user)
+    # Only the relations the rows show: each join in the query costs planning time on every request
+    # (10 ms with the commission and version joined too, 2 ms without; `make bench`).
+    rows = (
+        selectors.queue(request.user)
+        .select_related(None)
+        .select_related("application__organisation", "application__call__program", "assigned_to")
+    )
+    tasks = QueueFilter(request.GET or None, queryset=rows, user=request.user)
     page = Paginator(tasks.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = selectors.today()
     rows = []

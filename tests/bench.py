@@ -1,6 +1,7 @@
 """`make bench`: prints benchmark figures (speed targets live here, not in timed tests).
 
-Runs against the development database after `load_catalogue`.
+Runs against its own database (`portal_bench`: migrated, catalogue loaded, the scale data set of
+portal/scale_data.py generated once and kept), and prints a summary of the targets of issue 7.
 """
 
 import logging
@@ -26,6 +27,23 @@ from awards.rules import rule_for  # noqa: E402
 def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+# (what, measured, target, met or None where there is no target): the summary at the end.
+SUMMARY: list[tuple[str, str, str, bool | None]] = []
+
+
+def target(what: str, measured: str, goal: str, met: bool | None) -> None:
+    SUMMARY.append((what, measured, goal, met))
+
+
+def print_summary() -> None:
+    width = max(len(w) for w, *_ in SUMMARY)
+    print()
+    print(f"{'summary':<{width}}  {'measured':>26}  {'target':>18}")
+    for what, measured, goal, met in SUMMARY:
+        verdict = "" if met is None else "PASS" if met else "MISS"
+        print(f"{what:<{width}}  {measured:>26}  {goal:>18}  {verdict}")
 
 
 def bench_engine(n: int = 100_000) -> None:
@@ -82,7 +100,7 @@ class _FallbackWatch(logging.Handler):
             self.fallbacks += 1
 
 
-def bench_letters(n: int = 200) -> None:
+def bench_letters(n: int = 100) -> None:
     """Render `n` two-page bilingual decision letters from snapshots (no database), as the worker does."""
     from datetime import date
 
@@ -140,11 +158,14 @@ def bench_letters(n: int = 200) -> None:
         f"median {statistics.median(samples):.0f} ms, p95 {percentile(samples, 95):.0f} ms, "
         f"first {samples[0]:.0f} ms (fonts loaded); subsetting fallbacks to fontTools: {watch.fallbacks}"
     )
+    target("letters per second", f"{n / elapsed:.2f}", "", None)
 
 
-def bench_exports(n: int = 50_000) -> None:
-    """CSV and XLSX of `n` awards, each built in a child process whose peak memory is reported; the
-    awards are written for the benchmark and removed afterwards."""
+def bench_exports(n: int = 100_000) -> None:
+    """CSV and XLSX of `n` awards against PostgreSQL's own COPY of the same columns and rows, each in a
+    child process whose peak memory is reported. The scale data's awards are topped up to `n` with
+    awards written for the benchmark and removed afterwards."""
+    import re
     import subprocess
     import sys
     import tempfile
@@ -153,6 +174,7 @@ def bench_exports(n: int = 50_000) -> None:
     from django.utils import timezone
 
     from applications.models import Call, Program
+    from awards.models import Award
     from portal.models import Role, User
     from tests.awards.bulk import make_awards, remove_bulk
     from tests.factories import OrganisationFactory, UserFactory, member
@@ -171,20 +193,34 @@ def bench_exports(n: int = 50_000) -> None:
     creator = member(OrganisationFactory(), username=f"bench-{now:%H%M%S}")
     officer = User.objects.filter(role=Role.OFFICER).first() or UserFactory(role=Role.ADMIN)
     try:
+        missing = max(0, n - Award.objects.count())
         started = time.perf_counter()
-        make_awards(call, n, decided_by=officer, creator=creator)
-        print(f"exports: wrote {n} awards in {time.perf_counter() - started:.0f} s")
+        make_awards(call, missing, decided_by=officer, creator=creator)
+        print(
+            f"exports: {Award.objects.count():,} awards ({missing:,} written for the benchmark in "
+            f"{time.perf_counter() - started:.0f} s)"
+        )
+        figures = {}
         with tempfile.TemporaryDirectory() as folder:
-            for kind in ("csv", "xlsx"):
+            for kind in ("copy", "csv", "xlsx"):
                 out = f"{folder}/awards.{kind}"
                 result = subprocess.run(  # noqa: S603
-                    [sys.executable, "-m", "tests.bench_export", kind, str(call.pk), out],
+                    [sys.executable, "-m", "tests.bench_export", kind, "all", out],
                     capture_output=True,
                     text=True,
                     check=True,
                 )
+                line = result.stdout.strip()
+                figures[kind] = (float(re.search(r"in ([0-9.]+) s", line)[1]), float(re.search(r"RSS (\d+)", line)[1]))
                 size = os.path.getsize(out) / 1024 / 1024
-                print(f"exports: {result.stdout.strip()}; file {size:.1f} MB")
+                ratio = "" if kind == "copy" else f"; {figures[kind][0] / figures['copy'][0]:.1f}x COPY"
+                print(f"exports: {line}; file {size:.1f} MB{ratio}")
+        copy_s = figures["copy"][0]
+        for kind in ("csv", "xlsx"):
+            seconds, peak = figures[kind]
+            target(f"{kind.upper()} export of {n:,} awards (s)", f"{seconds:.1f} ({seconds / copy_s:.1f}x COPY)",
+                   f"<= 5x COPY {copy_s:.1f}", seconds <= 5 * copy_s)  # fmt: skip
+            target(f"{kind.upper()} export peak RSS (MB)", f"{peak:.0f}", "", None)
     finally:
         remove_bulk(call)
         call.delete()
@@ -193,8 +229,138 @@ def bench_exports(n: int = 50_000) -> None:
         organisation.delete()
 
 
+# --- pages on the scale data set --------------------------------------------------------------------
+
+
+def _timed_gets(client, url: str, n: int) -> list[float]:
+    from django.test.utils import override_settings
+
+    # As in production: no query log kept per request (DEBUG off changes nothing else these pages use).
+    with override_settings(DEBUG=False):
+        for _ in range(10):  # warm: templates compiled, translations loaded, connection open
+            client.get(url)
+        samples = []
+        for _ in range(n):
+            started = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+    return samples
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def bench_pages(n: int = 200) -> None:
+    """The officer's review queue and the organisation's dashboard against a bare view (same middleware,
+    session and user, one indexed query), each for the user with the most data and one with little."""
+    from django.db.models import Count
+    from django.test.utils import override_settings
+
+    from portal.models import Organisation, User
+    from reviews.models import ReviewTask
+
+    open_tasks = (
+        ReviewTask.objects.filter(state="open", commission__staff__username__startswith="scale-")
+        .values_list("commission_id")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n")
+    )
+    (big_commission, big_tasks), *_rest, (small_commission, small_tasks) = list(open_tasks)
+    organisations = (
+        Organisation.objects.filter(uscc__regex=r"^.{8}MB")
+        .annotate(n=Count("applications"))
+        .filter(n__gt=0)
+        .order_by("-n", "pk")
+    )
+    big_org, small_org = organisations.first(), organisations.order_by("n", "pk").first()
+
+    def first(**where):
+        return User.objects.filter(username__startswith="scale-", **where).order_by("username").first()
+
+    people = {
+        "queue": [
+            (first(commission_id=big_commission), big_tasks),
+            (first(commission_id=small_commission), small_tasks),
+        ],
+        "dashboard": [(first(organisation=big_org), big_org.n), (first(organisation=small_org), small_org.n)],
+    }
+    urls = {"queue": "/review/queue/", "dashboard": "/applications/"}
+    with override_settings(ROOT_URLCONF="tests.bench_urls"):
+        for page, ((heavy, heavy_rows), (light, light_rows)) in people.items():
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(heavy)
+            url = urls[page]
+            page_ms = _timed_gets(client, url, n)
+            bare_ms = _timed_gets(client, "/bench/bare/", n)
+            counts = []
+            for user in (heavy, light):
+                client.force_login(user)
+                counts.append((_queries(client, url), _queries(client, "/bench/bare/")))
+            p50, p95 = statistics.median(page_ms), percentile(page_ms, 95)
+            b50, b95 = statistics.median(bare_ms), percentile(bare_ms, 95)
+            print(
+                f"{page} page ({heavy.username}, {heavy_rows:,} rows): p50 {p50:.1f} ms, p95 {p95:.1f} ms | "
+                f"bare view p50 {b50:.1f} ms, p95 {b95:.1f} ms | ratio p50 {p50 / b50:.1f}x, p95 {p95 / b95:.1f}x"
+            )
+            print(
+                f"{page} page queries per request: {counts[0][0]} for {heavy.username} ({heavy_rows:,} rows), "
+                f"{counts[1][0]} for {light.username} ({light_rows:,} rows); bare view {counts[0][1]}"
+            )
+            target(f"{page} p95 (ms)", f"{p95:.1f} ({p95 / b95:.1f}x bare)", "< 150", p95 < 150)
+            target(
+                f"{page} queries, {heavy_rows:,} vs {light_rows:,} rows",
+                f"{counts[0][0]} vs {counts[1][0]}",
+                "equal",
+                counts[0][0] == counts[1][0],
+            )
+
+
+# --- award computation ------------------------------------------------------------------------------
+
+
+def bench_award_compute(n: int = 10_000) -> None:
+    """`award_compute`, as the worker runs it (one transaction per approval, with its locks and sums),
+    over `n` approvals of the scale data: their computed, not yet published awards are removed and
+    computed again, which leaves the data set as it was."""
+    from django.test.utils import override_settings
+
+    from applications.models import Application
+    from awards.models import Award, AwardState
+    from awards.services import award_compute
+
+    pending = Application.objects.filter(state="approved", awards__isnull=True)
+    computed = Award.objects.filter(state=AwardState.COMPUTED, letter__isnull=True, payments__isnull=True)
+    ids = list(pending.values_list("pk", flat=True).order_by("pk")[:n])
+    ids += list(computed.values_list("application_id", flat=True).order_by("application_id")[: n - len(ids)])
+    if len(ids) < n:
+        print(f"award computation: only {len(ids)} approvals available")
+    Award.objects.filter(application_id__in=ids, state=AwardState.COMPUTED).delete()
+    with override_settings(DEBUG=False):
+        started = time.perf_counter()
+        for application_id in ids:
+            award_compute(application_id=application_id)
+        elapsed = time.perf_counter() - started
+    made = Award.objects.filter(application_id__in=ids).count()
+    assert made == len(ids), (made, len(ids))
+    print(
+        f"award computation: {len(ids):,} approvals through award_compute in {elapsed:.1f} s = "
+        f"{len(ids) / elapsed:,.0f} awards/s (one process, one transaction each, as one worker)"
+    )
+    target(f"{len(ids):,} awards computed (s)", f"{elapsed:.1f} ({len(ids) / elapsed:,.0f}/s)", "< 60", elapsed < 60)
+
+
 if __name__ == "__main__":
     bench_engine()
     bench_estimate_api()
-    bench_letters()
+    bench_pages()
+    bench_award_compute()
     bench_exports()
+    bench_letters()
+    print_summary()
