@@ -25,6 +25,7 @@ from awards.estimates import estimate
 from awards.explain import result_as_json
 from portal.errors import PortalError
 from portal.models import Commission
+from portal.selectors import get_organisation_for_user
 
 DASHBOARD_PAGE_SIZE = 50
 
@@ -51,6 +52,7 @@ def calls_page(request):
 @login_required
 @require_GET
 def dashboard(request):
+    get_organisation_for_user(request.user)  # "My applications" is an organisation's page: 404 to other roles
     # Paginated: a large organisation files thousands of applications over the years.
     page = Paginator(organisation_dashboard(request.user), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/dashboard.html", {"applications": page.object_list, "page": page})
@@ -59,6 +61,7 @@ def dashboard(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_new(request):
+    get_organisation_for_user(request.user)  # only someone who files for an organisation opens a draft
     call = get_object_or_404(open_calls().select_related("program"), pk=request.GET.get("call") or 0)
     form = NewApplicationForm(request.POST or None, program=call.program)
     if request.method == "POST" and form.is_valid():
@@ -196,6 +199,11 @@ def version_detail(request, pk, number):
 @require_http_methods(["GET", "POST"])
 def application_withdraw(request, pk):
     application = get_application_for_user(request.user, pk)
+    allowed, reason = permissions.can_withdraw_application(request.user, application)
+    if not allowed:
+        # Officers and administrators see the file but take no applicant's step: back to its page, as edit does.
+        messages.error(request, reason)
+        return redirect("application-detail", pk=pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

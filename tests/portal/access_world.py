@@ -1,0 +1,149 @@
+"""The world of the access matrix (tests/portal/test_access_matrix.py): two organisations, the
+commissions of one call and an unrelated one, experts in and out of a round, a finance officer, an
+administrator, and applications, files, awards, letters, objections, invitations and an export in every
+state a URL can point at. Built once per module through the services, as the other tests build them.
+
+People (the matrix's columns):
+    alice    administrator of org_a (Zhangjiang Demo Biotech), the "own" organisation
+    bob      her colleague in org_a (no team administration)
+    charlie  administrator of org_b (Other Pharma), the "other" organisation
+    lead     officer of STCSM, the lead commission of both calls (BIO24-DRUG-INNOVATIVE)
+    co       officer of SMPA, a co-reviewing commission (routed once the formal check passes)
+    other    officer of COMMERCE, a commission the calls are never routed to
+    fin      finance officer of the Finance Bureau (budget confirmation, payments)
+    expert   expert invited to the expert call and assigned to its applications
+    stranger expert invited to nothing
+    admin    portal administrator (staff and superuser, as `load_demo` makes them)
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.utils import timezone
+
+from applications import filing, workflow
+from applications.catalogue import load_catalogue
+from awards import exports, notice
+from awards.letters import letter_issue
+from awards.models import Award
+from awards.services import award_compute
+from portal.organisations import hash_token, member_invite
+from reviews import services
+from reviews.models import ExpertAssignment, ReviewTask, TaskKind
+from tests import journeys
+from tests.applications.conftest import DRUG_FACTS, make_draft
+from tests.factories import OrganisationFactory, administrator, expert, member
+from tests.reviews.conftest import bio24_call
+
+INVITATION_TOKEN = "matrix-invitation-token-for-org-a"
+
+
+class Keys:
+    """A fresh product key per filing: awards of one product would otherwise be reduced by overlap."""
+
+    n = 0
+
+    @classmethod
+    def facts(cls) -> dict:
+        cls.n += 1
+        return {**DRUG_FACTS, "product_key": f"MATRIX-{cls.n:03d}"}
+
+
+def _submitted(call, by, title):
+    return filing.application_submit(application=make_draft(call, by, facts=Keys.facts(), title=title), by=by)
+
+
+def _approved(call, by, title):
+    return journeys.approve(_submitted(call, by, title))
+
+
+def _sent_to_experts(call, by, title):
+    application = journeys.ready_for_decision(_submitted(call, by, title))
+    return workflow.transition(application=application, action="send_to_experts", by=journeys.lead(application))
+
+
+def build() -> SimpleNamespace:
+    load_catalogue()
+    w = SimpleNamespace()
+    w.org_a = OrganisationFactory(name="Zhangjiang Demo Biotech")
+    w.org_b = OrganisationFactory(name="Other Pharma")
+    w.alice = member(w.org_a, admin=True, username="alice", first_name="Alice", last_name="Li")
+    w.bob = member(w.org_a, username="bob", first_name="Bob", last_name="Zhang")
+    w.charlie = member(w.org_b, admin=True, username="charlie")
+    w.lead = journeys.staff("STCSM")
+    w.co = journeys.staff("SMPA")
+    w.other = journeys.staff("COMMERCE")
+    w.fin = journeys.staff("FIN")
+    w.expert = expert(username="dr-wang")
+    w.stranger = expert(username="dr-zhao")
+    w.admin = administrator(username="admin-ops", is_superuser=True)
+    if apps.is_installed("django_otp"):
+        # Administrators sign in with an authenticator app (portal/two_factor.py).
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        if not TOTPDevice.objects.filter(user=w.admin, confirmed=True).exists():
+            TOTPDevice.objects.create(user=w.admin, name="phone", confirmed=True)
+
+    # Two calls of one program led by STCSM; the second uses expert review.
+    w.call = bio24_call()
+    w.xcall = bio24_call(uses_expert_review=True)
+    services.expert_invite(call=w.xcall, expert=w.expert, by=w.admin)
+
+    # --- org_a's applications, one per state a URL can show -------------------------------------
+    w.a_draft = make_draft(w.call, w.alice, facts=Keys.facts(), title="A draft")
+    w.a_draft_attachment = w.a_draft.attachments.order_by("pk").first()
+    w.a_submitted = _submitted(w.call, w.alice, "A submitted")  # only STCSM's formal check so far
+    w.a_submitted_attachment = w.a_submitted.current_version.attachments.order_by("pk").first()
+    w.a_formal_task = ReviewTask.objects.get(application=w.a_submitted, kind=TaskKind.FORMAL_CHECK)
+    w.a_review = journeys.pass_formal_check(_submitted(w.call, w.alice, "A in review"))  # opinions, budget open
+    w.smpa_task = ReviewTask.objects.get(application=w.a_review, commission__code="SMPA", kind=TaskKind.OPINION)
+    w.fin_task = ReviewTask.objects.get(application=w.a_review, commission__code="FIN", kind=TaskKind.BUDGET)
+    w.a_ready = journeys.ready_for_decision(_submitted(w.call, w.alice, "A ready for decision"))
+
+    # Expert review: dr-wang declared no conflict on one (the file is open to him), not yet on the other.
+    w.a_expert = _sent_to_experts(w.xcall, w.alice, "A with the experts")
+    w.a_expert_attachment = w.a_expert.current_version.attachments.order_by("pk").first()
+    w.assignment = ExpertAssignment.objects.get(application=w.a_expert, expert=w.expert)
+    services.conflict_declare(assignment=w.assignment, by=w.expert, has_conflict=False)
+    w.a_expert2 = _sent_to_experts(w.xcall, w.alice, "A awaiting the declaration")
+    w.assignment_undeclared = ExpertAssignment.objects.get(application=w.a_expert2, expert=w.expert)
+
+    # --- org_b's applications ---------------------------------------------------------------------
+    w.b_draft = make_draft(w.call, w.charlie, facts=Keys.facts(), title="B draft")
+    w.b_submitted = _submitted(w.call, w.charlie, "B submitted")
+    w.b_submitted_attachment = w.b_submitted.current_version.attachments.order_by("pk").first()
+
+    # --- awards: confirmed with a letter (both organisations), on notice with an objection, computed --
+    w.a_awarded = _approved(w.call, w.alice, "A awarded")
+    w.b_awarded = _approved(w.call, w.charlie, "B awarded")
+    for application in (w.a_awarded, w.b_awarded):
+        award_compute(application_id=application.pk)
+    notice.notice_publish(call=w.call, by=w.lead)
+    notice.notices_close(today=timezone.localdate() + timedelta(days=30))
+    w.a_award = Award.objects.get(application=w.a_awarded)
+    w.b_award = Award.objects.get(application=w.b_awarded)
+    w.a_letter = letter_issue(decision_id=w.a_award.decision_id)
+    w.b_letter = letter_issue(decision_id=w.b_award.decision_id)
+
+    w.a_notice = _approved(w.call, w.alice, "A on public notice")
+    award_compute(application_id=w.a_notice.pk)
+    notice.notice_publish(call=w.call, by=w.lead)
+    w.notice_award = Award.objects.get(application=w.a_notice)
+    w.objection = notice.objection_file(
+        award=w.notice_award, name="Zhou Min", id_number="310101199001011234", phone="13800000000", text="Doubts."
+    )
+    w.a_computed = _approved(w.call, w.alice, "A computed, not yet on notice")
+    w.computed_award = award_compute(application_id=w.a_computed.pk)
+
+    # --- teams: a pending invitation in each organisation (the clear token of org_a's is known) ---
+    w.invitation_a = member_invite(organisation=w.org_a, email="frank@example.com", by=w.alice)
+    w.invitation_a.token_hash = hash_token(INVITATION_TOKEN)
+    w.invitation_a.save(update_fields=["token_hash"])
+    w.invitation_b = member_invite(organisation=w.org_b, email="grace@example.com", by=w.charlie)
+
+    # --- the administrator's finished XLSX export --------------------------------------------------
+    w.export = exports.export_request(user=w.admin, kind="xlsx", filters={})
+    exports.export_build(export_id=w.export.pk)
+    w.export.refresh_from_db()
+    return w

@@ -1,0 +1,540 @@
+"""The access matrix (issue 7): every URL and API endpoint, for anonymous visitors and each role, against
+objects of one's own and of another organisation or commission.
+
+Read MATRIX below as a table: one row per URL (and object), one column per person of
+tests/portal/access_world.py. What each cell means:
+
+    200 / 403 / 404 / 405   that status code (404 for anything of someone else's: its existence is not leaked;
+                            a page of another role answers 404 too, as everywhere in the portal's pages)
+    login                   a redirect to the login page (pages, for anonymous visitors)
+    admin-login             a redirect to the Django admin's login page
+    302                     a redirect to a page of the portal (not a login page)
+    done                    a write request that was accepted (200, 201 or 302) and changed something
+    kept                    a write request on something the person may see but not act on: answered
+                            (200 with the form's errors or 302 back with a message) and nothing written
+
+Every request except a "done" one must leave the database as it was. A URL added to urls.py without a
+row here fails `test_every_url_has_a_row_in_the_matrix`.
+"""
+
+# ruff: noqa: E501 -- MATRIX is a table: one row per URL, one aligned column per person
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone, translation
+
+from applications.models import Application
+from awards.models import Award, Export
+from portal.models import User
+from reviews.models import ExpertAssignment
+from tests.applications.conftest import pdf
+from tests.factories import PASSWORD
+from tests.portal import access_world
+from tests.portal.access_world import INVITATION_TOKEN
+
+# The matrix's columns, in order (who each is: tests/portal/access_world.py; "exprt" is the expert assigned to
+# the expert call's applications, "strgr" the expert invited to nothing).
+PERSONAS = ["anon", "alice", "bob", "charlie", "lead", "co", "other", "fin", "expert", "stranger", "admin"]
+OUTCOMES = {"200", "403", "404", "405", "login", "admin-login", "302", "done", "kept"}
+LOGIN_URL = "/accounts/login/"
+ADMIN_LOGIN_URL = "/admin/login/"
+
+
+def login_as(client: Client, user: User) -> Client:
+    """Log `user` in, past the second factor where they have one (as if they had typed the code): the one
+    place these tests sign in, so the matrix tests who may do what, not how one signs in."""
+    client.force_login(user)
+    if apps.is_installed("django_otp"):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+    client.cookies["django_language"] = "en"
+    return client
+
+
+# --- what a row points at ---------------------------------------------------------------------------------
+
+OBJECTS = {
+    # applications of org_a (alice, bob) and org_b (charlie)
+    "a draft": lambda w: {"pk": w.a_draft.pk},
+    "a submitted": lambda w: {"pk": w.a_submitted.pk},
+    "a in review": lambda w: {"pk": w.a_review.pk},
+    "a ready": lambda w: {"pk": w.a_ready.pk},
+    "a with experts": lambda w: {"pk": w.a_expert.pk},
+    "a awarded": lambda w: {"pk": w.a_awarded.pk},
+    "b draft": lambda w: {"pk": w.b_draft.pk},
+    "b submitted": lambda w: {"pk": w.b_submitted.pk},
+    "a submitted v1": lambda w: {"pk": w.a_submitted.pk, "number": 1},
+    "b submitted v1": lambda w: {"pk": w.b_submitted.pk, "number": 1},
+    "a draft's file": lambda w: {"pk": w.a_draft.pk, "attachment_id": w.a_draft_attachment.pk},
+    # files
+    "draft file": lambda w: {"attachment_id": w.a_draft_attachment.pk},
+    "submitted file": lambda w: {"attachment_id": w.a_submitted_attachment.pk},
+    "expert's file": lambda w: {"attachment_id": w.a_expert_attachment.pk},
+    "b's file": lambda w: {"attachment_id": w.b_submitted_attachment.pk},
+    # review work
+    "call": lambda w: {"call_id": w.call.pk},
+    "expert call": lambda w: {"call_id": w.xcall.pk},
+    "SMPA task": lambda w: {"pk": w.smpa_task.pk},
+    "FIN task": lambda w: {"pk": w.fin_task.pk},
+    "assignment": lambda w: {"pk": w.assignment.pk},
+    "undeclared": lambda w: {"pk": w.assignment_undeclared.pk},
+    # awards
+    "award on notice": lambda w: {"pk": w.notice_award.pk},
+    "a's award": lambda w: {"pk": w.a_award.pk},
+    "b's award": lambda w: {"pk": w.b_award.pk},
+    "objection": lambda w: {"pk": w.objection.pk},
+    "a's letter": lambda w: {"pk": w.a_letter.pk},
+    "b's letter": lambda w: {"pk": w.b_letter.pk},
+    "export": lambda w: {"pk": w.export.pk},
+    # teams
+    "bob": lambda w: {"user_id": w.bob.pk},
+    "a's invitation": lambda w: {"invitation_id": w.invitation_a.pk},
+    "token": lambda w: {"token": INVITATION_TOKEN},
+    # the API's calls and the admin
+    "open call": lambda w: {"pk": w.call.pk},
+    "org_a": lambda w: {"object_id": w.org_a.pk},
+}
+
+# --- what a write request sends -------------------------------------------------------------------------
+
+BODIES = {
+    "language": lambda w: {"language": "en", "next": "/"},
+    "invite": lambda w: {"email": "frank2@example.com"},
+    "draft": lambda w: {"title": "Changed", "facts-rd_spending": "1"},
+    "facts": lambda w: {f"facts-{k}": v for k, v in {"rd_spending": "8000000", "drug_category": "chemical"}.items()},
+    "reason": lambda w: {"reason": "No longer needed."},
+    "upload": lambda w: {"document_type": w.call.program.document_types[0]["code"], "file": pdf()},
+    "assign": lambda w: {"tasks": [w.a_formal_task.pk], "assignee": w.lead.pk},
+    "start check": lambda w: {"action": "start_formal_check"},
+    "reject": lambda w: {"action": "reject", "reason": "Not convincing."},
+    "opinion": lambda w: {"opinion": "support", "reasons": "Fine."},
+    "budget": lambda w: {"confirmed": "true", "note": ""},
+    "no conflict": lambda w: {"has_conflict": "false"},
+    "score": lambda w: {"score_innovation": "80", "score_feasibility": "70", "comment": "Sound."},
+    "dismiss": lambda w: {"upheld": "false", "resolution": "Unfounded."},
+    "payment": lambda w: {
+        "form": "payment",
+        "amount": "1000",
+        "paid_on": timezone.localdate().isoformat(),
+        "reference": "P-1",
+    },
+    "credentials": lambda w: {"username": "bob", "password": PASSWORD},
+    # JSON bodies of the API
+    "estimate": lambda w: {
+        "program": "BIO21-DRUG-INNOVATIVE",
+        "track": "phase_2",
+        "facts": {"rd_spending": "10000000", "drug_category": "chemical", "made_in_shanghai": True},
+    },
+    "new draft": lambda w: {"call": w.call.pk, "track": "phase_1", "title": "Filed through the API"},
+    "rename": lambda w: {"title": "Renamed through the API"},
+    "api reason": lambda w: {"reason": "No longer needed."},
+    "api start check": lambda w: {"action": "start_formal_check"},
+    "api opinion": lambda w: {"opinion": "support"},
+    "api budget": lambda w: {"confirmed": True},
+    "empty": lambda w: {},
+}
+JSON_BODIES = {"estimate", "new draft", "rename", "api reason", "api start check", "api opinion", "api budget"}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # the URL's name
+    target: str | None  # a key of OBJECTS, or None for a URL without arguments
+    cells: str  # one outcome per persona, in the order of PERSONAS
+    method: str = "get"
+    body: str | None = None  # a key of BODIES
+    query: Any = None  # (world) -> query string
+    expected: dict = field(init=False, compare=False)
+
+    def __post_init__(self):
+        cells = self.cells.split()
+        assert len(cells) == len(PERSONAS), self
+        assert set(cells) <= OUTCOMES, self
+        object.__setattr__(self, "expected", dict(zip(PERSONAS, cells, strict=True)))
+
+    @property
+    def id(self) -> str:
+        return f"{self.method.upper()} {self.name}" + (f" [{self.target}]" if self.target else "")
+
+
+P = "post"
+ADMIN_ONLY = "admin-login " * 10 + "200"  # the Django admin's own login page for everyone but administrators
+
+# fmt: off
+MATRIX = [
+    # --- public pages: everyone, signed in or not ----------------------------------------------------------
+    #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
+    Row("home",                            None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("healthz",                         None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("estimate",                        None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("login",                           None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("logout",                          None,                "302   302   302   302   302   302   302   302   302   302   302", P, "empty"),
+    # the second factor: anyone signed in is sent on (to set up an app, or back once verified); setting one
+    # up is offered to commission staff and administrators
+    Row("two-factor-verify",               None,                "login 302   302   302   302   302   302   302   302   302   302"),
+    Row("two-factor-setup",                None,                "login 403   403   403   200   200   200   200   403   403   200"),
+    Row("set_language",                    None,                "302   302   302   302   302   302   302   302   302   302   302", P, "language"),
+    Row("calls",                           None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("notices",                         None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("objection",                       "award on notice",   "200   200   200   200   200   200   200   200   200   200   200"),
+    # an award that is not (or no longer) on public notice is nobody's business through this page
+    Row("objection",                       "a's award",         "404   404   404   404   404   404   404   404   404   404   404"),
+    Row("open-data-json",                  None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("open-data-csv",                   None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("schema",                          None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("api-docs",                        None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    # signing up is for visitors; anyone signed in is sent on
+    Row("register",                        None,                "200   302   302   302   302   302   302   302   302   302   302"),
+    # an invitation link is its own credential: the page tells a signed-in person what to do
+    Row("invitation-accept",               "token",             "200   200   200   200   200   200   200   200   200   200   200"),
+
+    # --- the organisation's team (the signed-in user's own organisation; managing it is for its admin) -----
+    #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
+    Row("team",                            None,                "login 200   200   200   404   404   404   404   404   404   404"),
+    Row("team-invite",                     None,                "login done  403   done  404   404   404   404   404   404   404", P, "invite"),
+    Row("team-member-remove",              "bob",               "login done  403   404   404   404   404   404   404   404   404", P, "empty"),
+    Row("team-invitation-revoke",          "a's invitation",    "login done  403   404   404   404   404   404   404   404   404", P, "empty"),
+
+    # --- filing: the enterprise side -------------------------------------------------------------------------
+    #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
+    Row("dashboard",                       None,                "login 200   200   200   404   404   404   404   404   404   404"),
+    Row("application-new",                 None,                "login 200   200   200   404   404   404   404   404   404   404",
+        query=lambda w: f"?call={w.call.pk}"),
+    # a draft is the organisation's alone; once submitted, the routed commissions and the admin see it
+    Row("application-detail",              "a draft",           "login 200   200   404   404   404   404   404   404   404   404"),
+    Row("application-detail",              "a submitted",       "login 200   200   404   200   404   404   404   404   404   200"),
+    Row("application-detail",              "a in review",       "login 200   200   404   200   200   404   200   404   404   200"),
+    Row("application-detail",              "a with experts",    "login 200   200   404   200   200   404   200   200   404   200"),
+    Row("application-detail",              "a awarded",         "login 200   200   404   200   200   404   200   404   404   200"),
+    Row("application-detail",              "b draft",           "login 404   404   200   404   404   404   404   404   404   404"),
+    Row("application-detail",              "b submitted",       "login 404   404   200   200   404   404   404   404   404   200"),
+    Row("application-edit",                "a draft",           "login 200   200   404   404   404   404   404   404   404   404"),
+    Row("application-edit",                "a draft",           "login done  done  404   404   404   404   404   404   404   404", P, "draft"),
+    # a submitted application is frozen: whoever sees it is sent back to its page
+    Row("application-edit",                "a submitted",       "login 302   302   404   302   404   404   404   404   404   302"),
+    Row("application-edit",                "a submitted",       "login kept  kept  404   kept  404   404   404   404   404   kept", P, "draft"),
+    Row("application-estimate",            "a draft",           "login 200   200   404   404   404   404   404   404   404   404", P, "facts"),
+    Row("application-receipt",             "a submitted",       "login 200   200   404   200   404   404   404   404   404   200"),
+    Row("application-receipt",             "b submitted",       "login 404   404   200   200   404   404   404   404   404   200"),
+    Row("application-version",             "a submitted v1",    "login 200   200   404   200   404   404   404   404   404   200"),
+    Row("application-version",             "b submitted v1",    "login 404   404   200   200   404   404   404   404   404   200"),
+    # withdrawing is the applicant's step: others who see the file are sent back to its page
+    Row("application-withdraw",            "a submitted",       "login 200   200   404   302   404   404   404   404   404   302"),
+    Row("application-withdraw",            "a submitted",       "login done  done  404   kept  404   404   404   404   404   kept", P, "reason"),
+    Row("attachment-upload",               "a draft",           "login done  done  404   404   404   404   404   404   404   404", P, "upload"),
+    Row("attachment-upload",               "a submitted",       "login kept  kept  404   kept  404   404   404   404   404   kept", P, "upload"),
+    Row("attachment-remove",               "a draft's file",    "login done  done  404   404   404   404   404   404   404   404", P, "empty"),
+    # a document never submitted is the applicant's; a submitted one goes to whoever reviews the file
+    Row("attachment-download",             "draft file",        "login 200   200   404   404   404   404   404   404   404   404"),
+    Row("attachment-download",             "submitted file",    "login 200   200   404   200   404   404   404   404   404   200"),
+    Row("attachment-download",             "expert's file",     "login 200   200   404   200   200   404   200   200   404   200"),
+    Row("attachment-download",             "b's file",          "login 404   404   200   200   404   404   404   404   404   200"),
+
+    # --- review: each commission its own tasks, the lead commission decides -----------------------------------
+    #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
+    Row("review-queue",                    None,                "login 404   404   404   200   200   200   200   404   404   404"),
+    # a task of another commission is not a valid choice: the form refuses it and nothing is assigned
+    Row("review-assign",                   None,                "login 404   404   404   done  kept  kept  kept  404   404   404", P, "assign"),
+    Row("review-application",              "a submitted",       "login 404   404   404   200   404   404   404   404   404   404"),
+    Row("review-application",              "a in review",       "login 404   404   404   200   200   404   200   404   404   404"),
+    Row("review-application",              "b submitted",       "login 404   404   404   200   404   404   404   404   404   404"),
+    Row("review-formal-check",             "a submitted",       "login 404   404   404   done  404   404   404   404   404   404", P, "start check"),
+    Row("review-formal-check",             "a in review",       "login 404   404   404   kept  kept  404   kept  404   404   404", P, "start check"),
+    Row("review-decide",                   "a ready",           "login 404   404   404   done  kept  404   kept  404   404   404", P, "reject"),
+    Row("review-opinion",                  "SMPA task",         "login 404   404   404   404   done  404   404   404   404   404", P, "opinion"),
+    Row("review-budget",                   "FIN task",          "login 404   404   404   404   404   404   done  404   404   404", P, "budget"),
+    Row("review-ranking",                  "expert call",       "login 404   404   404   200   404   404   404   404   404   404"),
+    Row("expert-home",                     None,                "login 404   404   404   404   404   404   404   200   200   404"),
+    Row("expert-declare",                  "undeclared",        "login 404   404   404   404   404   404   404   done  404   404", P, "no conflict"),
+    Row("expert-assignment",               "assignment",        "login 404   404   404   404   404   404   404   200   404   404"),
+    Row("expert-assignment",               "undeclared",        "login 404   404   404   404   404   404   404   404   404   404"),
+    Row("expert-assignment",               "assignment",        "login 404   404   404   404   404   404   404   done  404   404", P, "score"),
+
+    # --- awards: the lead commission's call page, the Finance Bureau, letters ---------------------------------
+    #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
+    Row("call-awards",                     "call",              "login 404   404   404   200   404   404   404   404   404   404"),
+    Row("publish-notice",                  "call",              "login 404   404   404   done  404   404   404   404   404   404", P, "empty"),
+    Row("resolve-objection",               "objection",         "login 404   404   404   done  404   404   404   404   404   404", P, "dismiss"),
+    Row("finance",                         None,                "login 404   404   404   404   404   404   200   404   404   404"),
+    Row("finance-award",                   "a's award",         "login 404   404   404   404   404   404   200   404   404   404"),
+    Row("finance-award",                   "a's award",         "login 404   404   404   404   404   404   done  404   404   404", P, "payment"),
+    # a letter goes to the organisation and the commissions the file was routed to, never to an expert
+    Row("letter-download",                 "a's letter",        "login 200   200   404   200   200   404   200   404   404   200"),
+    Row("letter-download",                 "b's letter",        "login 404   404   200   200   200   404   200   404   404   200"),
+
+    # --- reports: administrators only -------------------------------------------------------------------------
+    #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
+    Row("reports",                         None,                "login 404   404   404   404   404   404   404   404   404   200"),
+    Row("report-csv",                      None,                "login 404   404   404   404   404   404   404   404   404   200"),
+    Row("report-xlsx",                     None,                "login 404   404   404   404   404   404   404   404   404   done", P, "empty"),
+    Row("report-export",                   "export",            "login 404   404   404   404   404   404   404   404   404   200"),
+    Row("report-export-download",          "export",            "login 404   404   404   404   404   404   404   404   404   200"),
+    Row("dashboard-admin",                 None,                "login 404   404   404   404   404   404   404   404   404   200"),
+
+    # --- the API: 403 to anonymous callers, 404 for objects one may not see, 403 for a step one may not take ----
+    #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
+    Row("v1:award-estimates",              None,                "200   200   200   200   200   200   200   200   200   200   200", P, "estimate"),
+    # a token for bob's password, whoever asks: the password is the credential
+    Row("v1:auth-token",                   None,                "done  done  done  done  done  done  done  done  done  done  done", P, "credentials"),
+    Row("v1:call-list",                    None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:call-detail",                  "open call",         "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:organisation-me",              None,                "403   200   200   200   404   404   404   404   404   404   404"),
+    Row("v1:application-list",             None,                "403   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:application-list",             None,                "403   done  done  done  403   403   403   403   403   403   403", P, "new draft"),
+    Row("v1:application-detail",           "a draft",           "403   200   200   404   404   404   404   404   404   404   404"),
+    Row("v1:application-detail",           "a submitted",       "403   200   200   404   200   404   404   404   404   404   200"),
+    Row("v1:application-detail",           "b submitted",       "403   404   404   200   200   404   404   404   404   404   200"),
+    Row("v1:application-detail",           "a draft",           "403   done  done  404   404   404   404   404   404   404   404", "patch", "rename"),
+    Row("v1:application-submit",           "a draft",           "403   done  done  404   404   404   404   404   404   404   404", P, "empty"),
+    Row("v1:application-withdraw",         "a submitted",       "403   done  done  404   403   404   404   404   404   404   403", P, "api reason"),
+    Row("v1:application-attachments",      "a draft",           "403   done  done  404   404   404   404   404   404   404   404", P, "upload"),
+    Row("v1:application-transitions",      "a submitted",       "403   403   403   404   done  404   404   404   404   404   403", P, "api start check"),
+    Row("v1:review-task-list",             None,                "403   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:review-task-detail",           "SMPA task",         "403   404   404   404   404   200   404   404   404   404   404"),
+    Row("v1:review-task-opinion",          "SMPA task",         "403   404   404   404   404   done  404   404   404   404   404", P, "api opinion"),
+    Row("v1:review-task-budget",           "FIN task",          "403   404   404   404   404   404   404   done  404   404   404", P, "api budget"),
+    Row("v1:award-list",                   None,                "403   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:award-detail",                 "a's award",         "403   200   200   404   200   200   404   200   404   404   200"),
+    Row("v1:award-detail",                 "b's award",         "403   404   404   200   200   200   404   200   404   404   200"),
+    Row("v1:letter-pdf",                   "a's letter",        "403   200   200   404   200   200   404   200   404   404   200"),
+    Row("v1:letter-pdf",                   "b's letter",        "403   404   404   200   200   200   404   200   404   404   200"),
+    Row("v1:award-report",                 None,                "403   403   403   403   403   403   403   403   403   403   200"),
+
+    # --- the Django admin, as a group (every admin:* URL): administrators only -----------------------------
+    #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
+    Row("admin:index",             None,           ADMIN_ONLY),
+    Row("admin:portal_user_changelist", None,      ADMIN_ONLY),
+    Row("admin:portal_organisation_change", "org_a", ADMIN_ONLY),
+    Row("admin:applications_call_changelist", None, ADMIN_ONLY),
+    Row("admin:reviews_reviewtask_changelist", None, ADMIN_ONLY),
+    Row("admin:awards_award_changelist", None,     ADMIN_ONLY),
+    Row("admin:applications_auditevent_changelist", None, ADMIN_ONLY),
+]
+# fmt: on
+
+# URLs covered as a group by the admin rows above.
+GROUPS = ("admin:",)
+GROUP_ROUTES = ("admin/",)
+
+
+# --- the world, built once for the module and rolled back at its end ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    media.enable()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with translation.override("en"):
+                built = access_world.build()
+            # Check the world's deferred foreign keys now, once: otherwise each test's teardown checks them
+            # all again (its savepoint's rollback re-arms them), which costs more than the test.
+            connection.check_constraints()
+            built.sessions = {}
+            for persona in PERSONAS[1:]:
+                client = login_as(Client(), getattr(built, persona))
+                built.sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            media.disable()
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)  # nothing of the world outlives this module
+        outer.__exit__(None, None, None)
+    media.disable()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _clear_cache():
+    """Replaces tests/conftest.py's per-test flush of the Redis cache by one per module: no row here
+    counts on an empty cache, and twelve hundred flushes cost seconds."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _worker_answers(monkeypatch):
+    # /healthz pings the Celery workers; none runs for these tests, and the page's access is what counts.
+    monkeypatch.setattr("portal.views.check_celery", lambda: {"ok": True})
+
+
+# Sign-in state that requests write as a matter of course: the session (its expiry, for instance), login
+# attempts, and the unconfirmed authenticator device the two-factor set-up page prepares when it is shown.
+NOT_A_CHANGE = ("django_session", "axes_", "otp_")
+
+
+def writes() -> dict[str, int]:
+    """Rows inserted, updated or deleted so far in this transaction, per table (PostgreSQL's own count):
+    a request that changes nothing leaves it as it was, whatever table it would have touched."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+            " WHERE n_tup_ins + n_tup_upd + n_tup_del > 0"
+        )
+        return {table: n for table, n in cursor.fetchall() if not table.startswith(NOT_A_CHANGE)}
+
+
+def written(before: dict, after: dict) -> list[str]:
+    return sorted(table for table, n in after.items() if n != before.get(table, 0))
+
+
+def request(client: Client, row: Row, w):
+    kwargs = OBJECTS[row.target](w) if row.target else None
+    url = reverse(row.name, kwargs=kwargs) + (row.query(w) if row.query else "")
+    if row.method == "get":
+        return client.get(url)
+    body = BODIES[row.body](w) if row.body else {}
+    if row.body in JSON_BODIES:
+        return client.generic(row.method.upper(), url, json.dumps(body), content_type="application/json")
+    return client.post(url, body)
+
+
+def assert_outcome(expected: str, response, changed: list[str], where: str) -> None:
+    status, location = response.status_code, response.get("Location", "")
+    seen = f"{where}: expected {expected}, got {status} {location}".strip()
+    if expected == "login":
+        assert status == 302 and location.startswith(LOGIN_URL), seen
+    elif expected == "admin-login":
+        assert status == 302 and location.startswith(ADMIN_LOGIN_URL), seen
+    elif expected in ("302", "done", "kept"):
+        allowed = {"302": {302}, "done": {200, 201, 302}, "kept": {200, 302}}[expected]
+        assert status in allowed, seen
+        assert not location.startswith((LOGIN_URL, ADMIN_LOGIN_URL)), seen
+    else:
+        assert status == int(expected), seen
+    if expected == "done":
+        assert changed, f"{where}: accepted but nothing was written"
+    else:
+        assert not changed, f"{where}: answered {status} but wrote to {changed}"
+
+
+CASES = [pytest.param(row, persona, id=f"{row.id} as {persona}") for row in MATRIX for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("row", "persona"), CASES)
+def test_access_matrix(world, db, row, persona):
+    client = Client()
+    if persona != "anon":
+        # The person's session, signed in once for the module (login_as).
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
+    client.cookies["django_language"] = "en"
+    before = writes()
+    response = request(client, row, world)
+    if response.streaming:
+        b"".join(response.streaming_content)  # read to the end, which closes the file
+    assert_outcome(row.expected[persona], response, written(before, writes()), f"{row.id} as {persona}")
+
+
+# --- every URL is in the matrix ---------------------------------------------------------------------------
+
+
+def url_patterns(patterns=None, prefix="", namespace=""):
+    """(name with its namespace, or None; full route) of every URL pattern, walking included URLconfs."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_patterns(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}{pattern.name}" if pattern.name else None, route)
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    # A URL added without an access rule fails here: add its row (who may GET it, who may POST to it).
+    covered = {row.name for row in MATRIX}
+    missing = sorted(
+        name or route
+        for name, route in url_patterns()
+        if name not in covered and not (name or "").startswith(GROUPS) and not route.startswith(GROUP_ROUTES)
+    )
+    assert missing == []
+
+
+def test_every_row_names_an_existing_url():
+    names = {name for name, _route in url_patterns()}
+    assert sorted({row.name for row in MATRIX} - names) == []
+
+
+def test_the_api_routers_are_walked_with_their_extra_actions():
+    names = {name for name, _route in url_patterns()}
+    assert {"v1:application-list", "v1:application-detail", "v1:application-transitions", "v1:review-task-opinion"} <= (
+        names
+    )
+
+
+# --- lists show exactly what each person may see ------------------------------------------------------------
+
+A_ALL = {
+    "A draft",
+    "A submitted",
+    "A in review",
+    "A ready for decision",
+    "A with the experts",
+    "A awaiting the declaration",
+    "A awarded",
+    "A on public notice",
+    "A computed, not yet on notice",
+}
+B_ALL = {"B draft", "B submitted", "B awarded"}
+# Past the formal check: routed to the co-reviewers and the Finance Bureau.
+PAST_FORMAL_CHECK = A_ALL - {"A draft", "A submitted"} | {"B awarded"}
+VISIBLE = {
+    "alice": A_ALL,
+    "bob": A_ALL,
+    "charlie": B_ALL,
+    "lead": (A_ALL | B_ALL) - {"A draft", "B draft"},
+    "co": PAST_FORMAL_CHECK,
+    "other": set(),
+    "fin": PAST_FORMAL_CHECK,
+    "expert": {"A with the experts"},  # declared no conflict; the other assignment still waits for it
+    "stranger": set(),
+    "admin": (A_ALL | B_ALL) - {"A draft", "B draft"},
+}
+
+
+@pytest.mark.parametrize("persona", list(VISIBLE))
+def test_the_application_list_shows_exactly_what_the_person_may_see(world, db, persona):
+    client = login_as(Client(), getattr(world, persona))
+    body = client.get(reverse("v1:application-list"), {"page_size": 200}).json()
+    assert {row["title"] for row in body["results"]} == VISIBLE[persona]
+
+
+def test_the_world_has_what_the_matrix_points_at(world, db):
+    # The rows above rely on these states; a change in the journeys must not silently empty a row.
+    w = world
+    states = {a.title: a.state for a in Application.objects.all()}
+    assert states["A draft"] == "draft" and states["A submitted"] == "submitted"
+    assert states["A in review"] == states["A ready for decision"] == "department_review"
+    assert states["A with the experts"] == "expert_review"
+    assert Award.objects.get(pk=w.a_award.pk).state == "letter_issued" and w.a_letter.pdf
+    assert Award.objects.get(pk=w.notice_award.pk).state == "publicity"
+    assert Award.objects.get(pk=w.computed_award.pk).state == "computed"
+    assert ExpertAssignment.objects.get(pk=w.assignment.pk).state == "open"
+    assert ExpertAssignment.objects.get(pk=w.assignment_undeclared.pk).state == "awaiting_declaration"
+    assert Export.objects.get(pk=w.export.pk).file
+    assert (
+        timezone.localdate()
+        <= Award.objects.get(pk=w.notice_award.pk).notice_until
+        < (timezone.localdate() + timedelta(days=30))
+    )
