@@ -149,7 +149,7 @@ def test_an_administrator_enters_the_code_from_the_app_after_the_password(client
     assert api.status_code == 403 and api.json()["code"] == "two_factor_required"
 
     wrong = client.post(reverse("two-factor-verify"), {"token": "000000", "next": reverse("reports")})
-    assert wrong.status_code == 200 and "wrong" in wrong.content.decode()
+    assert wrong.status_code == 200 and "验证码错误或已过期" in wrong.content.decode()
     TOTPDevice.objects.filter(user=ops).update(throttling_failure_count=0, throttling_failure_timestamp=None)
     right = client.post(reverse("two-factor-verify"), {"token": totp_code(ops), "next": reverse("reports")})
     assert right.status_code == 302 and right.url == reverse("reports")
@@ -288,3 +288,22 @@ def test_the_api_offers_no_way_to_rewrite_an_application_history(client, event, 
     assert event.application.state == "submitted"
     assert AuditEvent.objects.filter(application_id=event.application_id).count() == events
     assert AuditEvent.objects.filter(pk=event.pk, reason=event.reason).exists()
+
+
+# --- password rules -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["short-1", "12345678901234", "password1234", "grace-chen-2026"],
+    ids=["too short", "only digits", "common", "like the name"],
+)
+def test_weak_passwords_are_refused_at_sign_up(client, catalogue, password):
+    from portal.models import Organisation
+    from tests.portal.test_team_views import REGISTER
+
+    form = {**REGISTER, "username": "grace-chen", "password": password, "password_again": password}
+    response = client.post(reverse("register"), form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["password"]
+    assert not Organisation.objects.exists()
