@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import translation
 
 from applications.facts import FactsForm, form_data_from_json
@@ -34,6 +34,25 @@ def held(queryset) -> Decimal:
     return total or ZERO
 
 
+def held_for(application: Application, call: Call, key: str, *, exclude=(), with_call: bool = False):
+    """What the organisation's awards hold against its yearly cap in the program and against the
+    overlap group, and (with_call) what the call's awards hold against its budget: one query, since every
+    approval computes all three under its locks."""
+    amount = F("amount") - F("clawed_back")
+    own = Q(organisation_id=application.organisation_id)
+    scope = own | Q(call_id=call.pk) if with_call else own
+    sums = (
+        Award.objects.filter(scope, state__in=HOLDING)
+        .exclude(pk__in=exclude)
+        .aggregate(
+            yearly=Sum(amount, filter=own & Q(program_id=call.program_id, year=call.year)),
+            overlap=Sum(amount, filter=own & Q(overlap_key=key)),
+            call=Sum(amount, filter=Q(call_id=call.pk)),
+        )
+    )
+    return sums["yearly"] or ZERO, sums["overlap"] or ZERO, sums["call"] or ZERO
+
+
 @dataclass(frozen=True)
 class Computed:
     result: Result
@@ -49,17 +68,20 @@ def _facts(decision: Decision, schema: list[dict]) -> dict:
     return form.cleaned_data
 
 
-def _compute(application: Application, decision: Decision, call: Call, *, budget_left, exclude=()) -> Computed:
-    """The engine's answer for one approval, with what the world already holds (less `exclude`)."""
+def _compute(
+    application: Application, decision: Decision, call: Call, *, budget_left=None, budget_of_call=False, exclude=()
+) -> Computed:
+    """The engine's answer for one approval, with what the world already holds (less `exclude`); the
+    budget left is given, or (budget_of_call) the call's budget less what its awards hold."""
     program = call.program
     facts = _facts(decision, program.fact_schema)
     key = overlap_key(application, facts.get("product_key", "") or application.title)
-    others = Award.objects.exclude(pk__in=exclude)
+    this_year, in_overlap_group, call_held = held_for(application, call, key, exclude=exclude, with_call=budget_of_call)
+    if budget_of_call:
+        budget_left = None if call.budget is None else call.budget - call_held
     context = Context(
-        awarded_this_year=held(
-            others.filter(organisation_id=application.organisation_id, program=program, year=call.year)
-        ),
-        awarded_in_overlap_group=held(others.filter(organisation_id=application.organisation_id, overlap_key=key)),
+        awarded_this_year=this_year,
+        awarded_in_overlap_group=in_overlap_group,
         call_budget_left=budget_left,
         recommended_amount=decision.recommended_amount,
         recommendation_reason=decision.reasons,
@@ -102,8 +124,7 @@ def award_compute(*, application_id: int) -> Award:
     existing = Award.objects.filter(decision=decision).first()
     if existing is not None:
         return existing
-    budget_left = None if call.budget is None else call.budget - held(Award.objects.filter(call=call))
-    computed = _compute(application, decision, call, budget_left=budget_left)
+    computed = _compute(application, decision, call, budget_of_call=True)
     return Award.objects.create(
         application=application,
         decision=decision,
