@@ -36,21 +36,16 @@ def held(queryset) -> Decimal:
 
 def held_for(application: Application, call: Call, key: str, *, exclude=(), with_call: bool = False):
     """What the organisation's awards hold against its yearly cap in the program and against the
-    overlap group, and (with_call) what the call's awards hold against its budget: one query, since every
-    approval computes all three under its locks."""
+    overlap group, and (with_call) what the call's awards hold against its budget. Two index-only scans
+    (the covering indexes of Award.Meta); one query with OR could use neither."""
     amount = F("amount") - F("clawed_back")
-    own = Q(organisation_id=application.organisation_id)
-    scope = own | Q(call_id=call.pk) if with_call else own
-    sums = (
-        Award.objects.filter(scope, state__in=HOLDING)
-        .exclude(pk__in=exclude)
-        .aggregate(
-            yearly=Sum(amount, filter=own & Q(program_id=call.program_id, year=call.year)),
-            overlap=Sum(amount, filter=own & Q(overlap_key=key)),
-            call=Sum(amount, filter=Q(call_id=call.pk)),
-        )
+    holding = Award.objects.filter(state__in=HOLDING).exclude(pk__in=exclude)
+    own = holding.filter(organisation_id=application.organisation_id).aggregate(
+        yearly=Sum(amount, filter=Q(program_id=call.program_id, year=call.year)),
+        overlap=Sum(amount, filter=Q(overlap_key=key)),
     )
-    return sums["yearly"] or ZERO, sums["overlap"] or ZERO, sums["call"] or ZERO
+    call_held = held(holding.filter(call_id=call.pk)) if with_call else ZERO
+    return own["yearly"] or ZERO, own["overlap"] or ZERO, call_held
 
 
 @dataclass(frozen=True)
