@@ -26,18 +26,44 @@ class _Echo:
         return value
 
 
+# A cell starting with one of these is a formula to a spreadsheet opening the CSV (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe, as OWASP advises;
+    numbers and dates are written as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_lines(queryset):
     """The report as CSV lines: a BOM so Excel reads UTF-8, the headers in both languages, then rows."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
     yield writer.writerow([f"{en} / {zh}" for _key, en, zh in COLUMNS])
     for row in report_rows(queryset):
-        yield writer.writerow(["" if value is None else value for value in row])
+        yield writer.writerow([csv_cell(value) for value in row])
 
 
 def write_xlsx(queryset, path: Path, progress=None) -> int:
     """The award sheet plus pivot sheets (program x year, district x year) and totals. Returns rows."""
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "remove_timezone": True})
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "remove_timezone": True,
+            # A company or project name starting with "=" stays text, never a formula that runs in the
+            # reader's spreadsheet (formula injection); no URL or number guessing either, which also
+            # saves a regular expression per cell.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     bold = workbook.add_format({"bold": True})
     money = workbook.add_format({"num_format": "#,##0.00"})
     date = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -56,6 +82,8 @@ def write_xlsx(queryset, path: Path, progress=None) -> int:
                 sheet.write_number(count, column, value, money)
             elif hasattr(value, "year"):
                 sheet.write_datetime(count, column, value, date)
+            elif isinstance(value, str):
+                sheet.write_string(count, column, value)
             else:
                 sheet.write(count, column, value)
         if progress and count % PROGRESS_EVERY == 0:

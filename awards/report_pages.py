@@ -155,8 +155,10 @@ def open_data_csv(request):
         )
         for award in reports.public_awards().iterator(chunk_size=1000):
             record = _open_record(award)
+            # Titles and names are typed by applicants: no cell may open as a formula.
             yield writer.writerow(
-                [
+                exports.csv_cell(value)
+                for value in [
                     record["identifier"],
                     record["title"],
                     "CNY",

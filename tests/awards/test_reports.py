@@ -131,3 +131,23 @@ def test_declared_export_figures_feed_the_action_plan_indicators(drug_call, appl
     indicators = action_plan_indicators()
     assert indicators["exports"] == Decimal("55000000000") and indicators["exports_percent"] == 100
     assert indicators["big_sellers"] == 1
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_both_exports(
+    client, awards, admin_user, django_capture_on_commit_callbacks
+):
+    from portal.models import Organisation
+
+    evil = '=HYPERLINK("http://evil.example.com","Open")'
+    Organisation.objects.filter(pk=awards.first().organisation_id).update(name=evil)
+    with django_capture_on_commit_callbacks(execute=False):
+        export = export_request(user=admin_user, kind="xlsx", filters={})
+    export = export_build(export_id=export.pk)
+    sheet = load_workbook(export.file.path)["Awards 资助"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == evil]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+
+    login(client, admin_user)
+    text = b"".join(client.get(reverse("report-csv")).streaming_content).decode("utf-8-sig")
+    values = {value for row in csv.reader(io.StringIO(text)) for value in row}
+    assert "'" + evil in values and evil not in values
