@@ -28,6 +28,7 @@ class _Echo:
 
 # A cell starting with one of these is a formula to a spreadsheet opening the CSV (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FREE_TEXT = {"organisation__name", "call__title_en"}
 
 
 def csv_cell(value):
@@ -45,8 +46,12 @@ def csv_lines(queryset):
     writer = csv.writer(_Echo())
     yield "\ufeff"
     yield writer.writerow([f"{en} / {zh}" for _key, en, zh in COLUMNS])
+    # Only free text typed by people can start with "="; csv writes None as "".
+    typed = [i for i, (key, _en, _zh) in enumerate(COLUMNS) if key in FREE_TEXT]
     for row in report_rows(queryset):
-        yield writer.writerow([csv_cell(value) for value in row])
+        if any(row[i] and row[i].startswith(FORMULA_START) for i in typed):
+            row = [csv_cell(value) for value in row]
+        yield writer.writerow(row)
 
 
 def write_xlsx(queryset, path: Path, progress=None) -> int:
