@@ -113,6 +113,12 @@ class Track(models.Model):
         return f"{self.program.code} {self.code or '-'}"
 
 
+# JSON columns a list page never shows: deferring them skips decoding them for every row (the review
+# queue decoded ~500 such blobs per request before; `make bench`).
+PROGRAM_BLOBS = ("fact_schema", "document_types")
+CALL_BLOBS = ("rubric", "milestone_windows", "track_terms", "stage_deadlines")
+
+
 class NoticeKind(models.TextChoices):
     WORKING_DAYS_5 = "working_days_5", _("5 working days")
     CALENDAR_DAYS_7 = "calendar_days_7", _("7 calendar days")

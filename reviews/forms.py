@@ -6,7 +6,7 @@ from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Call, Program
+from applications.models import CALL_BLOBS, PROGRAM_BLOBS, Call, Program
 from portal.bilingual import localized
 from portal.districts import DISTRICT_CHOICES
 from portal.models import Commission
@@ -54,8 +54,11 @@ class QueueFilter(django_filters.FilterSet):
             | Q(Exists(Commission.objects.filter(pk=user.commission_id, confirms_budget=True)))
         )
         calls = Call.objects.filter(program__in=Program.objects.filter(reviews).values("pk"))
-        self.filters["call"].queryset = calls.select_related("program")
-        self.filters["program"].queryset = Program.objects.filter(pk__in=calls.values("program_id"))
+        self.filters["call"].queryset = calls.select_related("program").defer(
+            *CALL_BLOBS, *(f"program__{blob}" for blob in PROGRAM_BLOBS)
+        )
+        programs = Program.objects.filter(pk__in=calls.values("program_id"))
+        self.filters["program"].queryset = programs.defer(*PROGRAM_BLOBS)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applications import workflow
 from applications.facts import facts_for_display
-from applications.models import State
+from applications.models import CALL_BLOBS, PROGRAM_BLOBS, State
 from applications.selectors import get_application_for_user, visible_applications
 from portal.errors import PortalError
 from portal.models import Role
@@ -48,6 +48,12 @@ def queue_page(request):
         selectors.queue(request.user)
         .select_related(None)
         .select_related("application__organisation", "application__call__program", "assigned_to")
+        .defer(
+            "checklist",
+            "application__draft_facts",
+            *(f"application__call__{blob}" for blob in CALL_BLOBS),
+            *(f"application__call__program__{blob}" for blob in PROGRAM_BLOBS),
+        )
     )
     tasks = QueueFilter(request.GET or None, queryset=rows, user=request.user)
     page = Paginator(tasks.qs, PAGE_SIZE).get_page(request.GET.get("page"))
