@@ -151,3 +151,27 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_both_exports(
     text = b"".join(client.get(reverse("report-csv")).streaming_content).decode("utf-8-sig")
     values = {value for row in csv.reader(io.StringIO(text)) for value in row}
     assert "'" + evil in values and evil not in values
+
+
+def test_exports_give_decision_times_in_shanghai_time(client, awards, admin_user, django_capture_on_commit_callbacks):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from reviews.models import Decision
+
+    award = awards.order_by("pk").first()
+    # 01:30 in Shanghai is 17:30 UTC the day before: the export must say 1 May.
+    early = datetime(2026, 5, 1, 1, 30, 15, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
+    Decision.objects.filter(pk=award.decision_id).update(decided_at=early)
+    login(client, admin_user)
+    text = b"".join(client.get(reverse("report-csv")).streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    column = next(i for i, header in enumerate(rows[0]) if header.startswith("Decided at"))
+    assert rows[1][column] == "2026-05-01 01:30:15"
+
+    with django_capture_on_commit_callbacks(execute=False):
+        export = export_request(user=admin_user, kind="xlsx", filters={})
+    export = export_build(export_id=export.pk)
+    sheet = load_workbook(export.file.path, read_only=True)["Awards 资助"]
+    values = next(iter(sheet.iter_rows(min_row=2, max_row=2, values_only=True)))
+    assert values[column].date() == early.date()
