@@ -44,6 +44,7 @@ from awards.letters import _content
 from awards.models import Award, AwardState, Clawback, Letter, LetterKind, LetterSequence, Payment
 from awards.rules import rule_for
 from portal.districts import DIVISION_TO_DISTRICT
+from portal.management.commands.load_demo import DEMO_RUBRIC
 from portal.models import Commission, Organisation, OrganisationKind, OrganisationUserObjectPermission, Role, User
 from portal.uscc import make_uscc
 from reviews.clock import stage_due
@@ -67,16 +68,8 @@ PASSWORD = "scale-portal-2026"  # noqa: S105 -- generated benchmark data only
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BATCH = 5000
 
-RUBRIC = [
-    {"code": "innovation", "label_en": "Innovation and clinical value", "label_zh": "创新性与临床价值", "weight": 40},
-    {"code": "progress", "label_en": "Development progress", "label_zh": "研发进展", "weight": 30},
-    {
-        "code": "industrialisation",
-        "label_en": "Industrialisation in Shanghai",
-        "label_zh": "本市产业化前景",
-        "weight": 30,
-    },
-]
+# The demo's rubric: scale calls with expert review are scored like the demo's.
+RUBRIC = DEMO_RUBRIC
 
 # Where a call is in its life decides the mix of states of its applications: a finished round is
 # decided, the round under review has a backlog at every stage, an open round is mostly drafts.
