@@ -1,16 +1,16 @@
-"""Award report exports. CSV streams row by row; XLSX is written by XlsxWriter in constant-memory
-mode. Small exports answer the request directly; large ones are built by Celery (`Export` rows carry
-the progress the page shows)."""
+"""Award report exports. CSV streams row by row; XLSX streams too, through our own minimal writer
+(`xlsx.py`). Small exports answer the request directly; large ones are built by Celery (`Export` rows
+carry the progress the page shows)."""
 
 import csv
 import tempfile
 from pathlib import Path
 
-import xlsxwriter
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from awards import xlsx
 from awards.models import Export, ExportState
 from awards.reports import COLUMNS, AwardReportFilter, pivot, report_rows, totals
 
@@ -54,71 +54,60 @@ def csv_lines(queryset):
         yield writer.writerow(row)
 
 
-def write_xlsx(queryset, path: Path, progress=None) -> int:
-    """The award sheet plus pivot sheets (program x year, district x year) and totals. Returns rows."""
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "remove_timezone": True,
-            # A company or project name starting with "=" stays text, never a formula that runs in the
-            # reader's spreadsheet (formula injection); no URL or number guessing either, which also
-            # saves a regular expression per cell.
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    bold = workbook.add_format({"bold": True})
-    money = workbook.add_format({"num_format": "#,##0.00"})
-    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    sheet = workbook.add_worksheet("Awards 资助")
-    for column, (_key, en, zh) in enumerate(COLUMNS):
-        sheet.write(0, column, f"{en} / {zh}", bold)
-    money_columns = {
-        i for i, (key, _en, _zh) in enumerate(COLUMNS) if "amount" in key or key in ("paid", "clawed_back")
-    }
-    count = 0
-    for count, row in enumerate(report_rows(queryset), start=1):
-        for column, value in enumerate(row):
-            if value is None:
-                continue
-            if column in money_columns:
-                sheet.write_number(count, column, value, money)
-            elif hasattr(value, "year"):
-                sheet.write_datetime(count, column, value, date)
-            elif isinstance(value, str):
-                sheet.write_string(count, column, value)
-            else:
-                sheet.write(count, column, value)
-        if progress and count % PROGRESS_EVERY == 0:
+# How the XLSX writes each report column that is not text: money with thousands separators and two
+# decimals, dates as dates, and the two moments (Shanghai time from PostgreSQL) to the second.
+XLSX_KINDS = {
+    "pk": xlsx.INTEGER,
+    "year": xlsx.INTEGER,
+    "application__estimated_amount": xlsx.MONEY,
+    "decision__recommended_amount": xlsx.MONEY,
+    "amount": xlsx.MONEY,
+    "paid": xlsx.MONEY,
+    "clawed_back": xlsx.MONEY,
+    "decision__decided_at": xlsx.DATETIME,
+    "notice_until": xlsx.DATE,
+    "confirmed_at": xlsx.DATETIME,
+    "letter__issued_on": xlsx.DATE,
+}
+
+
+def _reporting(rows, progress):
+    """The rows, calling progress(count) every PROGRESS_EVERY of them."""
+    for count, row in enumerate(rows, start=1):
+        yield row
+        if count % PROGRESS_EVERY == 0:
             progress(count)
-    for title, field in (
-        ("Program x year 支持事项×年度", "program__code"),
-        ("District x year 区×年度", "organisation__district"),
-    ):
-        rows, years, cells = pivot(queryset, field)
-        pivot_sheet = workbook.add_worksheet(title)
-        pivot_sheet.write_row(0, 0, ["", *years, "Total 合计"], bold)
-        for r, label in enumerate(rows, start=1):
-            values = [cells.get((label, year)) or 0 for year in years]
-            pivot_sheet.write(r, 0, label)
-            for c, value in enumerate(values, start=1):
-                pivot_sheet.write_number(r, c, value, money)
-            pivot_sheet.write_number(r, len(years) + 1, sum(values), money)
-    summary = totals(queryset)
-    totals_sheet = workbook.add_worksheet("Totals 合计")
-    for r, (label, value) in enumerate(
-        [
-            ("Awards 项数", summary["count"]),
-            ("Awarded 核定金额", summary["awarded"]),
-            ("Paid 已拨付", summary["paid"]),
-            ("Clawed back 已追回", summary["clawed_back"]),
-        ]
-    ):
-        totals_sheet.write(r, 0, label, bold)
-        totals_sheet.write_number(r, 1, value, money)
-    workbook.close()
+
+
+def write_xlsx(queryset, path: Path, progress=None) -> int:
+    """The award sheet plus pivot sheets (program x year, district x year) and totals. Returns rows.
+    Strings are always text in the file, so a name starting with "=" never runs as a formula."""
+    kinds = [XLSX_KINDS.get(key, xlsx.TEXT) for key, _en, _zh in COLUMNS]
+    rows = report_rows(queryset)
+    with xlsx.Workbook(path) as book:
+        with book.sheet("Awards 资助", kinds) as sheet:
+            sheet.write_header([f"{en} / {zh}" for _key, en, zh in COLUMNS])
+            count = sheet.write_rows(_reporting(rows, progress) if progress else rows, kinds)
+        for title, field in (
+            ("Program x year 支持事项×年度", "program__code"),
+            ("District x year 区×年度", "organisation__district"),
+        ):
+            labels, years, cells = pivot(queryset, field)
+            pivot_kinds = [xlsx.TEXT] + [xlsx.MONEY] * (len(years) + 1)
+            with book.sheet(title, pivot_kinds) as sheet:
+                sheet.write_header(["", *years, "Total 合计"])
+                for label in labels:
+                    values = [cells.get((label, year)) or 0 for year in years]
+                    sheet.write_rows([[label, *values, sum(values)]], pivot_kinds)
+        summary = totals(queryset)
+        with book.sheet("Totals 合计", [xlsx.HEADING, xlsx.MONEY], header=False) as sheet:
+            sheet.write_rows([("Awards 项数", summary["count"])], [xlsx.HEADING, xlsx.INTEGER])
+            money = [
+                ("Awarded 核定金额", summary["awarded"]),
+                ("Paid 已拨付", summary["paid"]),
+                ("Clawed back 已追回", summary["clawed_back"]),
+            ]
+            sheet.write_rows(money, [xlsx.HEADING, xlsx.MONEY])
     return count
 
 

@@ -160,6 +160,7 @@ def start_celery_worker(queue: str, log_name: str, **extra_env):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+
     # A worker on a broker of its own (REDIS_URL in extra_env) cannot be pinged over the run's broker;
     # it says "ready" in its log instead.
     def ready() -> bool:

@@ -55,9 +55,7 @@ def production_server(tmp_path, transactional_db):
         "WEB_CONCURRENCY": "1",
         "TRUST_X_FORWARDED_PROTO": "1",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
-    )
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     log = open(tmp_path / "gunicorn.log", "w+")  # noqa: SIM115 -- open for the server's life
     server = subprocess.Popen(  # noqa: S603
         [os.path.join(VENV_BIN, "gunicorn"), "-c", "python:portal.gunicorn_conf", "portal.wsgi"],

@@ -70,9 +70,7 @@ class Command(BaseCommand):
         for username, role, commission, org, _admin, _name in USERS:
             where = commission or (ORGANISATIONS[org][1] if org is not None else "")
             self.stdout.write(f"  {username:<16} {role.label:<22} {where}")
-        self.stdout.write(
-            "  (administrators set up two-factor sign-in with an authenticator app at their first login)"
-        )
+        self.stdout.write("  (administrators set up two-factor sign-in with an authenticator app at their first login)")
 
     @transaction.atomic
     def _load(self):
