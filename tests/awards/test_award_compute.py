@@ -5,14 +5,14 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from applications.models import Call
 from awards.models import Award
 from awards.services import allocate_call_budget, award_compute
 from reviews.models import AssignmentState, ExpertAssignment
 from tests.awards.conftest import approved_directly
-from tests.factories import expert
+from tests.factories import OrganisationFactory, expert, member
 
 
 def race(application_ids: list[int]) -> list[BaseException]:
@@ -118,3 +118,87 @@ def test_a_budget_too_small_for_every_approval_goes_by_expert_ranking_then_submi
     assert by_application[high.pk].breakdown["allocation"] == {"place": 1, "of": 3}
     assert by_application[unscored.pk].breakdown["allocation"] == {"place": 3, "of": 3}
     assert by_application[low.pk].breakdown["en"]["breakdown"][-1]["step"] == "call_budget"
+
+
+def test_one_run_computes_the_calls_waiting_approvals_in_the_order_they_were_decided(drug_call, applicant):
+    Call.objects.filter(pk=drug_call.pk).update(budget=Decimal(6_000_000))
+    first, second, third = approved_directly(drug_call, applicant, rd_spending="10000000", product_key="Q", n=3)
+    # The third approval's task runs first (a queue is not an order); the budget still goes in decision order.
+    award = award_compute(application_id=third.pk)
+    assert award.application_id == third.pk
+    assert [Award.objects.get(application=a).amount for a in (first, second, third)] == [4_000_000, 2_000_000, 0]
+    # The others' own runs find their awards made: nothing changes.
+    assert award_compute(application_id=first.pk).amount == 4_000_000
+    assert Award.objects.filter(call=drug_call).count() == 3
+
+
+def test_a_batch_gives_the_awards_that_one_by_one_computation_gives(drug_call, applicant, monkeypatch):
+    """Yearly cap, overlap and budget all bind inside one batch: two organisations, a product approved
+    twice, and more asked than the budget holds."""
+    import awards.services
+
+    Call.objects.filter(pk=drug_call.pk).update(budget=Decimal(105_000_000))
+    bob = member(OrganisationFactory(name="Other Biotech"), admin=True, username="bob")
+    applications = [
+        *approved_directly(drug_call, applicant, rd_spending="60000000", product_key="A", n=6),  # 20M each, cap 100M
+        *approved_directly(drug_call, bob, rd_spending="10000000", product_key="B", n=2),  # 4M each
+        *approved_directly(drug_call, applicant, rd_spending="30000000", product_key="A", n=2),  # A-0, A-1 again
+    ]
+
+    def amounts_and_context() -> list:
+        rows = Award.objects.filter(call=drug_call).order_by("application_id")
+        return [(a.application_id, a.amount, a.breakdown["context"], a.breakdown["en"]) for a in rows]
+
+    monkeypatch.setattr(awards.services, "BATCH", 1)
+    for application in applications:
+        award_compute(application_id=application.pk)
+    one_by_one = amounts_and_context()
+    Award.objects.filter(call=drug_call).delete()
+    monkeypatch.setattr(awards.services, "BATCH", 200)
+    award_compute(application_id=applications[0].pk)
+    assert Award.objects.filter(call=drug_call).count() == len(applications)
+    assert amounts_and_context() == one_by_one
+    assert sum(amount for _pk, amount, _c, _b in one_by_one) == 105_000_000
+    last_steps = {b["breakdown"][-1]["step"] for _pk, _a, _c, b in one_by_one if b["breakdown"]}
+    assert {"yearly_cap", "call_budget", "overlap"} <= last_steps
+
+
+def test_a_waiting_approval_that_no_longer_validates_does_not_stop_the_others(drug_call, applicant):
+    broken, fine = approved_directly(drug_call, applicant, rd_spending="10000000", product_key="V", n=2)
+    version = broken.current_version
+    version.facts = {**version.facts, "rd_spending": "not a number"}
+    version.save(update_fields=["facts"])
+    assert award_compute(application_id=fine.pk).amount == 4_000_000
+    assert not Award.objects.filter(application=broken).exists()
+    with pytest.raises(ValueError, match="no longer validates"):
+        award_compute(application_id=broken.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_approval_another_transaction_holds_is_left_to_its_own_run(drug_call, applicant):
+    """SKIP LOCKED: the run neither waits for the held row (holding the call's lock meanwhile) nor computes
+    an award that the other transaction may be about to change."""
+    from applications.models import Application
+
+    mine, held = approved_directly(drug_call, applicant, rd_spending="10000000", product_key="L", n=2)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Application.objects.select_for_update().get(pk=held.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        assert award_compute(application_id=mine.pk).amount == 4_000_000
+        assert not Award.objects.filter(application=held).exists()
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert award_compute(application_id=held.pk).amount == 4_000_000
