@@ -44,7 +44,7 @@ def main(kind: str, which: str, out: str) -> None:
         rows = write_xlsx(queryset, Path(out))
     elapsed = time.perf_counter() - started
     peak = high_water_mb()
-    print(f"{kind}: {rows} rows in {elapsed:.1f} s; peak RSS {peak:.0f} MB (Django loaded: {before:.0f} MB)")
+    print(f"{kind}: {rows} rows in {elapsed:.3f} s; peak RSS {peak:.0f} MB (Django loaded: {before:.0f} MB)")
 
 
 def copy_rows(queryset, out: str) -> int:
