@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import django_filters
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Count, DateTimeField, F, Func, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -90,10 +92,24 @@ def _local_time(key: str) -> Func:
 
 
 def report_rows(queryset: QuerySet[Award]):
-    """Plain tuples in COLUMNS order, fetched in chunks (constant memory whatever the count)."""
+    """Plain tuples in COLUMNS order, streamed (constant memory whatever the count).
+
+    The queryset's SQL goes through psycopg's `stream()` rather than Django's `.iterator()`: a server-side
+    cursor is planned for its first rows, is never parallel and costs a FETCH round trip per chunk; a
+    streamed query is planned for all its rows, like `COPY`, and took 0.35 s instead of 0.6 s for 37,000
+    awards (`make bench`). The columns need no converters: text, numbers and the local times, already
+    naive wall-clock times from PostgreSQL. Nothing else may use the connection until the rows are read."""
     keys = [f"local_{key}" if key in LOCAL_TIMES else key for key, _en, _zh in COLUMNS]
     local = {f"local_{key}": _local_time(key) for key in LOCAL_TIMES}
-    return queryset.annotate(**local).order_by("pk").values_list(*keys).iterator(chunk_size=2000)
+    try:
+        sql, params = queryset.annotate(**local).order_by("pk").values_list(*keys).query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing by construction (an empty `in`)
+        return
+    with connection.cursor() as cursor:
+        yield from cursor.cursor.stream(sql, params, size=STREAM_ROWS)
+
+
+STREAM_ROWS = 1000  # rows psycopg takes from the server at a time
 
 
 def totals(queryset: QuerySet[Award]) -> dict:

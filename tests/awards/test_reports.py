@@ -3,6 +3,7 @@
 import csv
 import io
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,8 @@ from awards.models import Award, Export
 from tests import journeys
 from tests.awards.bulk import make_awards
 from tests.factories import administrator, finance_officer, officer
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -175,3 +178,26 @@ def test_exports_give_decision_times_in_shanghai_time(client, awards, admin_user
     sheet = load_workbook(export.file.path, read_only=True)["Awards 资助"]
     values = next(iter(sheet.iter_rows(min_row=2, max_row=2, values_only=True)))
     assert values[column].date() == early.date()
+
+
+def test_report_rows_stream_exactly_what_the_orm_reads(awards):
+    """report_rows reads past Django's iterator (psycopg's stream): same values, types and order."""
+    from django.db.models.functions import TruncSecond
+
+    from awards.reports import COLUMNS, LOCAL_TIMES, report_rows
+
+    Award.objects.filter(pk=awards[0].pk).update(paid=Decimal("1234.50"))
+    queryset = Award.objects.all()
+    keys = [key for key, _en, _zh in COLUMNS]
+    local = {f"local_{key}": TruncSecond(key, tzinfo=SHANGHAI) for key in LOCAL_TIMES}
+
+    def naive(key, value):
+        return value.replace(tzinfo=None) if key in LOCAL_TIMES and value else value
+
+    names = [f"local_{key}" if key in LOCAL_TIMES else key for key in keys]
+    read = queryset.annotate(**local).order_by("pk").values_list(*names)
+    expected = [tuple(naive(key, value) for key, value in zip(keys, row, strict=True)) for row in read]
+    streamed = list(report_rows(queryset))
+    assert len(streamed) == len(awards) >= 3
+    assert streamed == expected
+    assert [list(map(type, row)) for row in streamed] == [list(map(type, row)) for row in expected]
