@@ -91,6 +91,9 @@ def _local_time(key: str) -> Func:
     return Func(Value("second"), local, function="date_trunc", output_field=DateTimeField())
 
 
+STREAM_ROWS = 1000  # rows psycopg takes from the server at a time
+
+
 def report_rows(queryset: QuerySet[Award]):
     """Plain tuples in COLUMNS order, streamed (constant memory whatever the count).
 
@@ -107,9 +110,6 @@ def report_rows(queryset: QuerySet[Award]):
         return
     with connection.cursor() as cursor:
         yield from cursor.cursor.stream(sql, params, size=STREAM_ROWS)
-
-
-STREAM_ROWS = 1000  # rows psycopg takes from the server at a time
 
 
 def totals(queryset: QuerySet[Award]) -> dict:

@@ -223,22 +223,21 @@ def bench_exports(n: int = 100_000, runs: int = 3) -> None:
                     line = result.stdout.strip()
                     seconds, peak = re.search(r"in ([0-9.]+) s", line)[1], re.search(r"RSS (\d+)", line)[1]
                     samples[kind].append((float(seconds), float(peak), os.path.getsize(out) / 1024 / 1024))
-        copy_s = statistics.median(s for s, _p, _m in samples["copy"])
-        for kind, runs in samples.items():
-            seconds = statistics.median(s for s, _p, _m in runs)
-            peak, size = max(p for _s, p, _m in runs), runs[-1][2]
-            ratio = "" if kind == "copy" else f" = {seconds / copy_s:.2f}x COPY"
-            each = ", ".join(f"{s:.2f}" for s, _p, _m in runs)
+        median = {kind: statistics.median(s for s, _p, _m in taken) for kind, taken in samples.items()}
+        peak = {kind: max(p for _s, p, _m in taken) for kind, taken in samples.items()}
+        copy_s = median["copy"]
+        for kind, taken in samples.items():
+            ratio = "" if kind == "copy" else f" = {median[kind] / copy_s:.2f}x COPY"
+            each = ", ".join(f"{s:.2f}" for s, _p, _m in taken)
             print(
-                f"exports: {kind}: median {seconds:.2f} s{ratio} (runs: {each} s); peak RSS {peak:.0f} MB; "
-                f"file {size:.1f} MB"
+                f"exports: {kind}: median {median[kind]:.2f} s{ratio} (runs: {each} s); peak RSS {peak[kind]:.0f} MB; "
+                f"file {taken[-1][2]:.1f} MB"
             )
         for kind in ("csv", "xlsx"):
-            seconds = statistics.median(s for s, _p, _m in samples[kind])
-            peak = max(p for _s, p, _m in samples[kind])
+            seconds = median[kind]
             target(f"{kind.upper()} export of {n:,} awards (s)", f"{seconds:.2f} ({seconds / copy_s:.2f}x COPY)",
                    f"<= 5x COPY {copy_s:.2f}", seconds <= 5 * copy_s)  # fmt: skip
-            target(f"{kind.upper()} export peak RSS (MB)", f"{peak:.0f}", "", None)
+            target(f"{kind.upper()} export peak RSS (MB)", f"{peak[kind]:.0f}", "", None)
     finally:
         remove_bulk(call)
         call.delete()
