@@ -4,7 +4,10 @@ Tests keep off the Redis database and Celery queue of a running `make run`: the 
 between tests, which flushes the whole Redis database it lives in.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 
 # Whatever Redis the shell (or the Makefile) points at, tests use its database 15 (TEST_REDIS_DB, so two
@@ -16,3 +19,10 @@ os.environ["REDIS_URL"] = f"{_base}/{TEST_REDIS_DB}"
 # A queue of this run's own: the session's real worker consumes it; no other run's tasks land there.
 os.environ["CELERY_QUEUE"] = f"portal-test-{uuid.uuid4().hex[:8]}"
 os.environ.setdefault("ESTIMATE_THROTTLE", "10000/minute")
+
+# Letters, uploads and exports of a test run go to a directory of its own, removed at its end, never beside
+# the demo's in var/media. Set here, before the settings load, so the workers and the gunicorn the tests
+# start inherit it through the environment (portal/settings.py reads MEDIA_ROOT from there); always
+# replaced, since a shell that runs `make run` may point MEDIA_ROOT at the demo's.
+os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="portal-test-media-")
+atexit.register(shutil.rmtree, os.environ["MEDIA_ROOT"], ignore_errors=True)

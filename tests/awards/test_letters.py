@@ -3,8 +3,10 @@ re-rendered identically, downloadable only by those who may see the application.
 
 import hashlib
 import io
+import os
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -146,3 +148,18 @@ def test_the_letter_is_mailed_to_the_organisation_with_the_pdf_attached(
     assert "资助决定书" in message.subject or "Decision letter" in message.subject
     ((name, content, mimetype),) = message.attachments
     assert (name, mimetype) == (f"{letter.reference}.pdf", "application/pdf") and content.startswith(b"%PDF")
+
+
+def test_a_test_run_keeps_its_letters_out_of_the_working_tree(drug_call, applicant):
+    """Letters of a test run go to a temporary MEDIA_ROOT, never beside the demo's in var/media; worker
+    and gunicorn processes the tests start read the same directory from the environment."""
+    from django.conf import settings
+
+    from tests.conftest import ROOT
+
+    media = Path(settings.MEDIA_ROOT).resolve()
+    assert not media.is_relative_to((ROOT / "var").resolve())
+    assert os.environ["MEDIA_ROOT"] == str(settings.MEDIA_ROOT)
+    letter = letter_issue(decision_id=confirmed_award(drug_call, applicant).decision_id)
+    assert Path(letter.pdf.path).resolve().is_relative_to(media)
+    assert Path(letter.pdf.path).is_file()
