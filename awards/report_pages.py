@@ -3,7 +3,7 @@
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -12,8 +12,6 @@ from applications.models import State
 from awards import exports, reports
 from awards.models import Export
 from portal.bilingual import localized
-
-OPEN_DATA_PREFIX = "SH-BIOMED"
 
 
 def _admin_only(request) -> None:
@@ -107,29 +105,18 @@ def dashboard_page(request):
     return render(request, "awards/dashboard.html", context)
 
 
-def _open_record(award) -> dict:
-    """One award in the shape of the 360Giving standard's core fields; nothing confidential."""
-    lead = award.program.lead
-    return {
-        "identifier": f"{OPEN_DATA_PREFIX}-{award.pk}",
-        "title": f"{award.program.code} {award.program.title_en}",
-        "currency": "CNY",
-        "amountAwarded": str(award.amount),
-        "awardDate": (award.confirmed_at or award.computed_at).date().isoformat(),
-        "recipientOrganization": [{"id": f"CN-USCC-{award.organisation.uscc}", "name": award.organisation.name}],
-        "fundingOrganization": [{"id": f"{OPEN_DATA_PREFIX}-{lead.code}", "name": lead.name_en}],
-        "grantProgramme": [{"code": award.program.code, "title": award.program.title_en}],
-        "policy": award.program.policy.document_number,
-        "beneficiaryLocation": [{"name": award.organisation.get_district_display(), "countryCode": "CN"}],
-        "decisionLetter": award.letter.reference if hasattr(award, "letter") else None,
-    }
-
-
 @require_GET
 def open_data_json(request):
-    records = [_open_record(a) for a in reports.public_awards().iterator(chunk_size=1000)]
-    body = json.dumps({"grants": records, "license": "CC-BY-4.0"}, ensure_ascii=False, indent=1)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+    """The 360Giving package, streamed grant by grant (constant memory whatever the count)."""
+
+    def chunks():
+        yield '{"grants": ['
+        for i, award in enumerate(reports.public_awards().iterator(chunk_size=1000)):
+            record = json.dumps(reports.open_data_record(award), ensure_ascii=False)
+            yield ("," if i else "") + "\n" + record
+        yield "\n], " + json.dumps({"license": reports.OPEN_DATA_LICENSE})[1:] + "\n"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
 
 
 @require_GET
@@ -138,39 +125,9 @@ def open_data_csv(request):
 
     def lines():
         writer = csv.writer(exports._Echo())
-        yield writer.writerow(
-            [
-                "Identifier",
-                "Title",
-                "Currency",
-                "Amount Awarded",
-                "Award Date",
-                "Recipient Org:Identifier",
-                "Recipient Org:Name",
-                "Funding Org:Identifier",
-                "Funding Org:Name",
-                "Grant Programme:Code",
-                "Beneficiary Location:Name",
-            ]
-        )
+        yield writer.writerow([title for title, _path in reports.OPEN_DATA_COLUMNS])
         for award in reports.public_awards().iterator(chunk_size=1000):
-            record = _open_record(award)
             # Titles and names are typed by applicants: no cell may open as a formula.
-            yield writer.writerow(
-                exports.csv_cell(value)
-                for value in [
-                    record["identifier"],
-                    record["title"],
-                    "CNY",
-                    record["amountAwarded"],
-                    record["awardDate"],
-                    record["recipientOrganization"][0]["id"],
-                    record["recipientOrganization"][0]["name"],
-                    record["fundingOrganization"][0]["id"],
-                    record["fundingOrganization"][0]["name"],
-                    record["grantProgramme"][0]["code"],
-                    record["beneficiaryLocation"][0]["name"],
-                ]
-            )
+            yield writer.writerow(exports.csv_cell(v) for v in reports.open_data_cells(reports.open_data_record(award)))
 
     return StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

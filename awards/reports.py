@@ -9,6 +9,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, DateTimeField, F, Func, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Call, Policy, Program, State
@@ -177,6 +178,78 @@ def public_awards() -> QuerySet[Award]:
         .select_related("organisation", "program__policy", "program__lead", "call", "letter")
         .order_by("pk")
     )
+
+
+# The open data follows the 360Giving Data Standard (package schema 1.4; a copy in ../shared/schemas/360giving).
+# Grant ids and the commissions' org ids carry our own 360Giving prefix: the commissions' USCCs are not held
+# here, and the standard gives `360G-<publisher>-` to identifiers from the funder's own records. Recipients are
+# identified by their USCC (org-id.guide's scheme for China's unified social credit code).
+OPEN_DATA_PREFIX = "360G-SHBIOMED"
+OPEN_DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def _whole_yuan(amount: Decimal) -> int:
+    """A JSON number without a float in between: the engine truncates awards to whole yuan."""
+    if amount != amount.to_integral_value():
+        raise ValueError(f"award amount {amount} is not whole yuan")
+    return int(amount)
+
+
+def open_data_record(award: Award) -> dict:
+    """One award as a 360Giving grant (the package schema's required fields and those we hold); nothing
+    confidential: no figures the applicant declared, no payments."""
+    program, policy, lead = award.program, award.program.policy, award.program.lead
+    awarded_at = award.confirmed_at or award.computed_at
+    description = f"{program.kind_label_en or program.title_en}: {policy.title_en}"
+    if policy.document_number:
+        description += f" ({policy.document_number}, {program.clause})"
+    return {
+        "id": f"{OPEN_DATA_PREFIX}-{award.pk}",
+        "title": f"{program.code} {program.title_en}",
+        "description": description,
+        "currency": "CNY",
+        "amountAwarded": _whole_yuan(award.amount),
+        "awardDate": timezone.localtime(awarded_at).date().isoformat(),
+        "recipientOrganization": [{"id": f"CN-USCC-{award.organisation.uscc}", "name": award.organisation.name}],
+        "fundingOrganization": [{"id": f"{OPEN_DATA_PREFIX}-{lead.code}", "name": lead.name_en}],
+        "grantProgramme": [{"code": program.code, "title": program.title_en}],
+        "beneficiaryLocation": [{"name": award.organisation.get_district_display(), "countryCode": "CN"}],
+        "dateModified": timezone.localtime(awarded_at).isoformat(),
+        # Additional fields, which the standard allows beside its own.
+        "policy": policy.document_number,
+        "decisionLetter": award.letter.reference if hasattr(award, "letter") else None,
+    }
+
+
+# The CSV's columns: the standard's titles (the schema's `title`s, joined with ":" for a field of an object in
+# a list) and where each value sits in the JSON record.
+OPEN_DATA_COLUMNS = [
+    ("Identifier", ("id",)),
+    ("Title", ("title",)),
+    ("Description", ("description",)),
+    ("Currency", ("currency",)),
+    ("Amount Awarded", ("amountAwarded",)),
+    ("Award Date", ("awardDate",)),
+    ("Recipient Org:Identifier", ("recipientOrganization", 0, "id")),
+    ("Recipient Org:Name", ("recipientOrganization", 0, "name")),
+    ("Funding Org:Identifier", ("fundingOrganization", 0, "id")),
+    ("Funding Org:Name", ("fundingOrganization", 0, "name")),
+    ("Grant Programme:Code", ("grantProgramme", 0, "code")),
+    ("Grant Programme:Title", ("grantProgramme", 0, "title")),
+    ("Beneficiary Location:Name", ("beneficiaryLocation", 0, "name")),
+    ("Beneficiary Location:Country Code", ("beneficiaryLocation", 0, "countryCode")),
+    ("Last Modified", ("dateModified",)),
+]
+
+
+def open_data_cells(record: dict) -> list:
+    cells = []
+    for _title, path in OPEN_DATA_COLUMNS:
+        value = record
+        for key in path:
+            value = value[key]
+        cells.append(value)
+    return cells
 
 
 # Goals of the Action Plan (policy B, SPEC §5) that the dashboard follows.

@@ -2,17 +2,22 @@
 
 import csv
 import io
+import json
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
 
 from awards.exports import export_build, export_request
 from awards.models import Award, Export
 from tests import journeys
 from tests.awards.bulk import make_awards
+from tests.conftest import ROOT
 from tests.factories import administrator, finance_officer, officer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -111,11 +116,11 @@ def test_dashboard_shows_budget_stages_sla_districts_and_the_action_plan_goals(
 
 def test_open_data_lists_published_awards_without_confidential_figures(client, awards, drug_call, applicant):
     Award.objects.filter(pk=awards.first().pk).update(state="publicity")  # not yet public
-    body = client.get(reverse("open-data-json")).json()
-    identifiers = {g["identifier"] for g in body["grants"]}
-    assert len(identifiers) == 29 and f"SH-BIOMED-{awards.first().pk}" not in identifiers
+    body = json.loads(b"".join(client.get(reverse("open-data-json")).streaming_content))
+    identifiers = {g["id"] for g in body["grants"]}
+    assert len(identifiers) == 29 and f"360G-SHBIOMED-{awards.first().pk}" not in identifiers
     grant = body["grants"][0]
-    assert set(grant) >= {"identifier", "title", "currency", "amountAwarded", "awardDate", "recipientOrganization"}
+    assert set(grant) >= {"id", "title", "description", "currency", "amountAwarded", "awardDate"}
     assert "paid" not in str(grant).lower() and "rd_spending" not in str(grant)
     csv_body = b"".join(client.get(reverse("open-data-csv")).streaming_content).decode()
     assert csv_body.count("\n") == 30  # header + 29
@@ -201,3 +206,123 @@ def test_report_rows_stream_exactly_what_the_orm_reads(awards):
     assert len(streamed) == len(awards) >= 3
     assert streamed == expected
     assert [list(map(type, row)) for row in streamed] == [list(map(type, row)) for row in expected]
+
+
+# --- open data against the 360Giving Data Standard -----------------------------------------------------------
+
+# The official schemas, copied beside the repository (at CI too: the clone has shared/ next to it).
+SCHEMAS = ROOT.parent / "shared" / "schemas" / "360giving"
+
+
+def schema(name: str) -> dict:
+    return json.loads((SCHEMAS / name).read_text())
+
+
+def validator() -> Draft202012Validator:
+    """The package schema, its `$ref` to the grant schema resolved to the copy beside it."""
+    grant = schema("360-giving-schema.json")
+    package = schema("360-giving-package-schema.json")
+    # Its `$schema` is draft 2020-12 by an http:// address the registry does not know: named, not detected.
+    resources = [(package["properties"]["grants"]["items"]["$ref"], DRAFT202012.create_resource(grant))]
+    return Draft202012Validator(
+        package, registry=Registry().with_resources(resources), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def content(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def standard_title(path: tuple) -> str:
+    """A field's title as the standard's spreadsheets write it: the titles along the path, joined by ":"."""
+    grant = schema("360-giving-schema.json")
+    titles, node = [], grant
+    for key in path:
+        if isinstance(key, int):  # an item of a list: its fields are those of the $ref'd definition
+            node = grant["$defs"][node["items"]["$ref"].rsplit("/", 1)[1]]
+            continue
+        node = node["properties"][key]
+        if "$ref" in node:
+            node = {**grant["$defs"][node["$ref"].rsplit("/", 1)[1]], **node}
+        # The currency definition carries no title; the standard's template heads its column "Currency".
+        titles.append(node.get("title", key.capitalize()))
+    return ":".join(titles)
+
+
+@pytest.fixture
+def real_awards(drug_call, applicant):
+    """Awards made as the portal makes them: computed, published, confirmed, one with its letter issued."""
+    from awards import letters
+    from tests.awards.test_letters import confirmed_award
+
+    first = confirmed_award(drug_call, applicant)
+    letters.letter_issue(decision_id=first.decision_id)
+    second = confirmed_award(drug_call, applicant)
+    return [first, second]
+
+
+def test_open_data_json_conforms_to_the_360giving_package_schema(client, real_awards):
+    response = client.get(reverse("open-data-json"))
+    body = json.loads(content(response))
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator().iter_errors(body)]
+    assert errors == []
+    assert response.streaming  # grant by grant, whatever the count
+    grants = {g["id"]: g for g in body["grants"]}
+    assert set(grants) == {f"360G-SHBIOMED-{award.pk}" for award in real_awards}
+    for award in real_awards:
+        grant = grants[f"360G-SHBIOMED-{award.pk}"]
+        assert grant["amountAwarded"] == award.amount and isinstance(grant["amountAwarded"], int)
+        assert grant["description"] and grant["recipientOrganization"][0]["id"] == f"CN-USCC-{award.organisation.uscc}"
+        assert grant["fundingOrganization"][0]["id"] == "360G-SHBIOMED-STCSM"
+
+
+def test_the_validator_finds_what_the_old_open_data_got_wrong(real_awards, client):
+    """The check can fail: a grant as the portal first wrote it (identifier, no description, amount as text)."""
+    body = json.loads(content(client.get(reverse("open-data-json"))))
+    old = dict(body["grants"][0], identifier=body["grants"][0]["id"], amountAwarded="1000000")
+    del old["id"], old["description"]
+    assert list(validator().iter_errors({"grants": [old]}))
+
+
+def standard_titles() -> set[str]:
+    """Every field title of a grant and of the objects in its lists, as the standard's spreadsheets head them."""
+    grant = schema("360-giving-schema.json")
+    titles = set()
+    for key, node in grant["properties"].items():
+        titles.add(standard_title((key,)))
+        ref = node.get("items", {}).get("$ref", "") if node.get("type") == "array" else ""
+        if ref.startswith("#/$defs/"):
+            titles |= {standard_title((key, 0, sub)) for sub in grant["$defs"][ref.rsplit("/", 1)[1]]["properties"]}
+    return titles
+
+
+# What the package schema requires of a grant to an organisation.
+REQUIRED = ["id", "title", "description", "currency", "amountAwarded", "awardDate"]
+ORGANISATIONS = [(org, 0, key) for org in ["recipientOrganization", "fundingOrganization"] for key in ["id", "name"]]
+
+
+def test_open_data_csv_heads_its_columns_with_the_standards_titles(client, real_awards):
+    response = client.get(reverse("open-data-csv"))
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    header = rows[0]
+    assert set(header) <= standard_titles(), set(header) - standard_titles()
+    required = [standard_title((key,)) for key in REQUIRED] + [standard_title(path) for path in ORGANISATIONS]
+    assert set(required) <= set(header), set(required) - set(header)
+    assert "Description" in header and "Recipient Org:Identifier" in header
+    body = json.loads(content(client.get(reverse("open-data-json"))))
+    records = {g["id"]: g for g in body["grants"]}
+    for row in rows[1:]:
+        cells, grant = dict(zip(header, row, strict=True)), records[row[0]]
+        assert cells["Amount Awarded"] == str(grant["amountAwarded"])
+        assert cells["Description"] == grant["description"]
+        assert cells["Recipient Org:Identifier"] == grant["recipientOrganization"][0]["id"]
+
+
+def test_open_data_csv_cells_never_open_as_formulas(client, real_awards):
+    from portal.models import Organisation
+
+    Organisation.objects.filter(pk=real_awards[0].organisation_id).update(name='=HYPERLINK("http://x")')
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(reverse("open-data-csv")).streaming_content).decode())))
+    names = [dict(zip(rows[0], row, strict=True))["Recipient Org:Name"] for row in rows[1:]]
+    assert names and all(name.startswith("'=") for name in names)
