@@ -1,4 +1,10 @@
-"""Demo data for `make run`: organisations, users of every role, open calls. Idempotent."""
+"""Demo data for `make run`: organisations, users of every role (an officer for every commission the catalogue
+routes work to), open calls, and applications already at every stage of SPEC §3, walked there through the same
+services the pages call, so each has its real audit trail. Idempotent: a second run creates nothing.
+
+One thing does not wait for the calendar: the notice of the demo's confirmed awards is closed by
+`notices_close(today=...)` as the hourly beat would on the day after the notice ends (its own parameter, no
+clock is changed); the award that stays on notice is published after that, and its notice runs for real."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -6,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 
 from applications.models import Call, Program
 from applications.services import call_create, policy_confirm_amounts
@@ -44,12 +51,49 @@ USERS = [
     ("alice", Role.ENTERPRISE, None, 0, True, "Alice"),
     ("bob", Role.ENTERPRISE, None, 0, False, "Bob"),
     ("charlie", Role.ENTERPRISE, None, 1, True, "Charlie"),
-    ("officer-stcsm", Role.OFFICER, "STCSM", None, False, "STCSM officer"),
-    ("officer-sheitc", Role.OFFICER, "SHEITC", None, False, "SHEITC officer"),
-    ("officer-smpa", Role.OFFICER, "SMPA", None, False, "SMPA officer"),
     ("finance", Role.FINANCE, "FIN", None, False, "Finance officer"),
     ("expert", Role.EXPERT, None, None, False, "Expert reviewer"),
 ]
+# What each login should try first (an officer of a commission not named here: its queue).
+FIRST_STEPS = {
+    "admin": "reports, dashboard and open data (real confirmed, paid and clawed-back awards); exports",
+    "alice": "her applications: a confirmed award with its letter PDF, a partly paid one, one in STCSM's queue",
+    "bob": "alice's colleague: the same applications, without managing the team",
+    "charlie": "his applications: in formal check, department review, with experts, clawed back, on public notice",
+    "finance": "the finance page: record the second instalment of the partly paid award; budget tasks",
+    "expert": "the drug call: declare no conflict and score the application sent to the experts",
+    "officer-stcsm": "the queue: start the formal check of ZJ-101; the call's awards page and the open notice",
+    "officer-drc": "the queue: give DRC's opinion on the drug application in department review",
+    "officer-sheitc": "the queue: give SHEITC's opinion on the drug application in department review",
+    "officer-smpa": "the queue: give SMPA's opinion on the drug application in department review",
+}
+
+
+def routed_commissions() -> list[Commission]:
+    """Every commission a program leads or co-reviews, and those that confirm budgets: each gets a login."""
+    return list(
+        Commission.objects.filter(
+            Q(led_programs__isnull=False) | Q(co_reviewed_programs__isnull=False) | Q(confirms_budget=True)
+        )
+        .distinct()
+        .order_by("code")
+    )
+
+
+def _idle_hint(code: str) -> str:
+    programs = Program.objects.filter(co_reviewers__code=code)
+    codes = ", ".join(programs.order_by("code").values_list("code", flat=True)[:3])
+    return f"its queue (empty in the demo: it co-reviews {codes}, which have no demo call)"
+
+
+def demo_logins() -> list[tuple[str, str, str | None, int | None, bool, str]]:
+    """The fixed logins and one officer per routed commission (the Finance Bureau's is `finance`)."""
+    officers = [
+        (f"officer-{c.code.lower()}", Role.OFFICER, c.code, None, False, f"{c.code} officer")
+        for c in routed_commissions()
+        if not c.confirms_budget
+    ]
+    return [*USERS[:4], *officers, *USERS[4:]]
 
 
 def _at(day, hour=9) -> datetime:
@@ -66,10 +110,15 @@ class Command(BaseCommand):
         if not print_logins:
             self._load()
             return
+        with translation.override("en"):  # the hints are in English: the role labels with them
+            self._print_logins()
+
+    def _print_logins(self):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, role, commission, org, _admin, _name in USERS:
+        for username, role, commission, org, _admin, _name in demo_logins():
             where = commission or (ORGANISATIONS[org][1] if org is not None else "")
             self.stdout.write(f"  {username:<16} {role.label:<22} {where}")
+            self.stdout.write(f"  {'':<16} try first: {FIRST_STEPS.get(username) or _idle_hint(commission)}")
         self.stdout.write("  (administrators set up two-factor sign-in with an authenticator app at their first login)")
 
     @transaction.atomic
@@ -82,7 +131,7 @@ class Command(BaseCommand):
                 defaults={"name": name, "kind": kind, "district": district, "contact_email": "grants@example.com"},
             )
             organisations.append(org)
-        for username, role, commission, org, org_admin, first_name in USERS:
+        for username, role, commission, org, org_admin, first_name in demo_logins():
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={
@@ -141,6 +190,7 @@ class Command(BaseCommand):
                 stage_deadlines={"formal_check": 5, "department_review": 15, "expert_review": 10, "decision": 5},
             )
         self._demo_review(organisations)
+        _demo_stages(organisations)
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
 
     def _demo_review(self, organisations):
@@ -172,3 +222,122 @@ class Command(BaseCommand):
             upload = SimpleUploadedFile(f"{document['code']}.pdf", DEMO_PDF, content_type="application/pdf")
             filing.attachment_add(application=application, document_type=document["code"], upload=upload, by=alice)
         filing.application_submit(application=application, by=alice)
+
+
+# --- applications at every stage, walked there through the services ------------------------------------------
+
+# (title, organisation index, track, R&D spending) per stage; the title is how a second run finds them.
+DRUG_STAGES = {
+    "formal_check": ("CH-201 片 I期临床", 1, "phase_1", "8000000"),
+    "department_review": ("CH-202 注射液 II期临床", 1, "phase_2", "15000000"),
+    "expert_review": ("CH-203 胶囊 III期临床", 1, "phase_3", "30000000"),
+}
+DEVICE_STAGES = {
+    "letter_issued": ("ZJ-D01 手术机器人", 0, "first_registration", "12000000"),
+    "partly_paid": ("ZJ-D02 血管支架", 0, "first_registration", "10000000"),
+    "clawed_back": ("CH-D03 影像系统", 1, "special_review", "2500000"),
+    "on_notice": ("CH-D04 体外诊断试剂", 1, "special_review", "2000000"),
+}
+
+
+def _staff(commission: Commission) -> User:
+    return User.objects.get(username="finance" if commission.confirms_budget else f"officer-{commission.code.lower()}")
+
+
+def _submitted(call: Call, organisation: Organisation, title: str, track: str, rd_spending: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications import filing
+
+    applicant = User.objects.filter(organisation=organisation, is_org_admin=True).order_by("pk").first()
+    application = filing.application_create(
+        call=call, track=call.program.tracks.get(code=track), title=title, by=applicant
+    )
+    facts = {
+        "rd_spending": rd_spending,
+        "product_key": f"DEMO-{title.split()[0]}",
+        "milestone_date": (timezone.localdate() - timedelta(days=45)).isoformat(),
+    }
+    if any(fact["name"] == "drug_category" for fact in call.program.fact_schema):
+        facts["drug_category"] = "chemical"
+    filing.application_save_draft(application=application, title=title, draft_facts=facts, by=applicant)
+    for document in call.program.document_types:
+        upload = SimpleUploadedFile(f"{document['code']}.pdf", DEMO_PDF, content_type="application/pdf")
+        filing.attachment_add(application=application, document_type=document["code"], upload=upload, by=applicant)
+    return filing.application_submit(application=application, by=applicant)
+
+
+def _to_department_review(application):
+    from applications import workflow
+    from reviews.routing import CHECKLIST
+
+    officer = _staff(application.call.program.lead)
+    workflow.transition(application=application, action="start_formal_check", by=officer)
+    checklist = dict.fromkeys(CHECKLIST, True)
+    return workflow.transition(application=application, action="pass_formal_check", by=officer, checklist=checklist)
+
+
+def _reviewed(application):
+    """Every opinion given and the budget confirmed: ready for the lead's decision."""
+    from reviews import services
+    from reviews.models import ReviewTask, TaskKind, TaskState
+
+    for task in ReviewTask.objects.filter(application=application, state=TaskState.OPEN).select_related("commission"):
+        if task.kind == TaskKind.BUDGET:
+            services.budget_confirm(task=task, by=_staff(task.commission), confirmed=True)
+        else:
+            services.opinion_give(task=task, by=_staff(task.commission), opinion="support", reasons="Demo: reviewed.")
+    return application
+
+
+def _approved(application):
+    """Approved and its award computed now (the task `approve` queues does the same; it finds it done)."""
+    from applications import workflow
+    from awards.services import award_compute
+
+    _reviewed(_to_department_review(application))
+    officer = _staff(application.call.program.lead)
+    workflow.transition(application=application, action="approve", by=officer, reason="Demo: approved.")
+    return award_compute(application_id=application.pk)
+
+
+def _demo_stages(organisations):
+    from applications import workflow
+    from applications.models import Application
+    from awards import letters, notice
+    from awards.models import Award
+    from awards.money import clawback_record, payment_record
+
+    drug = Call.objects.filter(program__code="BIO24-DRUG-INNOVATIVE", uses_expert_review=True).first()
+    device = Call.objects.filter(program__code="BIO24-DEVICE-INNOVATIVE").order_by("-opens_at").first()
+    if drug is None or device is None or Application.objects.filter(title=DEVICE_STAGES["on_notice"][0]).exists():
+        return
+    made = {}
+    for stage, (title, org, track, rd) in {**DRUG_STAGES, **DEVICE_STAGES}.items():
+        call = drug if stage in DRUG_STAGES else device
+        made[stage] = _submitted(call, organisations[org], title, track, rd)
+    lead = _staff(drug.program.lead)
+    workflow.transition(application=made["formal_check"], action="start_formal_check", by=lead)
+    _to_department_review(made["department_review"])  # the co-reviewers' opinions are still to give
+    _reviewed(_to_department_review(made["expert_review"]))
+    workflow.transition(application=made["expert_review"], action="send_to_experts", by=lead)
+
+    awards = {stage: _approved(made[stage]) for stage in ["letter_issued", "partly_paid", "clawed_back"]}
+    published = notice.notice_publish(call=device, by=lead)
+    # No objection came: closed as the beat would the day after the notice ends (see the module's docstring).
+    notice.notices_close(today=max(a.notice_until for a in published) + timedelta(days=1))
+    for award in awards.values():
+        letters.letter_issue(decision_id=award.decision_id)  # what the queued `issue_letter` task runs
+    finance, today = User.objects.get(username="finance"), timezone.localdate()
+    partly = Award.objects.get(pk=awards["partly_paid"].pk)
+    payment_record(award=partly, by=finance, amount=partly.amount // 2, paid_on=today, reference="DEMO-PAY-1/2")
+    clawed = Award.objects.get(pk=awards["clawed_back"].pk)
+    payment_record(award=clawed, by=finance, amount=clawed.amount, paid_on=today, reference="DEMO-PAY-1/1")
+    clawback_record(
+        award=Award.objects.get(pk=clawed.pk),
+        by=finance,
+        amount=clawed.amount // 2,
+        reason="Demo: the project was scaled down; the unspent half is recovered.",
+    )
+    _approved(made["on_notice"])
+    notice.notice_publish(call=device, by=lead)  # this notice runs for real: objections can be filed
