@@ -17,6 +17,7 @@ from applications.models import Application, ApplicationVersion, Attachment, Cal
 from awards.engine import Context, compute
 from awards.explain import reason_text
 from awards.rules import rule_for
+from portal.accounts import require_verified_email
 from portal.errors import ErrorCode, PortalError
 from portal.models import Organisation, User
 
@@ -198,6 +199,8 @@ def _jsonable(facts: dict) -> dict:
 def submit_effect(*, application: Application, by: User, at=None, **_payload) -> tuple[ApplicationVersion, dict]:
     now = at or timezone.now()
     call = application.call
+    # Receipts, notices and the letter go to this address: it must be one the person reads.
+    require_verified_email(by)
     _check_credit(application.organisation, now.date())
     if not application.first_submitted_at and not call.is_open(now):
         raise PortalError(ErrorCode.CALL_CLOSED, _("The call closed on %(date)s.") % {"date": call.closes_at.date()})

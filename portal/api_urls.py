@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from applications.api import ApplicationViewSet, CallViewSet, OrganisationMeView
 from awards.api import AwardEstimateView, AwardReportView, AwardViewSet, LetterPdfView
-from portal.api_tokens import AuthTokenView
+from portal.api_tokens import AuthTokenView, OwnTokenDetailView, OwnTokenListView
 from reviews.api import ReviewTaskViewSet
 
 router = SimpleRouter()
@@ -17,6 +17,8 @@ router.register("awards", AwardViewSet, basename="award")
 urlpatterns = [
     path("award-estimates/", AwardEstimateView.as_view(), name="award-estimates"),
     path("auth-token/", AuthTokenView.as_view(), name="auth-token"),
+    path("auth-tokens/", OwnTokenListView.as_view(), name="own-token-list"),
+    path("auth-tokens/<str:token_key>/", OwnTokenDetailView.as_view(), name="own-token-detail"),
     path("organisations/me/", OrganisationMeView.as_view(), name="organisation-me"),
     path("letters/<int:pk>/pdf/", LetterPdfView.as_view(), name="letter-pdf"),
     path("reports/awards/", AwardReportView.as_view(), name="award-report"),

@@ -35,6 +35,8 @@ class ErrorCode(StrEnum):
     BUDGET_NOT_CONFIRMED = "budget_not_confirmed"
     CONFLICT_NOT_DECLARED = "conflict_not_declared"
     BANNED = "banned"
+    EMAIL_NOT_VERIFIED = "email_not_verified"
+    LINK_INVALID = "link_invalid"
 
 
 class PortalError(Exception):

@@ -2,6 +2,7 @@
 services of portal/organisations.py, whose PortalError is added back to the form."""
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import OrganisationKind
@@ -93,3 +94,12 @@ class TwoFactorCodeForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("The code has six digits."))
         return token
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's form (the same answer for known and unknown addresses); its mail goes out through Celery."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        from portal.accounts import queue_password_reset_email
+
+        queue_password_reset_email(user_id=context["user"].pk)

@@ -86,6 +86,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=[("zh-hans", "简体中文"), ("en", "English")], default="zh-hans"
     )
+    # Set when the person opened the link mailed to `email` (portal/accounts.py); until then an applicant
+    # drafts but cannot submit.
+    email_verified_at = models.DateTimeField(_("e-mail address verified at"), null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from portal.accounts import email_mark_verified, queue_email_verification
 from portal.errors import ErrorCode, PortalError
 from portal.models import Invitation, Organisation, Role, User
 from portal.permissions import can_manage_team
@@ -228,6 +229,7 @@ def organisation_register(
         # Another sign-up with the same code committed between our check and our insert.
         raise _duplicate_uscc(organisation.uscc) from None
     _save_new_account(user)
+    queue_email_verification(user=user)
     return member_add(organisation=organisation, user=user, admin=True)
 
 
@@ -372,6 +374,11 @@ def invitation_accept(
         )
         errors.raise_if_any()
         _save_new_account(account)
+        # The invitation link reached invitation.email: that address is proven; another one is not yet.
+        if account.email.lower() == invitation.email.lower():
+            email_mark_verified(user=account)
+        else:
+            queue_email_verification(user=account)
     member_add(organisation=invitation.organisation, user=account, admin=False)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = account

@@ -32,3 +32,17 @@ def can_manage_team(user, organisation: Organisation) -> tuple[bool, str]:
     if _is_member(user, organisation) and user.has_perm("portal.manage_team", organisation):
         return True, ""
     return False, _("Only an administrator of this organisation may invite or remove colleagues.")
+
+
+def can_obtain_api_token(user) -> tuple[bool, str]:
+    """Administrators get no token: their account reaches the Django admin and every report, and a bearer
+    token outlives the idle timeout of their session. Experts neither: they are outside reviewers of
+    confidential files, and the API has no step for them (declarations and scores are pages). Officers and
+    finance officers may, with their second factor (portal/api_tokens.py); applicants with their password."""
+    from portal.two_factor import two_factor_required
+
+    if two_factor_required(user):
+        return False, _("Administrators use the portal, not API tokens.")
+    if user.role == Role.EXPERT:
+        return False, _("Expert reviewers use the portal's pages; the API offers them no step.")
+    return True, ""

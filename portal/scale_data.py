@@ -545,6 +545,7 @@ def _organisations(rng: random.Random, n: int, password: str, now: datetime):
                 is_org_admin=k == 0,
                 first_name=f"Member {k + 1}",
                 password=password,
+                email_verified_at=now,
             )
             members.append(user)
             if k == 0:

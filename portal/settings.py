@@ -5,6 +5,7 @@ Production sets at least SECRET_KEY, DEBUG=0, ALLOWED_HOSTS, DATABASE_URL and RE
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,7 +39,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_ratelimit",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -143,6 +145,19 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = "Shanghai Biomedical Support Portal"
 
+# A password-reset link works for two hours and once (Django's token changes with the password); the
+# link that verifies a new account's e-mail for three days. Both mails go out through Celery
+# (portal/account_tasks.py). Asking for either is rate-limited (django-ratelimit, on the Redis cache).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
+EMAIL_VERIFICATION_MAX_AGE = int(os.environ.get("EMAIL_VERIFICATION_MAX_AGE", str(3 * 24 * 3600)))
+PASSWORD_RESET_RATE_PER_ADDRESS = os.environ.get("PASSWORD_RESET_RATE_PER_ADDRESS", "10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = os.environ.get("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
+EMAIL_VERIFICATION_RESEND_RATE = os.environ.get("EMAIL_VERIFICATION_RESEND_RATE", "3/h")
+# django-ratelimit counts in the shared Redis cache, like django-axes. Its check knows only third-party
+# Redis backends by name; Django's own increments with Redis INCR, atomic as the check asks.
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -222,7 +237,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@biomed-suppo
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Tokens hashed at rest, several per person, each with an expiry (portal/api_tokens.py).
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -235,6 +251,15 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "estimate": os.environ.get("ESTIMATE_THROTTLE", "60/minute"),
     },
+}
+# API tokens expire: a working day for staff (who also need their second factor to get one), a month for
+# applicants' integrations. Each owner lists and revokes theirs (/accounts/api-tokens/).
+API_TOKEN_TTL_STAFF = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_STAFF_HOURS", "8")))
+API_TOKEN_TTL_APPLICANT = timedelta(days=int(os.environ.get("API_TOKEN_TTL_APPLICANT_DAYS", "30")))
+REST_KNOX = {
+    # Only a fallback: portal/api_tokens.py passes the expiry for the person's role.
+    "TOKEN_TTL": API_TOKEN_TTL_STAFF,
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shanghai Biomedical Support Portal API",

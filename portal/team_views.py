@@ -65,6 +65,14 @@ def register(request):
                 _("%(name)s is registered and you are its administrator. Invite your colleagues from the Team page.")
                 % {"name": user.organisation.name},
             )
+            messages.info(
+                request,
+                _(
+                    "We sent a link to %(email)s: open it to confirm your e-mail address. You can prepare "
+                    "applications now and submit them once the address is confirmed."
+                )
+                % {"email": user.email},
+            )
             return redirect(_after_login_url())
     return render(request, "portal/register.html", {"form": form})
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from awards.views import estimate_page
-from portal import two_factor_views, views
+from portal import account_views, two_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,19 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", two_factor_views.two_factor_verify, name="two-factor-verify"),
     path("accounts/two-factor/setup/", two_factor_views.two_factor_setup, name="two-factor-setup"),
+    # Password reset: Django's views and URL names, the portal's templates (templates/registration/).
+    path("accounts/password-reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("accounts/verify-email/send/", account_views.email_verification_resend, name="email-verify-resend"),
+    path("accounts/verify-email/<str:token>/", account_views.email_verify, name="email-verify"),
+    path("accounts/api-tokens/", account_views.api_token_list, name="api-tokens"),
+    path("accounts/api-tokens/<str:token_key>/revoke/", account_views.api_token_revoke, name="api-token-revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.team_urls")),
     path("", include("applications.urls")),

@@ -1,6 +1,7 @@
 """factory_boy personas. alice (administrator) and bob work for one organisation, charlie for another."""
 
 import factory
+from django.utils import timezone
 
 from portal.models import Organisation, OrganisationKind, Role, User
 from portal.organisations import member_add
@@ -27,6 +28,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     role = Role.ENTERPRISE
+    # Everyone made here has confirmed their address; tests of verification pass email_verified_at=None.
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

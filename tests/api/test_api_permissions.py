@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from applications.models import Application, AuditEvent, State
@@ -391,7 +391,7 @@ def test_a_token_is_obtained_with_the_password_and_authenticates(review_call, pe
     stale = APIClient()
     stale.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
     assert stale.get(f"{API}/applications/").status_code == 403
-    Token.objects.filter(user=people["bob"]).delete()
+    AuthToken.objects.filter(user=people["bob"]).delete()
     assert client.get(f"{API}/organisations/me/").status_code == 403
 
 

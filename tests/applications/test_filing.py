@@ -9,6 +9,7 @@ from applications.models import Application, ApplicationVersion, AuditEvent, Sta
 from portal.errors import ErrorCode, PortalError
 from tests import journeys
 from tests.applications.conftest import DRUG_FACTS, EXE, PNG, make_draft, pdf
+from tests.factories import member
 
 
 def refused(code: ErrorCode, call, **kwargs):
@@ -274,3 +275,13 @@ def test_only_a_never_submitted_draft_can_be_deleted(drug_call, alice, submitted
     filing.application_delete_draft(application=draft, by=alice)
     assert not Application.objects.filter(pk=draft.pk).exists()
     refused(ErrorCode.ILLEGAL_TRANSITION, filing.application_delete_draft, application=submitted, by=alice)
+
+
+def test_an_applicant_whose_email_is_not_verified_cannot_submit(drug_call, org_a):
+    # Receipts and the decision letter go to that address (issue 12, defect 13).
+    dora = member(org_a, username="dora", email_verified_at=None)
+    application = make_draft(drug_call, dora)
+    error = refused(ErrorCode.EMAIL_NOT_VERIFIED, filing.application_submit, application=application, by=dora)
+    assert "Confirm your e-mail address" in error.messages()[0]
+    application.refresh_from_db()
+    assert application.state == State.DRAFT and not application.versions.exists()

@@ -142,6 +142,11 @@ def build() -> SimpleNamespace:
     w.invitation_a.save(update_fields=["token_hash"])
     w.invitation_b = member_invite(organisation=w.org_b, email="grace@example.com", by=w.charlie)
 
+    # --- alice's API token (the page and the API list and revoke it) ---------------------------------
+    from knox.models import AuthToken
+
+    w.alice_token, _clear = AuthToken.objects.create(user=w.alice)
+
     # --- the administrator's finished XLSX export --------------------------------------------------
     w.export = exports.export_request(user=w.admin, kind="xlsx", filters={})
     exports.export_build(export_id=w.export.pk)

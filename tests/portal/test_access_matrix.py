@@ -26,13 +26,17 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from applications.models import Application
 from awards.models import Award, Export
+from portal.accounts import email_verification_token
 from portal.models import User
 from reviews.models import ExpertAssignment
 from tests.applications.conftest import pdf
@@ -104,6 +108,15 @@ OBJECTS = {
     "bob": lambda w: {"user_id": w.bob.pk},
     "a's invitation": lambda w: {"invitation_id": w.invitation_a.pk},
     "token": lambda w: {"token": INVITATION_TOKEN},
+    # one's own account: bob's password-reset link, alice's verification link (she is verified), alice's API token
+    "bob's reset link": lambda w: {
+        "uidb64": urlsafe_base64_encode(force_bytes(w.bob.pk)),
+        "token": default_token_generator.make_token(w.bob),
+    },
+    "junk reset link": lambda w: {"uidb64": "MQ", "token": "abc-0123456789abcdef"},
+    "alice's verification": lambda w: {"token": email_verification_token(w.alice)},
+    "junk verification": lambda w: {"token": "not-a-signed-value"},
+    "alice's token": lambda w: {"token_key": w.alice_token.token_key},
     # the API's calls and the admin
     "open call": lambda w: {"pk": w.call.pk},
     "org_a": lambda w: {"object_id": w.org_a.pk},
@@ -197,6 +210,23 @@ MATRIX = [
     Row("open-data-csv",                   None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("schema",                          None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("api-docs",                        None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    # a forgotten password: the form and its pages are for anyone (the same answer whatever the address; the POST
+    # is rate-limited per client address, so it is tested in tests/portal/test_accounts.py, not eleven times here);
+    # a reset link is its own credential and leads on to the new-password form
+    Row("password_reset",                  None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("password_reset_done",             None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("password_reset_confirm",          "bob's reset link",  "302   302   302   302   302   302   302   302   302   302   302"),
+    Row("password_reset_confirm",          "junk reset link",   "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("password_reset_complete",         None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    # verifying an address: the link is the credential (alice's is verified already: nothing changes), a
+    # junk one is not found; asking for the link again is for someone signed in (everyone here is verified)
+    Row("email-verify",                    "alice's verification", "login 302   302   302   302   302   302   302   302   302   302"),
+    Row("email-verify",                    "junk verification", "404   404   404   404   404   404   404   404   404   404   404"),
+    Row("email-verify-resend",             None,                "login 302   302   302   302   302   302   302   302   302   302", P, "empty"),
+    # one's API tokens: each person sees only their own (the page lists none for the others), and only
+    # alice revokes alice's
+    Row("api-tokens",                      None,                "login 200   200   200   200   200   200   200   200   200   200"),
+    Row("api-token-revoke",                "alice's token",     "login done  404   404   404   404   404   404   404   404   404", P, "empty"),
     # signing up is for visitors; anyone signed in is sent on
     Row("register",                        None,                "200   302   302   302   302   302   302   302   302   302   302"),
     # an invitation link is its own credential: the page tells a signed-in person what to do
@@ -290,6 +320,8 @@ MATRIX = [
     Row("v1:award-estimates",              None,                "200   200   200   200   200   200   200   200   200   200   200", P, "estimate"),
     # a token for bob's password, whoever asks: the password is the credential
     Row("v1:auth-token",                   None,                "done  done  done  done  done  done  done  done  done  done  done", P, "credentials"),
+    Row("v1:own-token-list",               None,                "403   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:own-token-detail",             "alice's token",     "403   done  404   404   404   404   404   404   404   404   404", "delete"),
     Row("v1:call-list",                    None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("v1:call-detail",                  "open call",         "200   200   200   200   200   200   200   200   200   200   200"),
     Row("v1:organisation-me",              None,                "403   200   200   200   404   404   404   404   404   404   404"),
@@ -404,6 +436,8 @@ def request(client: Client, row: Row, w):
     url = reverse(row.name, kwargs=kwargs) + (row.query(w) if row.query else "")
     if row.method == "get":
         return client.get(url)
+    if row.method == "delete":
+        return client.delete(url)
     body = BODIES[row.body](w) if row.body else {}
     if row.body in JSON_BODIES:
         return client.generic(row.method.upper(), url, json.dumps(body), content_type="application/json")
@@ -418,7 +452,7 @@ def assert_outcome(expected: str, response, changed: list[str], where: str) -> N
     elif expected == "admin-login":
         assert status == 302 and location.startswith(ADMIN_LOGIN_URL), seen
     elif expected in ("302", "done", "kept"):
-        allowed = {"302": {302}, "done": {200, 201, 302}, "kept": {200, 302}}[expected]
+        allowed = {"302": {302}, "done": {200, 201, 204, 302}, "kept": {200, 302}}[expected]
         assert status in allowed, seen
         assert not location.startswith((LOGIN_URL, ADMIN_LOGIN_URL)), seen
     else:

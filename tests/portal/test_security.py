@@ -13,7 +13,7 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from applications.models import AuditEvent
 from tests.applications.conftest import make_draft
@@ -131,7 +131,7 @@ def test_the_api_token_endpoint_counts_towards_the_same_lockout(client, catalogu
         )
     refused = client.post(url, {"username": "grace", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
     assert refused.status_code in (400, 429)
-    assert not Token.objects.filter(user__username="grace").exists()
+    assert not AuthToken.objects.filter(user__username="grace").exists()
 
 
 # --- two-factor sign-in ------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def test_accounts_with_two_factor_get_no_api_token(client, catalogue):
     administrator(username="ops")
     response = client.post(reverse("v1:auth-token"), {"username": "ops", "password": PASSWORD})
     assert response.status_code == 403
-    assert not Token.objects.filter(user__username="ops").exists()
+    assert not AuthToken.objects.filter(user__username="ops").exists()
 
 
 def test_the_code_page_only_redirects_inside_the_portal(client, catalogue):

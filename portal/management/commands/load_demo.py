@@ -143,6 +143,7 @@ class Command(BaseCommand):
                     "email": f"{username}@example.com",
                     "is_staff": role == Role.ADMIN,
                     "is_superuser": role == Role.ADMIN,
+                    "email_verified_at": timezone.now(),
                 },
             )
             if created:
