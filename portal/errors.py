@@ -35,6 +35,8 @@ class ErrorCode(StrEnum):
     BUDGET_NOT_CONFIRMED = "budget_not_confirmed"
     CONFLICT_NOT_DECLARED = "conflict_not_declared"
     BANNED = "banned"
+    ID_NUMBER_INVALID = "id_number_invalid"
+    OBJECTION_DUPLICATE = "objection_duplicate"
 
 
 class PortalError(Exception):
