@@ -97,3 +97,19 @@ def test_healthz_is_503_when_redis_is_unreachable(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"]["ok"] is False
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_does_not_answer(client, monkeypatch):
+    from django.db import OperationalError
+
+    from portal import health
+
+    def refused():
+        raise OperationalError("connection refused")
+
+    record_heartbeat(worker="w1@host")
+    monkeypatch.setattr(health.connection, "cursor", refused)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == {"ok": False, "error": "connection refused"}
