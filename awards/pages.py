@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework.exceptions import Throttled
 
 from awards import money, notice, selectors
 from awards.forms import ClawbackForm, DismissObjectionsForm, ObjectionForm, PaymentForm, ResolveObjectionForm
@@ -23,41 +24,39 @@ def notices_page(request):
     return render(request, "awards/notices.html", {"awards": selectors.public_notices()})
 
 
-def _throttled(throttle, request) -> str | None:
-    """None if the throttle lets the request through (and counts it), else the refusal to show."""
+def _throttle(throttle, request) -> None:
+    """Count this request against the throttle; raise Throttled, with the refusal to show, past its rate."""
     if throttle.allow_request(request, None):
-        return None
-    minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
+        return
+    wait = throttle.wait() or 60
     if isinstance(throttle, ObjectionIdentityThrottle):
         text = _("Too many objections were filed with this identity number. Please try again in %(n)s minute(s).")
     else:
         text = _("Too many objections were sent from your address. Please try again in %(n)s minute(s).")
-    return text % {"n": minutes}
+    raise Throttled(wait=wait, detail=text % {"n": max(1, math.ceil(wait / 60))})
 
 
 @require_http_methods(["GET", "POST"])
 def objection_page(request, pk):
     award = selectors.get_public_award(pk)
     form = ObjectionForm(request.POST or None)
-    status = 200
     if request.method == "POST":
-        refusal = _throttled(ObjectionAddressThrottle(), request)
-        if refusal is None and form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "signed"}
-            try:
+        try:
+            _throttle(ObjectionAddressThrottle(), request)  # every attempt counts, valid or not
+            if form.is_valid():
+                data = {k: v for k, v in form.cleaned_data.items() if k != "signed"}
                 identity = notice.objector_identity(id_number=data["id_number"], organisation=data["organisation"])
-                refusal = _throttled(ObjectionIdentityThrottle(identity), request)
-                if refusal is None:
-                    notice.objection_file(award=award, **data)
-            except PortalError as error:
-                error.add_to_form(form)
-            else:
-                if refusal is None:
-                    return render(request, "awards/objection_received.html", {"award": award})
-        if refusal is not None:
-            form.add_error(None, refusal)
-            status = 429
-    return render(request, "awards/objection.html", {"award": award, "form": form}, status=status)
+                _throttle(ObjectionIdentityThrottle(identity), request)
+                notice.objection_file(award=award, **data)
+                return render(request, "awards/objection_received.html", {"award": award})
+        except Throttled as refusal:
+            form.add_error(None, str(refusal.detail))
+            response = render(request, "awards/objection.html", {"award": award, "form": form}, status=429)
+            response["Retry-After"] = str(math.ceil(refusal.wait))
+            return response
+        except PortalError as error:
+            error.add_to_form(form)
+    return render(request, "awards/objection.html", {"award": award, "form": form})
 
 
 @login_required
@@ -120,9 +119,9 @@ def resolve_objection(request, pk):
 @require_POST
 def dismiss_objections(request, call_id):
     """The selected objections of the call, dismissed with one resolution."""
-    objections = selectors.lead_call_objections(request.user, call_id)
-    if not objections.exists():
+    if not selectors.lead_call_awards(request.user, call_id).exists():
         raise Http404
+    objections = selectors.lead_call_objections(request.user, call_id)
     form = DismissObjectionsForm(request.POST, objections=objections)
     if not form.is_valid():
         if any(e.code in ("invalid_choice", "invalid_pk_value") for e in form.errors.as_data().get("objections", [])):
