@@ -59,7 +59,11 @@ class ObjectionForm(forms.Form):
 
     name = forms.CharField(label=_("Your name"), max_length=100)
     organisation = forms.CharField(label=_("Your organisation (if you object for one)"), max_length=200, required=False)
-    id_number = forms.CharField(label=_("Identity document or unified social credit code"), max_length=40)
+    id_number = forms.CharField(
+        label=_("Resident identity card number, or unified social credit code"),
+        help_text=_("Your own ID card number; the organisation's unified social credit code if you object for it."),
+        max_length=40,
+    )
     phone = forms.CharField(label=_("Phone"), max_length=40)
     email = forms.EmailField(label=_("E-mail"), required=False)
     text = forms.CharField(
@@ -80,6 +84,19 @@ class ResolveObjectionForm(forms.Form):
     resolution = forms.CharField(
         label=_("How it was resolved"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+
+
+class DismissObjectionsForm(forms.Form):
+    """One resolution for several objections, all dismissed (upholding one is decided on its own form)."""
+
+    objections = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    resolution = forms.CharField(
+        label=_("Why they are dismissed"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+    def __init__(self, *args, objections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objections"].queryset = objections
 
 
 class PaymentForm(forms.Form):

@@ -85,6 +85,7 @@ class Objection(models.Model):
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="objections")
     name = models.CharField(_("your name"), max_length=100)
     organisation = models.CharField(_("your organisation (if you object for one)"), max_length=200, blank=True)
+    # Normalised (stdnum's compact form): a resident ID number, or the organisation's USCC.
     id_number = models.CharField(_("identity document number"), max_length=40)
     phone = models.CharField(_("phone"), max_length=40)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -99,6 +100,14 @@ class Objection(models.Model):
         ordering = ["filed_at"]
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
+        constraints = [
+            # Each open objection holds the award back from confirmation: one per objector and award.
+            models.UniqueConstraint(
+                fields=["award", "id_number"],
+                condition=models.Q(state="open"),
+                name="objection_one_open_per_identity",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.award_id}: {self.name}"

@@ -3,9 +3,11 @@ confirmed automatically. An upheld objection sends the application back to the l
 
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
 
 from applications import workflow
 from applications.models import AuditEvent, Call, NoticeKind
@@ -14,6 +16,7 @@ from awards.models import Award, AwardState, Objection, ObjectionState
 from awards.services import allocate_call_budget
 from portal.errors import ErrorCode, PortalError
 from portal.models import Organisation, User
+from portal.uscc import read_uscc
 from reviews.clock import add_working_days
 
 
@@ -71,30 +74,65 @@ def _notify_on_commit(event: AuditEvent) -> None:
     transaction.on_commit(lambda: queue_for_event(event.application, event))
 
 
+def objector_identity(*, id_number: str, organisation: str = "") -> str:
+    """The objector's number, validated and normalised: the organisation's unified social credit code when
+    they object for one, their resident identity card number otherwise. Raises PortalError on `id_number`."""
+    number = "".join((id_number or "").split()).upper()  # stdnum strips the ends only; people type groups
+    if (organisation or "").strip():
+        return read_uscc(number, field="id_number").code
+    try:
+        return ric.validate(number)
+    except stdnum_errors.InvalidChecksum:
+        message = _("The check digit of this resident identity card number is wrong; please check the number.")
+    except stdnum_errors.ValidationError:
+        message = _(
+            "A resident identity card number has 18 characters: 17 digits with a real date of birth, then a "
+            "check digit or X. If you object for an organisation, name it and give its unified social credit code."
+        )
+    raise PortalError(ErrorCode.ID_NUMBER_INVALID, message, field="id_number")
+
+
+def _duplicate() -> PortalError:
+    return PortalError(
+        ErrorCode.OBJECTION_DUPLICATE,
+        _("You already have an open objection to this award; it will be answered before the award is confirmed."),
+        field="id_number",
+    )
+
+
 def objection_file(
     *, award: Award, name: str, id_number: str, phone: str, text: str, organisation: str = "", email: str = ""
 ) -> Objection:
-    """A written objection by an identified person or organisation, while the notice runs."""
+    """A written objection by an identified person or organisation, while the notice runs; one open
+    objection per objector and award."""
     errors = {}
     for field, value in {"name": name, "id_number": id_number, "phone": phone, "text": text}.items():
         if not (value or "").strip():
             errors[field] = [_("Anonymous objections are not accepted: this is required.")]
     if errors:
         raise PortalError(ErrorCode.REQUIRED, errors=errors)
+    identity = objector_identity(id_number=id_number, organisation=organisation)
     with transaction.atomic():
         award = Award.objects.select_for_update().get(pk=award.pk)
         today = timezone.localdate()
         if award.state != AwardState.PUBLICITY or not (award.notice_from <= today <= award.notice_until):
             raise PortalError(ErrorCode.ILLEGAL_TRANSITION, _("This award is not on public notice."))
-        objection = Objection.objects.create(
-            award=award,
-            name=name.strip(),
-            organisation=organisation.strip(),
-            id_number=id_number.strip(),
-            phone=phone.strip(),
-            email=email.strip(),
-            text=text.strip(),
-        )
+        # The award's row lock makes this check safe; the partial unique constraint is the backstop.
+        if award.objections.filter(id_number=identity, state=ObjectionState.OPEN).exists():
+            raise _duplicate()
+        try:
+            with transaction.atomic():
+                objection = Objection.objects.create(
+                    award=award,
+                    name=name.strip(),
+                    organisation=organisation.strip(),
+                    id_number=identity,
+                    phone=phone.strip(),
+                    email=email.strip(),
+                    text=text.strip(),
+                )
+        except IntegrityError:
+            raise _duplicate() from None
         _audit(award, by=None, action="objection_filed", public=False, data={"objection": objection.pk})
     return objection
 
@@ -121,8 +159,20 @@ def objection_resolve(*, objection: Objection, by: User, upheld: bool, resolutio
         workflow.transition(
             application=award.application, action="reopen_after_objection", by=by, reason=resolution.strip()
         )
-    _audit(award, by=by, action="objection_resolved", reason=resolution, public=False, data={"upheld": upheld})
+    data = {"objection": objection.pk, "upheld": upheld}
+    _audit(award, by=by, action="objection_resolved", reason=resolution, public=False, data=data)
     return objection
+
+
+@transaction.atomic
+def objections_dismiss(*, objections: list[Objection], by: User, resolution: str) -> list[Objection]:
+    """Dismiss several open objections with one resolution (the same complaint filed many times): all or
+    none, one audit event each. Upholding stays one at a time: it overturns an award and reopens its
+    application, a decision each award gets on its own."""
+    if not objections:
+        raise PortalError(ErrorCode.REQUIRED, _("Select the objections to dismiss."), field="objections")
+    ordered = sorted(objections, key=lambda objection: objection.pk)  # one lock order for every caller
+    return [objection_resolve(objection=o, by=by, upheld=False, resolution=resolution) for o in ordered]
 
 
 @transaction.atomic

@@ -1,16 +1,20 @@
 """Pages of the award pipeline: the public notice and objections, the lead commission's call page,
 the Finance Bureau's payments, and letter downloads. (The estimate page is `views.py`.)"""
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework.exceptions import Throttled
 
 from awards import money, notice, selectors
-from awards.forms import ClawbackForm, ObjectionForm, PaymentForm, ResolveObjectionForm
-from awards.models import AwardState, Objection
+from awards.forms import ClawbackForm, DismissObjectionsForm, ObjectionForm, PaymentForm, ResolveObjectionForm
+from awards.models import AwardState, ObjectionState
+from awards.throttles import ObjectionAddressThrottle, ObjectionIdentityThrottle
 from portal.errors import PortalError
 from portal.models import Role
 
@@ -20,18 +24,38 @@ def notices_page(request):
     return render(request, "awards/notices.html", {"awards": selectors.public_notices()})
 
 
+def _throttle(throttle, request) -> None:
+    """Count this request against the throttle; raise Throttled, with the refusal to show, past its rate."""
+    if throttle.allow_request(request, None):
+        return
+    wait = throttle.wait() or 60
+    if isinstance(throttle, ObjectionIdentityThrottle):
+        text = _("Too many objections were filed with this identity number. Please try again in %(n)s minute(s).")
+    else:
+        text = _("Too many objections were sent from your address. Please try again in %(n)s minute(s).")
+    raise Throttled(wait=wait, detail=text % {"n": max(1, math.ceil(wait / 60))})
+
+
 @require_http_methods(["GET", "POST"])
 def objection_page(request, pk):
     award = selectors.get_public_award(pk)
     form = ObjectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "signed"}
+    if request.method == "POST":
         try:
-            notice.objection_file(award=award, **data)
+            _throttle(ObjectionAddressThrottle(), request)  # every attempt counts, valid or not
+            if form.is_valid():
+                data = {k: v for k, v in form.cleaned_data.items() if k != "signed"}
+                identity = notice.objector_identity(id_number=data["id_number"], organisation=data["organisation"])
+                _throttle(ObjectionIdentityThrottle(identity), request)
+                notice.objection_file(award=award, **data)
+                return render(request, "awards/objection_received.html", {"award": award})
+        except Throttled as refusal:
+            form.add_error(None, str(refusal.detail))
+            response = render(request, "awards/objection.html", {"award": award, "form": form}, status=429)
+            response["Retry-After"] = str(math.ceil(refusal.wait))
+            return response
         except PortalError as error:
             error.add_to_form(form)
-        else:
-            return render(request, "awards/objection_received.html", {"award": award})
     return render(request, "awards/objection.html", {"award": award, "form": form})
 
 
@@ -41,12 +65,13 @@ def call_awards_page(request, call_id):
     awards = list(selectors.lead_call_awards(request.user, call_id))
     if not awards:
         raise Http404
-    objections = Objection.objects.filter(award__in=awards, state="open").select_related("award__organisation")
+    objections = selectors.lead_call_objections(request.user, call_id).filter(state=ObjectionState.OPEN)
     context = {
         "call": awards[0].call,
         "awards": awards,
         "objections": objections,
         "resolve_form": ResolveObjectionForm(),
+        "dismiss_form": DismissObjectionsForm(objections=objections, auto_id="dismiss_%s"),  # ids unique on the page
         "can_publish": any(a.state == "computed" for a in awards),
     }
     return render(request, "awards/call_awards.html", context)
@@ -71,9 +96,7 @@ def publish_notice(request, call_id):
 @login_required
 @require_POST
 def resolve_objection(request, pk):
-    objection = Objection.objects.filter(pk=pk).select_related("award").first()
-    if objection is None or not selectors.lead_call_awards(request.user, objection.award.call_id).exists():
-        raise Http404
+    objection = selectors.lead_objection(request.user, pk)
     form = ResolveObjectionForm(request.POST)
     if form.is_valid():
         try:
@@ -90,6 +113,32 @@ def resolve_objection(request, pk):
     else:
         messages.error(request, _("Choose the outcome and say how it was resolved."))
     return redirect("call-awards", call_id=objection.award.call_id)
+
+
+@login_required
+@require_POST
+def dismiss_objections(request, call_id):
+    """The selected objections of the call, dismissed with one resolution."""
+    if not selectors.lead_call_awards(request.user, call_id).exists():
+        raise Http404
+    objections = selectors.lead_call_objections(request.user, call_id)
+    form = DismissObjectionsForm(request.POST, objections=objections)
+    if not form.is_valid():
+        if any(e.code in ("invalid_choice", "invalid_pk_value") for e in form.errors.as_data().get("objections", [])):
+            raise Http404  # an objection of another call or commission: not this officer's to see
+        messages.error(request, _("Select the objections to dismiss and say why they are dismissed."))
+        return redirect("call-awards", call_id=call_id)
+    try:
+        dismissed = notice.objections_dismiss(
+            objections=list(form.cleaned_data["objections"]),
+            by=request.user,
+            resolution=form.cleaned_data["resolution"],
+        )
+    except PortalError as error:
+        error.flash(request)
+    else:
+        messages.success(request, _("%(n)s objection(s) dismissed.") % {"n": len(dismissed)})
+    return redirect("call-awards", call_id=call_id)
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from applications.selectors import visible_applications
-from awards.models import Award, AwardState, Letter, ObjectionState
+from awards.models import Award, AwardState, Letter, Objection, ObjectionState
 from portal.models import Role
 
 
@@ -43,6 +43,21 @@ def lead_call_awards(user, call_id) -> QuerySet[Award]:
         .annotate(open_objections=Count("objections", filter=Q(objections__state=ObjectionState.OPEN)))
         .order_by("-amount", "pk")
     )
+
+
+def lead_call_objections(user, call_id) -> QuerySet[Objection]:
+    """The objections to a call's awards, for an officer of its lead commission; nothing for anyone else."""
+    return Objection.objects.filter(award__in=lead_call_awards(user, call_id).values("pk")).select_related(
+        "award__organisation"
+    )
+
+
+def lead_objection(user, pk) -> Objection:
+    """One objection, for an officer of the lead commission of its call (404 for anyone else)."""
+    objection = Objection.objects.filter(pk=pk).select_related("award").first()
+    if objection is None or not lead_call_awards(user, objection.award.call_id).filter(pk=objection.award_id).exists():
+        raise Http404
+    return objection
 
 
 def finance_awards(user) -> QuerySet[Award]:

@@ -1,7 +1,8 @@
+import logging
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -21,3 +22,19 @@ def _close_old_connections(task=None, **kwargs) -> None:
     if task is not None and getattr(task.request, "is_eager", False):
         return  # run in its caller's process, inside the caller's transaction: not ours to close
     close_old_connections()
+
+
+@worker_ready.connect
+def _first_heartbeat(sender=None, **kwargs) -> None:
+    """Readiness (/healthz) reads the worker's heartbeat: write one as soon as the worker consumes, not a
+    minute later when beat first sends the task (`make run` waits for /healthz)."""
+    from django.db import connection
+
+    from portal.health import record_heartbeat
+
+    try:
+        record_heartbeat(worker=getattr(sender, "hostname", "") or "")
+    except Exception:  # the database or Redis is down: readiness says so until beat's next heartbeat
+        logging.getLogger(__name__).exception("the worker's first heartbeat failed")
+    finally:
+        connection.close()  # the pool's processes are forked from this one: none may share its socket

@@ -37,6 +37,8 @@ class ErrorCode(StrEnum):
     BANNED = "banned"
     EMAIL_NOT_VERIFIED = "email_not_verified"
     LINK_INVALID = "link_invalid"
+    ID_NUMBER_INVALID = "id_number_invalid"
+    OBJECTION_DUPLICATE = "objection_duplicate"
 
 
 class PortalError(Exception):

@@ -59,7 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, answering a database blip while saving the session as 503, not 400 "session deleted".
+    "portal.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,6 +139,7 @@ AXES_VERBOSE = False
 
 # Sessions: a working day for applicants; staff who decide on public money are logged out after
 # STAFF_SESSION_IDLE_SECONDS without a request (portal.security.StaffSessionMiddleware).
+SESSION_ENGINE = "portal.sessions"  # Django's database sessions; see portal/sessions.py
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_COOKIE_HTTPONLY = True
@@ -168,7 +170,7 @@ ANONYMOUS_USER_NAME = None
 # (tests/portal/test_security.py runs it). Development over plain http keeps working with DEBUG on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # The load balancer's health probe talks plain http.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     # Only behind a proxy that sets (and strips any client-sent) X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -250,7 +252,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "estimate": os.environ.get("ESTIMATE_THROTTLE", "60/minute"),
+        # Objections on the public notice (awards/throttles.py): each open one holds an award back.
+        "objection_address": os.environ.get("OBJECTION_THROTTLE_ADDRESS", "10/hour"),
+        "objection_identity": os.environ.get("OBJECTION_THROTTLE_IDENTITY", "5/day"),
     },
+    # Throttles count per REMOTE_ADDR, as django-axes does: X-Forwarded-For is the client's to forge unless a
+    # proxy in front sets it (then NUM_PROXIES is how many proxies to count back from its end).
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
 }
 # API tokens expire: a working day for staff (who also need their second factor to get one), a month for
 # applicants' integrations. Each owner lists and revokes theirs (/accounts/api-tokens/).
@@ -295,6 +303,8 @@ CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
+# Readiness (/healthz) fails once the worker's last heartbeat (beat's task, every 60 s) is older than this.
+HEARTBEAT_STALE_SECONDS = int(os.environ.get("HEARTBEAT_STALE_SECONDS", "180"))
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
     # Confirms awards whose public notice has ended without an open objection; hourly is plenty for

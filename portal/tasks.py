@@ -9,7 +9,7 @@ from portal.team_tasks import send_invitation_email
 __all__ = ["heartbeat", "send_email_verification", "send_invitation_email", "send_password_reset_email"]
 
 
-@shared_task(name="portal.tasks.heartbeat")
-def heartbeat() -> dict:
+@shared_task(name="portal.tasks.heartbeat", bind=True)
+def heartbeat(self) -> dict:
     """Proves a worker reaches both the broker and the database; beat runs it every minute."""
-    return record_heartbeat()
+    return record_heartbeat(worker=self.request.hostname or "")

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from applications.selectors import open_calls
-from portal.health import check_celery, check_database, check_redis
+from portal.health import readiness
 
 
 def home(request):
@@ -12,7 +12,14 @@ def home(request):
 
 
 @never_cache
+def healthz_live(request):
+    """Liveness: the process answers. No database, no Redis: restarting a web process cures neither."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
 def healthz(request):
-    checks = {"database": check_database(), "redis": check_redis(), "celery": check_celery()}
+    """Readiness: the database, Redis and a worker that wrote its heartbeat lately."""
+    checks = readiness()
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503)

@@ -339,6 +339,32 @@ def bench_pages(n: int = 200) -> None:
             )
 
 
+def bench_health(n: int = 500) -> None:
+    """Readiness (/healthz: database, Redis, the worker's heartbeat) and liveness (/healthz/live) against a
+    trivial view, anonymous as a load balancer's probe. A heartbeat is written first: the timing is the
+    point, and no worker needs to run for it."""
+    from django.test.utils import override_settings
+
+    from portal.health import record_heartbeat
+
+    record_heartbeat(worker="bench")
+    urls = ("/bench/trivial/", "/healthz", "/healthz/live")
+    timings = {url: [] for url in urls}
+    with override_settings(ROOT_URLCONF="tests.bench_urls"):
+        client = Client(HTTP_HOST="127.0.0.1")
+        for _ in range(10):  # interleaved rounds: a busy moment of the machine weighs on all three alike
+            for url in urls:
+                timings[url] += _timed_gets(client, url, n // 10)
+    t50, t95 = statistics.median(timings["/bench/trivial/"]), percentile(timings["/bench/trivial/"], 95)
+    for url in ("/healthz", "/healthz/live"):
+        p50, p95 = statistics.median(timings[url]), percentile(timings[url], 95)
+        print(
+            f"{url}: p50 {p50:.2f} ms, p95 {p95:.2f} ms | trivial view p50 {t50:.2f} ms, p95 {t95:.2f} ms | "
+            f"ratio p50 {p50 / t50:.1f}x, p95 {p95 / t95:.1f}x"
+        )
+        target(f"{url} p50 vs trivial view", f"{p50:.2f} ms ({p50 / t50:.1f}x)", "< 3x", p50 < 3 * t50)
+
+
 # --- award computation ------------------------------------------------------------------------------
 
 
@@ -446,9 +472,16 @@ def bench_award_worker(ids: list[int], concurrency: int = 2) -> None:
 
 
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["health"]:  # `python -m tests.bench health`: needs no scale data set
+        bench_health()
+        print_summary()
+        sys.exit()
     bench_engine()
     bench_estimate_api()
     bench_pages()
+    bench_health()
     bench_award_compute()
     bench_exports()
     bench_letters()

@@ -18,4 +18,9 @@ def bare(request):
     return HttpResponse("\n".join(str(pk) for pk in rows.values_list("pk", flat=True)[:25]))
 
 
-urlpatterns = [path("bench/bare/", bare), path("", include("portal.urls"))]
+def trivial(request):
+    """The floor under a health check: the same middleware for an anonymous request, no query, no cache."""
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("bench/bare/", bare), path("bench/trivial/", trivial), path("", include("portal.urls"))]

@@ -4,19 +4,35 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from stdnum.cn import ric
 
-from applications.models import Application, NoticeKind, State
+from applications.models import Application, AuditEvent, NoticeKind, State
 from awards import notice
-from awards.models import Award, AwardState, Objection
+from awards.models import Award, AwardState, Objection, ObjectionState
 from awards.services import award_compute
+from awards.throttles import ObjectionAddressThrottle, ObjectionIdentityThrottle
 from portal.errors import ErrorCode, PortalError
+from portal.models import Commission
+from portal.uscc import make_uscc
 from tests import journeys
 from tests.awards.conftest import approved_directly
 from tests.factories import officer
 
-OBJECTOR = {"name": "Wang Wei", "id_number": "310101199001011234", "phone": "13800000000", "text": "Same trial twice."}
+
+def resident_id(body: str) -> str:
+    """A resident identity card number: 17 digits (division, date of birth, sequence) and its check digit."""
+    return body + ric.calc_check_digit(body + "?")  # stdnum's function takes the number with a placeholder
+
+
+OBJECTOR = {
+    "name": "Wang Wei",
+    "id_number": resident_id("31010119900101123"),
+    "phone": "13800000000",
+    "text": "Same trial twice.",
+}
 
 
 @pytest.fixture
@@ -118,3 +134,173 @@ def test_an_upheld_objection_sends_the_application_back_to_the_lead_commission(d
         application=application, action="approve", by=lead, recommended_amount="3000000", reason="Corrected."
     )
     assert award_compute(application_id=application.pk).amount == 3_000_000
+
+
+# --- who objects, and how often (issue 12) -------------------------------------------------------------
+
+
+def test_the_resident_id_number_is_checked_and_stored_normalised(client, computed):
+    publish(computed)
+    client.cookies["django_language"] = "en"
+    valid = OBJECTOR["id_number"]
+    wrong_check = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    data = {**OBJECTOR, "id_number": wrong_check, "signed": "on"}
+    response = client.post(reverse("objection", args=[computed.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["id_number"] == [
+        "The check digit of this resident identity card number is wrong; please check the number."
+    ]
+    with pytest.raises(PortalError) as error:  # a real checksum, but no such date of birth
+        notice.objection_file(award=computed, **{**OBJECTOR, "id_number": resident_id("31010119901301123")})
+    assert error.value.code == ErrorCode.ID_NUMBER_INVALID and "id_number" in error.value.errors
+    assert not Objection.objects.exists()
+    # One whose check digit is X, typed in lower case with spaces: stored as the card prints it.
+    body = next(b for b in (f"31010119900101{n:03d}" for n in range(1000)) if resident_id(b).endswith("X"))
+    notice.objection_file(award=computed, **{**OBJECTOR, "id_number": f" {body[:6]} {body[6:]}x "})
+    assert Objection.objects.get().id_number == body + "X"
+
+
+def test_an_organisation_objects_with_its_unified_social_credit_code(computed):
+    publish(computed)
+    code = make_uscc("91310115MA1K3YJ50")
+    with pytest.raises(PortalError) as error:  # a person's ID number is not an organisation's code
+        notice.objection_file(award=computed, **{**OBJECTOR, "organisation": "Rival Pharma"})
+    assert error.value.code in (ErrorCode.USCC_INVALID, ErrorCode.USCC_CHECKSUM)
+    assert list(error.value.errors) == ["id_number"]
+    objection = notice.objection_file(
+        award=computed, **{**OBJECTOR, "organisation": "Rival Pharma", "id_number": code.lower()}
+    )
+    assert (objection.organisation, objection.id_number) == ("Rival Pharma", code)
+
+
+def test_one_open_objection_per_objector_and_award(client, computed):
+    publish(computed)
+    notice.objection_file(award=computed, **OBJECTOR)
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("objection", args=[computed.pk]), {**OBJECTOR, "signed": "on"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["id_number"] == [
+        "You already have an open objection to this award; it will be answered before the award is confirmed."
+    ]
+    assert Objection.objects.count() == 1
+    # The database holds the rule too, whatever writes the row.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Objection.objects.create(award=computed, name="Wang Wei", id_number=OBJECTOR["id_number"], phone="1", text="x")
+    # Once that objection is answered, the same person may object again.
+    (first,) = Objection.objects.all()
+    notice.objection_resolve(objection=first, by=journeys.lead(computed.application), upheld=False, resolution="No.")
+    assert notice.objection_file(award=computed, **OBJECTOR).state == ObjectionState.OPEN
+
+
+def test_a_flood_from_one_address_is_throttled_and_nothing_past_the_limit_is_stored(client, computed):
+    publish(computed)
+    client.cookies["django_language"] = "en"
+    limit = ObjectionAddressThrottle().num_requests
+    url = reverse("objection", args=[computed.pk])
+    for n in range(limit):
+        data = {**OBJECTOR, "id_number": resident_id(f"31010119900101{n:03d}"), "signed": "on"}
+        assert "Your objection is received" in client.post(url, data).content.decode()
+    response = client.post(url, {**OBJECTOR, "id_number": resident_id("31010119900102999"), "signed": "on"})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "Too many objections were sent from your address" in response.content.decode()
+    assert Objection.objects.count() == limit
+    # Another address is not held back by this one.
+    other = client.post(url, {**OBJECTOR, "signed": "on"}, REMOTE_ADDR="192.0.2.7")
+    assert "Your objection is received" in other.content.decode()
+    assert Objection.objects.count() == limit + 1
+
+
+def test_one_identity_is_throttled_whatever_address_it_comes_from(client, computed):
+    publish(computed)
+    client.cookies["django_language"] = "en"
+    limit = ObjectionIdentityThrottle("x").num_requests
+    url = reverse("objection", args=[computed.pk])
+    for n in range(limit):  # the first is filed, the others refused as duplicates: every attempt counts
+        assert client.post(url, {**OBJECTOR, "signed": "on"}, REMOTE_ADDR=f"192.0.2.{n + 1}").status_code == 200
+    response = client.post(url, {**OBJECTOR, "signed": "on"}, REMOTE_ADDR="198.51.100.1")
+    assert response.status_code == 429
+    assert "Too many objections were filed with this identity number" in response.content.decode()
+    assert Objection.objects.count() == 1
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_address_throttle(client, computed):
+    publish(computed)
+    limit = ObjectionAddressThrottle().num_requests
+    url = reverse("objection", args=[computed.pk])
+    for n in range(limit + 1):
+        data = {**OBJECTOR, "id_number": resident_id(f"31010119900101{n:03d}"), "signed": "on"}
+        response = client.post(url, data, HTTP_X_FORWARDED_FOR=f"203.0.113.{n + 1}")
+    assert response.status_code == 429
+    assert Objection.objects.count() == limit
+
+
+def _objections(award, n: int, start: int = 0) -> list[Objection]:
+    return [
+        notice.objection_file(award=award, **{**OBJECTOR, "id_number": resident_id(f"31010119900201{start + i:03d}")})
+        for i in range(n)
+    ]
+
+
+def _award_of_another_commission(drug_call, applicant) -> Award:
+    """An award on notice in a call whose program another commission (SHEITC) leads."""
+    program = type(drug_call.program).objects.get(pk=drug_call.program_id)  # a copy, not the call's own
+    program.pk, program.code, program.lead = None, "OTHER-LEAD", Commission.objects.get(code="SHEITC")
+    program.save()
+    call = type(drug_call).objects.get(pk=drug_call.pk)
+    call.pk, call.program = None, program
+    call.save()
+    (application,) = approved_directly(drug_call, applicant, rd_spending="5000000", product_key="SH")
+    award = award_compute(application_id=application.pk)
+    publish(award)
+    Award.objects.filter(pk=award.pk).update(call=call)
+    return Award.objects.get(pk=award.pk)
+
+
+def test_the_lead_dismisses_several_objections_at_once_with_one_resolution(client, computed, drug_call, applicant):
+    publish(computed)
+    theirs = _award_of_another_commission(drug_call, applicant)
+    mine = _objections(computed, 3)
+    (foreign,) = _objections(theirs, 1, start=50)
+    lead = journeys.lead(computed.application)
+    client.force_login(lead)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("call-awards", args=[computed.call_id])).content.decode()
+    assert 'form="dismiss-objections"' in page and f'value="{mine[0].pk}"' in page
+    url = reverse("dismiss-objections", args=[computed.call_id])
+
+    # Another commission's objection among the selected: 404, and nothing changes.
+    response = client.post(url, {"objections": [mine[0].pk, foreign.pk], "resolution": "Unfounded."})
+    assert response.status_code == 404
+    assert set(Objection.objects.values_list("state", flat=True)) == {ObjectionState.OPEN}
+
+    response = client.post(url, {"objections": [mine[0].pk, mine[2].pk], "resolution": "The same unfounded claim."})
+    assert response.status_code == 302
+    states = dict(Objection.objects.values_list("pk", "state"))
+    assert states == {
+        mine[0].pk: ObjectionState.DISMISSED,
+        mine[1].pk: ObjectionState.OPEN,
+        mine[2].pk: ObjectionState.DISMISSED,
+        foreign.pk: ObjectionState.OPEN,
+    }
+    dismissed = Objection.objects.filter(state=ObjectionState.DISMISSED)
+    assert {(o.resolution, o.resolved_by) for o in dismissed} == {("The same unfounded claim.", lead)}
+    events = AuditEvent.objects.filter(action="objection_resolved")
+    assert sorted(e.data["objection"] for e in events) == [mine[0].pk, mine[2].pk]
+    assert {(e.actor, e.reason, e.data["upheld"]) for e in events} == {(lead, "The same unfounded claim.", False)}
+    assert Award.objects.get(pk=computed.pk).state == AwardState.PUBLICITY  # dismissed: the award stands
+
+
+def test_a_bulk_dismissal_needs_a_resolution_and_an_open_selection(client, computed):
+    publish(computed)
+    first, second = _objections(computed, 2)
+    notice.objection_resolve(objection=second, by=journeys.lead(computed.application), upheld=False, resolution="No.")
+    client.force_login(journeys.lead(computed.application))
+    url = reverse("dismiss-objections", args=[computed.call_id])
+    assert client.post(url, {"objections": [first.pk], "resolution": " "}).status_code == 302
+    assert client.post(url, {"objections": [first.pk, second.pk], "resolution": "Again."}).status_code == 302
+    assert Objection.objects.get(pk=first.pk).state == ObjectionState.OPEN  # all or none
+    assert AuditEvent.objects.filter(action="objection_resolved").count() == 1
+    # An officer of another commission does not even see the call's objections.
+    client.force_login(officer("SMPA", username="smpa-x"))
+    assert client.post(url, {"objections": [first.pk], "resolution": "Unfounded."}).status_code == 404
+    assert Objection.objects.get(pk=first.pk).state == ObjectionState.OPEN

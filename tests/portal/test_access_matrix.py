@@ -139,6 +139,7 @@ BODIES = {
     "no conflict": lambda w: {"has_conflict": "false"},
     "score": lambda w: {"score_innovation": "80", "score_feasibility": "70", "comment": "Sound."},
     "dismiss": lambda w: {"upheld": "false", "resolution": "Unfounded."},
+    "dismiss several": lambda w: {"objections": [w.objection.pk], "resolution": "Unfounded."},
     "payment": lambda w: {
         "form": "payment",
         "amount": "1000",
@@ -193,6 +194,7 @@ MATRIX = [
     #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
     Row("home",                            None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("healthz",                         None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("healthz-live",                    None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("estimate",                        None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("login",                           None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("logout",                          None,                "302   302   302   302   302   302   302   302   302   302   302", P, "empty"),
@@ -299,6 +301,7 @@ MATRIX = [
     Row("call-awards",                     "call",              "login 404   404   404   200   404   404   404   404   404   404"),
     Row("publish-notice",                  "call",              "login 404   404   404   done  404   404   404   404   404   404", P, "empty"),
     Row("resolve-objection",               "objection",         "login 404   404   404   done  404   404   404   404   404   404", P, "dismiss"),
+    Row("dismiss-objections",              "call",              "login 404   404   404   done  404   404   404   404   404   404", P, "dismiss several"),
     Row("finance",                         None,                "login 404   404   404   404   404   404   200   404   404   404"),
     Row("finance-award",                   "a's award",         "login 404   404   404   404   404   404   200   404   404   404"),
     Row("finance-award",                   "a's award",         "login 404   404   404   404   404   404   done  404   404   404", P, "payment"),
@@ -407,8 +410,8 @@ def _clear_cache():
 
 @pytest.fixture(autouse=True)
 def _worker_answers(monkeypatch):
-    # /healthz pings the Celery workers; none runs for these tests, and the page's access is what counts.
-    monkeypatch.setattr("portal.views.check_celery", lambda: {"ok": True})
+    # /healthz reads the worker's heartbeat; none runs for these tests, and the page's access is what counts.
+    monkeypatch.setattr("portal.health.check_celery", lambda heartbeat: {"ok": True})
 
 
 # Sign-in state that requests write as a matter of course: the session (its expiry, for instance), login
