@@ -215,7 +215,13 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
     *("map", "ts", "cjs", "mjs", "md", "txt"),
 ]
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development writes each mail to a file under var/mail/ (a letter's PDF in base64 filled the worker's
+# log when it went to the console); production names its SMTP backend (EMAIL_BACKEND, EMAIL_HOST).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@biomed-support.sh.gov.cn.invalid")
 
@@ -277,6 +283,8 @@ CELERY_BEAT_SCHEDULE = {
     "close-notices": {"task": "awards.tasks.close_notices", "schedule": 3600.0},
     # Queues again awards and letters whose messages were lost (a Redis restart) or whose task gave up.
     "sweep-unfinished": {"task": "awards.tasks.sweep_unfinished", "schedule": 300.0},
+    # Queues again e-mails of the outbox still unsent after its grace period (portal/outbox.py).
+    "sweep-outbox": {"task": "portal.tasks.sweep_outbox", "schedule": 300.0},
 }
 
 # Plain lines in development, JSON lines in production (portal/logging_config.py).
