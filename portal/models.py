@@ -141,6 +141,8 @@ class OutboxMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=OutboxKind.choices)
     # What the mail is about, one per row: a second write for the same thing is refused by the database.
     dedupe_key = models.CharField(_("dedupe key"), max_length=100, unique=True)
+    # The same on every attempt, so a receiving server or client drops the duplicate a resend may cause.
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     recipients = models.JSONField(_("recipients"), default=list)
     subject = models.TextField(_("subject"))
     body = models.TextField(_("body"), blank=True)

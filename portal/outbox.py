@@ -11,7 +11,7 @@ Delivery is at least once, made to look like exactly once:
 - the one window left is between the mail server's "250 OK" and our COMMIT (one UPDATE). A dropped database
   connection there is recorded on a fresh connection instead of sending again; only a process killed (or a
   database down for longer than RECORD_RETRIES) inside those milliseconds sends the mail a second time, and
-  then with the same Message-ID (`message_id_for`), by which mail servers and clients drop the duplicate.
+  then with the same Message-ID (`OutboxMessage.message_id`), by which mail servers and clients drop the duplicate.
   Marking sent before sending would close that window by losing the mail instead, which is the defect the
   outbox exists to fix.
 
@@ -29,6 +29,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -66,6 +67,8 @@ def outbox_write(
         dedupe_key=dedupe_key,
         defaults={
             "kind": kind,
+            # Random, made once: unique across databases (a demo reset), the same on every attempt.
+            "message_id": make_msgid(domain=settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"),
             "recipients": list(recipients),
             "subject": subject,
             "body": body,
@@ -88,13 +91,6 @@ def queue_outbox_message(message_id: int) -> None:
         logger.warning("outbox message %s not queued; the sweep will send it", message_id, exc_info=True)
 
 
-def message_id_for(message: OutboxMessage) -> str:
-    """The same Message-ID on every attempt, so a receiver can drop a duplicate; unique per database row
-    and creation time, so two databases (a demo reset) never share one."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
-    return f"<outbox.{message.pk}.{message.created_at:%Y%m%d%H%M%S%f}@{domain}>"
-
-
 def _recipients_now(message: OutboxMessage) -> list[str]:
     """A step's mail goes to the organisation's members when it leaves: one removed meanwhile must not
     get the letter, one who joined should."""
@@ -110,7 +106,7 @@ def email_for(message: OutboxMessage) -> EmailMessage:
         subject=message.subject,
         body=message.body,
         to=message.recipients,
-        headers={"Message-ID": message_id_for(message), "X-Portal-Outbox": message.dedupe_key},
+        headers={"Message-ID": message.message_id, "X-Portal-Outbox": message.dedupe_key},
     )
     letter = message.letter
     if letter is not None and letter.pdf:

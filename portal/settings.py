@@ -288,8 +288,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Plain lines in development, JSON lines in production (portal/logging_config.py).
+# LOG_FILE: the file of a daemonised web server (`make run`, portal/gunicorn_conf.py); stderr otherwise.
 LOGGING = logging_dict(
-    fmt=os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"), level=os.environ.get("LOG_LEVEL", "INFO")
+    fmt=os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"),
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    log_file=os.environ.get("LOG_FILE") or None,
 )
 
 # The catalogue file `make run` and the tests load.

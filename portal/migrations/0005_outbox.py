@@ -12,6 +12,7 @@ def copy_sent_notifications(apps, schema_editor):
         OutboxMessage(
             kind="event",
             dedupe_key=f"event:{sent.event_id}",
+            message_id=f"<sent-notification.{sent.pk}@migrated.invalid>",
             recipients=sent.recipients,
             subject="",
             body="",
@@ -39,6 +40,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('event', 'Step of an application'), ('invitation', 'Team invitation')], max_length=16, verbose_name='kind')),
                 ('dedupe_key', models.CharField(max_length=100, unique=True, verbose_name='dedupe key')),
+                ('message_id', models.CharField(max_length=255, unique=True, verbose_name='Message-ID')),
                 ('recipients', models.JSONField(default=list, verbose_name='recipients')),
                 ('subject', models.TextField(verbose_name='subject')),
                 ('body', models.TextField(blank=True, verbose_name='body')),
