@@ -137,6 +137,7 @@ def _record_sent_on_a_fresh_connection(message_id: int) -> None:
             OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).update(
                 sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
             )
+            OutboxMessage.objects.filter(pk=message_id, kind=OutboxKind.INVITATION).update(body="")
             return
         except DATABASE_ERRORS:
             time.sleep(0.2 * 2**attempt)

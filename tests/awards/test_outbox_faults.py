@@ -149,7 +149,7 @@ def test_every_email_is_sent_exactly_once_through_kill_flush_and_dropped_connect
         kombu.release()
 
     rows = OutboxMessage.objects.select_related("letter")
-    by_id = Counter(str(m["Message-ID"]) for m in delivered(mail_dir))
+    by_id = Counter(str(m["Message-ID"]).strip() for m in delivered(mail_dir))
     duplicates = {key: n for key, n in by_id.items() if n > 1}
     assert duplicates == {}
     assert all(row.sent_at is not None and row.last_error == "" for row in rows)

@@ -121,3 +121,21 @@ def test_a_broker_that_is_down_does_not_fail_the_committed_request(monkeypatch, 
     monkeypatch.setattr(send_outbox_message, "delay", down)
     outbox.queue_outbox_message(1)
     assert "the sweep will send it" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_sent_whose_commit_was_lost_is_recorded_not_sent_again(monkeypatch, mailoutbox):
+    # The connection dies between the mail server's OK and our COMMIT (a terminated backend).
+    row = write("test:commit-lost")
+    real = outbox._mark_sent
+
+    def connection_lost(message, note=""):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(outbox, "_mark_sent", connection_lost)
+    assert outbox.outbox_send(message_id=row.pk) is True
+    monkeypatch.setattr(outbox, "_mark_sent", real)
+    row.refresh_from_db()
+    assert row.sent_at is not None and row.attempts == 1
+    assert outbox.outbox_send(message_id=row.pk) is False
+    assert len(mailoutbox) == 1
