@@ -21,7 +21,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_DIR := var/run
 LOG_DIR := var/log
 
-.PHONY: help run stop test bench bench-data lint system-deps venv dev-venv services db migrate messages load static assets backup restore
+.PHONY: help run web stop test bench bench-data lint system-deps venv dev-venv services db migrate messages load static assets backup restore
 
 help:
 	@echo "make run    install, migrate, load the catalogue and demo data, start web + worker"
@@ -85,14 +85,20 @@ run: venv messages load static stop
 	@mkdir -p $(RUN_DIR) $(LOG_DIR)
 	$(VENV)/bin/celery -A portal worker --beat -l info -c 2 --schedule $(RUN_DIR)/celerybeat-schedule \
 	  --pidfile $(RUN_DIR)/worker.pid --logfile $(LOG_DIR)/worker.log --detach
-	$(VENV)/bin/gunicorn portal.wsgi -b $(HOST):$(PORT) -w 3 --pid $(RUN_DIR)/web.pid \
-	  --access-logfile $(LOG_DIR)/web-access.log --error-logfile $(LOG_DIR)/web.log --daemon
+	$(MAKE) -s web
 	@for i in $$(seq 60); do curl -sf http://$(HOST):$(PORT)/healthz >/dev/null && break; sleep 1; done
 	@curl -s http://$(HOST):$(PORT)/healthz; echo
 	@echo
 	@echo "The portal runs at http://$(HOST):$(PORT)/  (API docs: /api/docs/, health: /healthz)"
 	@$(PY) manage.py load_demo --print-logins
 	@echo "Logs in $(LOG_DIR)/; stop with: make stop"
+
+# The web server alone, daemonised, its error log (Django's tracebacks too) and access lines in LOG_DIR
+# (portal/gunicorn_conf.py); tests/portal/test_logs.py starts it this way.
+web:
+	@mkdir -p $(RUN_DIR) $(LOG_DIR)
+	BIND=$(HOST):$(PORT) LOG_FILE=$(abspath $(LOG_DIR))/web.log ACCESS_LOG_FILE=$(abspath $(LOG_DIR))/web-access.log \
+	  $(VENV)/bin/gunicorn -c python:portal.gunicorn_conf portal.wsgi --pid $(abspath $(RUN_DIR))/web.pid --daemon
 
 stop:
 	@for p in web worker; do \

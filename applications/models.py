@@ -293,14 +293,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("audit events are append-only")
-
-
-class SentNotification(models.Model):
-    """One row per audit event whose e-mail went out: running the mail task twice sends once."""
-
-    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="notification")
-    recipients = models.JSONField(default=list)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"mail for event {self.event_id}"

@@ -1,18 +1,12 @@
-"""E-mail about an application's steps, in Chinese and English, sent by Celery after commit."""
+"""E-mail about an application's steps, in Chinese and English, written to the outbox with the step."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
-from applications.models import AuditEvent, SentNotification
-
-
-def queue_for_event(application, event: AuditEvent) -> None:
-    from applications.tasks import send_event_email
-
-    send_event_email.delay(event.pk)
+from applications.models import AuditEvent
+from portal.bilingual import render_bilingual_email
+from portal.models import OutboxKind, OutboxMessage
+from portal.outbox import outbox_send, outbox_write
 
 
 def recipients_for(event: AuditEvent) -> list[str]:
@@ -21,41 +15,38 @@ def recipients_for(event: AuditEvent) -> list[str]:
 
 
 def render_event_email(event: AuditEvent) -> tuple[str, str]:
-    """(subject, body): the Chinese text first, then the English one."""
-    parts, subjects = [], []
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            context = {"event": event, "application": event.application, "site_url": settings.SITE_URL}
-            subjects.append(render_to_string("emails/subject.txt", context).strip())
-            parts.append(render_to_string("emails/event.txt", context).strip())
-    # A title typed with a line break must not break the mail header.
-    subject = " ".join(" / ".join(subjects).split())
-    return subject, "\n\n----------------------------------------\n\n".join(parts)
+    context = {"event": event, "application": event.application, "site_url": settings.SITE_URL}
+    return render_bilingual_email("emails/subject.txt", "emails/event.txt", context)
 
 
-def _attach_letter(message: EmailMessage, event: AuditEvent) -> None:
-    from awards.models import Letter
+def outbox_for_event(event: AuditEvent) -> OutboxMessage:
+    """The event's e-mail, written to the outbox in the event's own transaction (portal/outbox.py); the
+    letter's PDF is attached and the recipients are read again when it is sent."""
+    subject, body = render_event_email(event)
+    letter = None
+    if event.action == "letter_issued":
+        from awards.models import Letter
 
-    letter = Letter.objects.filter(pk=event.data.get("letter")).first()
-    if letter is not None and letter.pdf:
-        with letter.pdf.open("rb") as pdf:
-            message.attach(f"{letter.reference}.pdf", pdf.read(), "application/pdf")
+        letter = Letter.objects.filter(pk=event.data.get("letter")).first()
+    return outbox_write(
+        kind=OutboxKind.EVENT,
+        dedupe_key=f"event:{event.pk}",
+        recipients=recipients_for(event),
+        subject=subject,
+        body=body,
+        event=event,
+        letter=letter,
+    )
 
 
 def send_event_email(event_id: int) -> bool:
-    """Send once: a second run (a retry, a re-delivered message) finds the row and does nothing."""
-    event = AuditEvent.objects.select_related("application__organisation", "application__call__program").get(
-        pk=event_id
-    )
-    if SentNotification.objects.filter(event=event).exists():
-        return False
-    to = recipients_for(event)
-    if to:
-        subject, body = render_event_email(event)
-        message = EmailMessage(subject=subject, body=body, to=to)
-        if event.action == "letter_issued":
-            _attach_letter(message, event)
-        message.send()
-    with transaction.atomic():
-        SentNotification.objects.get_or_create(event=event, defaults={"recipients": to})
-    return True
+    """Send once: a second run (a retry, a re-delivered message) finds the row sent and does nothing.
+    An event from before the outbox gets its row now."""
+    message = OutboxMessage.objects.filter(event_id=event_id).first()
+    if message is None:
+        event = AuditEvent.objects.select_related("application__organisation", "application__call__program").get(
+            pk=event_id
+        )
+        with transaction.atomic():
+            message = outbox_for_event(event)
+    return outbox_send(message_id=message.pk)

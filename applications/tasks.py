@@ -3,6 +3,8 @@ from celery import shared_task
 from applications import notifications
 
 
+# Kept registered for messages queued by the previous release; new mail goes through the outbox
+# (portal.tasks.send_outbox_message).
 @shared_task(name="applications.tasks.send_event_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_event_email(event_id: int) -> bool:
     return notifications.send_event_email(event_id)

@@ -111,16 +111,13 @@ EFFECTS: dict[str, list[str]] = {
     "reject": ["reviews.decisions.on_rejected"],
     "withdraw": ["reviews.routing.on_withdrawn"],
 }
+# Steps whose applicant gets an e-mail: written to the outbox in the step's transaction, called with the event.
+NOTIFY = "applications.notifications.outbox_for_event"
+NOTIFIED = {"submit", "resubmit", "return_for_correction", "withdraw", "approve", "reject", "reopen_after_objection"}
 # Side effects queued with transaction.on_commit (Celery), called with (application, event).
-NOTIFY = "applications.notifications.queue_for_event"
 ON_COMMIT: dict[str, list[str]] = {
-    "submit": [NOTIFY],
-    "resubmit": [NOTIFY],
-    "return_for_correction": [NOTIFY],
-    "withdraw": [NOTIFY],
-    "approve": [NOTIFY, "awards.handover.queue_award"],
-    "reject": [NOTIFY, "awards.handover.queue_rejection_letter"],
-    "reopen_after_objection": [NOTIFY],
+    "approve": ["awards.handover.queue_award"],
+    "reject": ["awards.handover.queue_rejection_letter"],
 }
 
 
@@ -159,6 +156,8 @@ def transition(*, application: Application, action: str, by: User, reason: str =
             reason=reason,
             data=data,
         )
+        if action in NOTIFIED:
+            import_string(NOTIFY)(event)
         for path in ON_COMMIT.get(action, []):
             side_effect = import_string(path)
             transaction.on_commit(lambda side_effect=side_effect: side_effect(locked, event))

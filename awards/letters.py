@@ -151,7 +151,7 @@ def letter_issue(*, decision_id: int) -> Letter:
             version=letter.decision.version,
             data={"letter": letter.pk, "reference": letter.reference},
         )
-        from applications.notifications import queue_for_event
+        from applications.notifications import outbox_for_event
 
-        transaction.on_commit(lambda: queue_for_event(application, event))
+        outbox_for_event(event)
     return letter

@@ -48,9 +48,9 @@ def _audit(award: Award, by: User, action: str, data: dict, reason: str = "") ->
         reason=reason,
         data={"award": award.pk, **data},
     )
-    from applications.notifications import queue_for_event
+    from applications.notifications import outbox_for_event
 
-    transaction.on_commit(lambda: queue_for_event(application, event))
+    outbox_for_event(event)
     return event
 
 

@@ -64,14 +64,14 @@ def notice_publish(*, call: Call, by: User) -> list[Award]:
         award.state, award.notice_from, award.notice_until = AwardState.PUBLICITY, today, until
         award.save(update_fields=["state", "notice_from", "notice_until"])
         event = _audit(award, by=by, action="notice_published", data={"until": until.isoformat()})
-        _notify_on_commit(event)
+        _notify(event)
     return batch
 
 
-def _notify_on_commit(event: AuditEvent) -> None:
-    from applications.notifications import queue_for_event
+def _notify(event: AuditEvent) -> None:
+    from applications.notifications import outbox_for_event
 
-    transaction.on_commit(lambda: queue_for_event(event.application, event))
+    outbox_for_event(event)
 
 
 def objector_identity(*, id_number: str, organisation: str = "") -> str:

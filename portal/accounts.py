@@ -3,20 +3,26 @@
 A new applicant's address is unverified until they open the link mailed to it (Django's signing: the
 user's id and address, signed and timestamped; EMAIL_VERIFICATION_MAX_AGE). Until then they sign in and
 draft but cannot submit (`require_verified_email`, called by applications/filing.submit_effect).
-Password reset is Django's own views (portal/account_views.py); its mail is queued from here.
-Each mail is queued by one function below, so where it is sent from can change in one place.
+Password reset is Django's own views (portal/account_views.py). Both mails are outbox rows (portal/outbox.py),
+rendered here in both languages.
 """
 
-from functools import partial
+import uuid
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from portal.bilingual import render_bilingual_email
 from portal.errors import ErrorCode, PortalError
-from portal.models import User
+from portal.models import OutboxKind, User
+from portal.outbox import outbox_write
 
 VERIFICATION_SALT = "portal.accounts.email-verification"
 
@@ -43,8 +49,6 @@ def email_verification_token(user: User) -> str:
 
 
 def email_verification_link(user: User) -> str:
-    from django.urls import reverse
-
     return settings.SITE_URL + reverse("email-verify", kwargs={"token": email_verification_token(user)})
 
 
@@ -77,17 +81,46 @@ def email_mark_verified(*, user: User) -> User:
     return user
 
 
+def _render(template: str, context: dict) -> tuple[str, str]:
+    return render_bilingual_email(f"emails/{template}_subject.txt", f"emails/{template}.txt", context)
+
+
+def password_reset_link(user: User) -> str:
+    # SITE_URL, not the request's Host header: a forged Host cannot point the link elsewhere.
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
+    return settings.SITE_URL + path
+
+
+@transaction.atomic
 def queue_email_verification(*, user: User) -> None:
-    """The verification mail, sent by Celery once the account is committed. A verified address gets none."""
+    """The verification mail, as an outbox row of the caller's transaction. A verified address gets none."""
     if email_is_verified(user) or not user.email:
         return
-    from portal.account_tasks import send_email_verification
+    days = settings.EMAIL_VERIFICATION_MAX_AGE // (24 * 3600)
+    subject, body = _render("email_verification", {"user": user, "link": email_verification_link(user), "days": days})
+    outbox_write(
+        kind=OutboxKind.EMAIL_VERIFICATION,
+        # Each "send the link again" is a mail of its own (rate-limited by the view).
+        dedupe_key=f"email-verification:{user.pk}:{uuid.uuid4().hex}",
+        recipients=[user.email],
+        subject=subject,
+        body=body,
+    )
 
-    transaction.on_commit(partial(send_email_verification.delay, user.pk))
 
-
-def queue_password_reset_email(*, user_id: int) -> None:
-    """The password-reset mail; the task makes the link when it sends, so no secret waits in the broker."""
-    from portal.account_tasks import send_password_reset_email
-
-    transaction.on_commit(partial(send_password_reset_email.delay, user_id))
+@transaction.atomic
+def queue_password_reset_email(*, user: User) -> None:
+    """The password-reset mail, as an outbox row; its link is cleared from the row once the mail has left."""
+    if not user.is_active or not user.email or not user.has_usable_password():
+        return
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    subject, body = _render("password_reset", {"user": user, "link": password_reset_link(user), "hours": hours})
+    outbox_write(
+        kind=OutboxKind.PASSWORD_RESET,
+        dedupe_key=f"password-reset:{user.pk}:{uuid.uuid4().hex}",
+        recipients=[user.email],
+        subject=subject,
+        body=body,
+    )

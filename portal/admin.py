@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from guardian.admin import GuardedModelAdmin
 
-from portal.models import Commission, Organisation, User
+from portal.models import Commission, Organisation, OutboxMessage, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -41,3 +41,15 @@ class OrganisationAdmin(GuardedModelAdmin):
     list_display = ["name", "uscc", "kind", "district"]
     list_filter = ["kind", "district"]
     search_fields = ["name", "uscc"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """What left and what waits: an unsent row older than a few minutes with attempts and an error is a
+    mail the sweep keeps trying (portal/outbox.py)."""
+
+    list_display = ["dedupe_key", "kind", "subject", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["dedupe_key", "subject"]
+    exclude = ["body"]  # an invitation's body holds its one-time link until the mail has left
+    readonly_fields = ["event", "letter", "invitation"]

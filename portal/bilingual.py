@@ -1,6 +1,10 @@
-"""Catalogue rows carry both languages side by side (`title_en`, `title_zh`); pick the active one."""
+"""Both languages: catalogue rows carry them side by side (`title_en`, `title_zh`), pick the active one;
+e-mails carry them one after the other, Chinese first."""
 
+from django.template.loader import render_to_string
 from django.utils import translation
+
+EMAIL_SEPARATOR = "\n\n----------------------------------------\n\n"
 
 
 def is_chinese(language: str | None = None) -> bool:
@@ -12,3 +16,14 @@ def localized(obj, field: str, language: str | None = None) -> str:
     first, second = ("zh", "en") if is_chinese(language) else ("en", "zh")
     getter = obj.get if isinstance(obj, dict) else lambda name, default="": getattr(obj, name, default)
     return getter(f"{field}_{first}", "") or getter(f"{field}_{second}", "")
+
+
+def render_bilingual_email(subject_template: str, body_template: str, context: dict) -> tuple[str, str]:
+    """(subject, body) of an e-mail: the Chinese text first, then the English one, from the same context."""
+    subjects, parts = [], []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            subjects.append(render_to_string(subject_template, context).strip())
+            parts.append(render_to_string(body_template, context).strip())
+    # One line whatever a name or title holds: a line break in a header makes Django refuse to send the mail.
+    return " ".join(" / ".join(subjects).split()), EMAIL_SEPARATOR.join(parts)

@@ -97,9 +97,9 @@ class TwoFactorCodeForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's form (the same answer for known and unknown addresses); its mail goes out through Celery."""
+    """Django's form (the same answer for known and unknown addresses); its mail goes out through the outbox."""
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         from portal.accounts import queue_password_reset_email
 
-        queue_password_reset_email(user_id=context["user"].pk)
+        queue_password_reset_email(user=context["user"])

@@ -130,3 +130,51 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} -> {self.organisation_id}"
+
+
+class OutboxKind(models.TextChoices):
+    EVENT = "event", _("Step of an application")
+    INVITATION = "invitation", _("Team invitation")
+    EMAIL_VERIFICATION = "email_verification", _("E-mail address confirmation")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+
+
+# Kinds whose body holds a one-time link: cleared once the mail has left (portal/outbox.py).
+SECRET_KINDS = (OutboxKind.INVITATION, OutboxKind.EMAIL_VERIFICATION, OutboxKind.PASSWORD_RESET)
+
+
+class OutboxMessage(models.Model):
+    """An e-mail to send, written in the transaction of what it announces (portal/outbox.py): a lost
+    queue message, a killed worker or a dropped connection delays it, never loses it."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=OutboxKind.choices)
+    # What the mail is about, one per row: a second write for the same thing is refused by the database.
+    dedupe_key = models.CharField(_("dedupe key"), max_length=100, unique=True)
+    # The same on every attempt, so a receiving server or client drops the duplicate a resend may cause.
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    recipients = models.JSONField(_("recipients"), default=list)
+    subject = models.TextField(_("subject"))
+    body = models.TextField(_("body"), blank=True)
+    event = models.ForeignKey(
+        "applications.AuditEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="outbox_messages"
+    )
+    # Its PDF is read when the mail is sent, from the stored letter.
+    letter = models.ForeignKey("awards.Letter", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Settled: handed to the mail server, or dropped (an invitation closed before it left; see last_error).
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        # The sweep reads unsent rows by age; sent ones are the vast majority and stay out of this index.
+        indexes = [
+            models.Index(fields=["created_at"], name="outbox_unsent_created", condition=models.Q(sent_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return self.dedupe_key

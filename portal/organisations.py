@@ -13,7 +13,6 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -280,12 +279,6 @@ def _require_manager(by: User, organisation: Organisation) -> None:
         raise PortalError(ErrorCode.NOT_ALLOWED, reason)
 
 
-def _queue_invitation_email(invitation_id: int, token: str) -> None:
-    from portal.team_tasks import send_invitation_email
-
-    send_invitation_email.delay(invitation_id, token)
-
-
 @transaction.atomic
 def member_invite(*, organisation: Organisation, email: str, by: User) -> Invitation:
     """Invite a colleague by e-mail. A new invitation to the same address replaces a pending one."""
@@ -321,8 +314,10 @@ def member_invite(*, organisation: Organisation, email: str, by: User) -> Invita
         token_hash=hash_token(token),
         expires_at=now + INVITATION_VALIDITY,
     )
-    # The clear token exists only in this call, the queued task's argument and the e-mail.
-    transaction.on_commit(partial(_queue_invitation_email, invitation.pk, token))
+    from portal.team_tasks import invitation_email_write
+
+    # The clear token exists only in this call and the e-mail (its outbox row, until the mail has left).
+    invitation_email_write(invitation=invitation, token=token)
     return invitation
 
 

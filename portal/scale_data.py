@@ -45,7 +45,15 @@ from awards.models import Award, AwardState, Clawback, Letter, LetterKind, Lette
 from awards.rules import rule_for
 from portal.districts import DIVISION_TO_DISTRICT
 from portal.management.commands.load_demo import DEMO_RUBRIC
-from portal.models import Commission, Organisation, OrganisationKind, OrganisationUserObjectPermission, Role, User
+from portal.models import (
+    Commission,
+    Organisation,
+    OrganisationKind,
+    OrganisationUserObjectPermission,
+    OutboxMessage,
+    Role,
+    User,
+)
 from portal.uscc import make_uscc
 from reviews.clock import stage_due
 from reviews.models import (
@@ -230,7 +238,7 @@ def exists() -> bool:
 
 def wipe() -> None:
     """Remove what `generate` wrote (and what hangs off it), leaving other rows alone."""
-    from applications.models import Attachment, SentNotification
+    from applications.models import Attachment
     from awards.models import Export, Objection
 
     if not settings.DEBUG:
@@ -249,7 +257,7 @@ def wipe() -> None:
     awards, versions = ids(Award, "application_id", apps), ids(ApplicationVersion, "application_id", apps)
     # Children before parents; each (model, column, ids the column must be in).
     steps = [
-        (SentNotification, "event_id", ids(AuditEvent, "application_id", apps)),
+        (OutboxMessage, "event_id", ids(AuditEvent, "application_id", apps)),
         (AuditEvent, "application_id", apps),
         (Letter, "application_id", apps),
         (Payment, "award_id", awards),

@@ -148,8 +148,8 @@ CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = "Shanghai Biomedical Support Portal"
 
 # A password-reset link works for two hours and once (Django's token changes with the password); the
-# link that verifies a new account's e-mail for three days. Both mails go out through Celery
-# (portal/account_tasks.py). Asking for either is rate-limited (django-ratelimit, on the Redis cache).
+# link that verifies a new account's e-mail for three days. Both mails go out through the outbox
+# (portal/accounts.py, portal/outbox.py). Asking for either is rate-limited (django-ratelimit, on the Redis cache).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 EMAIL_VERIFICATION_MAX_AGE = int(os.environ.get("EMAIL_VERIFICATION_MAX_AGE", str(3 * 24 * 3600)))
 PASSWORD_RESET_RATE_PER_ADDRESS = os.environ.get("PASSWORD_RESET_RATE_PER_ADDRESS", "10/h")
@@ -232,7 +232,13 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
     *("map", "ts", "cjs", "mjs", "md", "txt"),
 ]
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development writes each mail to a file under var/mail/ (a letter's PDF in base64 filled the worker's
+# log when it went to the console); production names its SMTP backend (EMAIL_BACKEND, EMAIL_HOST).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@biomed-support.sh.gov.cn.invalid")
 
@@ -312,11 +318,16 @@ CELERY_BEAT_SCHEDULE = {
     "close-notices": {"task": "awards.tasks.close_notices", "schedule": 3600.0},
     # Queues again awards and letters whose messages were lost (a Redis restart) or whose task gave up.
     "sweep-unfinished": {"task": "awards.tasks.sweep_unfinished", "schedule": 300.0},
+    # Queues again e-mails of the outbox still unsent after its grace period (portal/outbox.py).
+    "sweep-outbox": {"task": "portal.tasks.sweep_outbox", "schedule": 300.0},
 }
 
 # Plain lines in development, JSON lines in production (portal/logging_config.py).
+# LOG_FILE: the file of a daemonised web server (`make run`, portal/gunicorn_conf.py); stderr otherwise.
 LOGGING = logging_dict(
-    fmt=os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"), level=os.environ.get("LOG_LEVEL", "INFO")
+    fmt=os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"),
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    log_file=os.environ.get("LOG_FILE") or None,
 )
 
 # The catalogue file `make run` and the tests load.

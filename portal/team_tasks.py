@@ -1,55 +1,54 @@
-"""The invitation e-mail, in Chinese then English, sent by Celery after the invitation is committed.
+"""The invitation e-mail, in Chinese then English, written to the outbox with the invitation.
 
 Its own module (not portal/tasks.py); the worker must import it, see the report on registration.
 """
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.db import transaction
 
-from portal.models import Invitation
+from portal.bilingual import render_bilingual_email
+from portal.models import Invitation, OutboxKind, OutboxMessage
 from portal.organisations import hash_token, invitation_is_open, invitation_link
-
-SEPARATOR = "\n\n----------------------------------------\n\n"
-# A re-delivered task (acks_late) finds this mark and sends nothing more; kept past the link's life.
-SENT_MARK_SECONDS = 8 * 24 * 3600
+from portal.outbox import outbox_send, outbox_write
 
 
 def render_invitation_email(invitation: Invitation, token: str) -> tuple[str, str]:
-    """(subject, body): the Chinese text first, then the English one."""
-    parts, subjects = [], []
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            context = {
-                "invitation": invitation,
-                "organisation": invitation.organisation,
-                "invited_by": invitation.invited_by,
-                "link": invitation_link(token),
-                "site_url": settings.SITE_URL,
-            }
-            subjects.append(render_to_string("emails/invitation_subject.txt", context).strip())
-            parts.append(render_to_string("emails/invitation.txt", context).strip())
-    # One line whatever a name holds: a line break in a header makes Django refuse to send the mail.
-    return " ".join(" / ".join(subjects).split()), SEPARATOR.join(parts)
+    context = {
+        "invitation": invitation,
+        "organisation": invitation.organisation,
+        "invited_by": invitation.invited_by,
+        "link": invitation_link(token),
+        "site_url": settings.SITE_URL,
+    }
+    return render_bilingual_email("emails/invitation_subject.txt", "emails/invitation.txt", context)
+
+
+def invitation_email_write(*, invitation: Invitation, token: str) -> OutboxMessage:
+    """The invitation's mail as an outbox row of the caller's transaction (portal/outbox.py)."""
+    subject, body = render_invitation_email(invitation, token)
+    return outbox_write(
+        kind=OutboxKind.INVITATION,
+        dedupe_key=f"invitation:{invitation.pk}",
+        recipients=[invitation.email],
+        subject=subject,
+        body=body,
+        invitation=invitation,
+    )
 
 
 def deliver_invitation_email(invitation_id: int, token: str) -> bool:
-    """Send the link once, and only while the invitation is still open."""
+    """Send the link once, and only while the invitation is still open. The mail is normally written with
+    the invitation; this serves tasks queued before the outbox existed."""
     invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
     if invitation is None or invitation.token_hash != hash_token(token) or not invitation_is_open(invitation):
         return False
-    mark = f"invitation-email-sent:{invitation.pk}"
-    if cache.get(mark):
-        return False
-    subject, body = render_invitation_email(invitation, token)
-    EmailMessage(subject=subject, body=body, to=[invitation.email]).send()
-    cache.set(mark, 1, SENT_MARK_SECONDS)
-    return True
+    with transaction.atomic():
+        message = invitation_email_write(invitation=invitation, token=token)
+    return outbox_send(message_id=message.pk)
 
 
+# Kept registered for messages queued by the previous release; new invitations go through the outbox.
 @shared_task(
     name="portal.team_tasks.send_invitation_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
 )

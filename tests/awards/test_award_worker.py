@@ -3,10 +3,10 @@
 import pytest
 
 from applications import filing, workflow
-from applications.models import SentNotification
 from applications.tasks import send_event_email
 from awards.models import Award
 from awards.tasks import compute_award
+from portal.models import OutboxMessage
 from tests import journeys
 from tests.applications.conftest import make_draft
 from tests.factories import OrganisationFactory, member
@@ -42,4 +42,4 @@ def test_submission_receipt_mail_is_sent_by_the_worker_once(catalogue, celery_wo
     event = application.events.get(action="submit")
     send_event_email.delay(event.pk).get(timeout=60)
     assert send_event_email.delay(event.pk).get(timeout=60) is False
-    assert SentNotification.objects.filter(event=event).count() == 1
+    assert OutboxMessage.objects.filter(event=event, sent_at__isnull=False).count() == 1

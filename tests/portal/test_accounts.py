@@ -223,3 +223,13 @@ def test_resetting_the_password_by_mail_also_verifies_the_address(client, org_a,
 
 def test_factories_make_verified_users(db):
     assert UserFactory().email_verified_at is not None
+
+
+def test_account_mails_are_outbox_rows_whose_link_is_cleared_once_sent(client, alice, mail):
+    from portal.models import OutboxKind, OutboxMessage
+
+    mail(ask_reset, english(client), alice.email)
+    [row] = OutboxMessage.objects.filter(kind=OutboxKind.PASSWORD_RESET)
+    assert row.recipients == [alice.email] and row.sent_at is not None
+    assert row.body == ""  # the one-time link is not kept in the database after the mail left
+    assert mail.outbox[0].extra_headers["Message-ID"] == row.message_id
