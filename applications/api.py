@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from applications import filing, selectors, workflow
 from applications.models import Application, Attachment, Call, State
+from portal.amounts import AmountSerializerField
 from portal.api import FORBIDDEN, NOT_FOUND, READ_ERRORS, WRITE_ERRORS, NewestFirst
 from portal.bilingual import localized
 from portal.models import Organisation
@@ -36,16 +37,6 @@ OFFICER_ACTIONS = [
 ]
 CHECKLIST_ACTIONS = {"pass_formal_check", "return_for_correction"}
 MAX_FACTS = 50
-MAX_FACT_LENGTH = 1000
-
-
-def _plain_text(value: str) -> bool:
-    """Text PostgreSQL can store: no NUL character and no lone surrogate."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in value
 
 
 # --- organisations/me ------------------------------------------------------------------------------
@@ -208,12 +199,10 @@ class FactsField(serializers.DictField):
         errors = {}
         for name, value in facts.items():
             items = value if isinstance(value, list) else [value]
-            if not _plain_text(name) or len(name) > 100:
-                errors[name] = [_("Not a fact name.")]
-            elif not all(isinstance(v, str | int | float | bool) or v is None for v in items):
+            if not all(isinstance(v, str | int | float | bool) or v is None for v in items):
                 errors[name] = [_("Give a text, a number, true/false or a list of those.")]
-            elif not all(_plain_text(str(v)) and len(str(v)) <= MAX_FACT_LENGTH for v in items):
-                errors[name] = [_("Too long, or contains characters that cannot be stored.")]
+        # What can be stored (finite numbers, plain text) is checked where drafts are saved
+        # (filing.application_save_draft), for the page and the API alike.
         if errors:
             raise serializers.ValidationError(errors)
         return facts
@@ -265,10 +254,7 @@ class TransitionSerializer(serializers.Serializer):
         required=False,
         help_text="Formal check: documents, credit, milestone_window, duplicates -> true when the item holds.",
     )
-    recommended_amount = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=2,
-        min_value=0,
+    recommended_amount = AmountSerializerField(
         required=False,
         allow_null=True,
         help_text="Approve: a lower amount than the formula's, with a reason.",

@@ -4,34 +4,21 @@ One validator for every door: the estimate page and the application form render 
 feeds it JSON (after `form_data_from_json`), so a fact is valid or not in the same way everywhere.
 """
 
+import math
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.amounts import MAX_WHOLE_DIGITS, AmountField
 from portal.bilingual import localized
 
-MAX_MONEY_DIGITS = 16  # up to 99,999,999,999,999.99 yuan
+MAX_NUMBER = 10**MAX_WHOLE_DIGITS  # beyond the largest amount the portal stores
+MAX_FACT_LENGTH = 1000
+MAX_NAME_LENGTH = 100
 
 YES_NO = [("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
-
-
-def _money_field(**common) -> forms.DecimalField:
-    return forms.DecimalField(
-        min_value=Decimal(0),
-        max_digits=MAX_MONEY_DIGITS,
-        decimal_places=2,
-        error_messages={
-            "invalid": gettext_lazy("Enter an amount in yuan, such as 1250000 or 1250000.50."),
-            "min_value": gettext_lazy("An amount cannot be negative."),
-            "max_decimal_places": gettext_lazy("Amounts have at most two decimal places (fen)."),
-            "max_digits": gettext_lazy("This amount is too large."),
-            "max_whole_digits": gettext_lazy("This amount is too large."),
-        },
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        **common,
-    )
 
 
 def fact_field(definition: dict, *, required: bool = True) -> forms.Field:
@@ -43,7 +30,7 @@ def fact_field(definition: dict, *, required: bool = True) -> forms.Field:
     choices = [(c["value"], localized(c, "label")) for c in definition.get("choices", [])]
     kind = definition["kind"]
     if kind == "money":
-        return _money_field(**common)
+        return AmountField(**common)
     if kind == "bool":
         return forms.TypedChoiceField(
             choices=YES_NO, coerce=lambda value: value == "true", widget=forms.RadioSelect, **common
@@ -88,6 +75,43 @@ def facts_for_display(schema: list[dict], facts: dict) -> list[tuple[str, str]]:
             shown = labels.get(value, str(value))
         rows.append((localized(definition, "label"), shown))
     return rows
+
+
+def _problem(value) -> str | None:
+    """Why a fact's value cannot be stored as typed ("number", "text" or "type"), or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        # 1e309 parses as infinity, which PostgreSQL's jsonb refuses; no fact means a number beyond any amount.
+        return None if math.isfinite(value) and abs(value) < MAX_NUMBER else "number"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")  # a lone surrogate cannot be stored
+        except UnicodeEncodeError:
+            return "text"
+        return None if "\x00" not in value and len(value) <= MAX_FACT_LENGTH else "text"
+    if isinstance(value, list | dict):
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        return next((problem for problem in map(_problem, items) if problem), None)
+    return "type"
+
+
+def unstorable_facts(facts: dict) -> dict:
+    """{name: [message]} for the facts of a draft that cannot be kept as typed: a number that is not finite
+    or out of range, text with NUL or a lone surrogate, anything too long, anywhere in a list or an object.
+    Drafts keep what was typed, valid or not, so this is the one check before a draft's facts are stored."""
+    messages = {
+        "number": _("A number must be finite and below %(limit)s.") % {"limit": f"{MAX_NUMBER:,}"},
+        "text": _("Too long, or contains characters that cannot be stored."),
+        "type": _("Give a text, a number, true/false or a list of those."),
+    }
+    errors = {}
+    for name, value in facts.items():
+        if not isinstance(name, str) or _problem(name) or len(name) > MAX_NAME_LENGTH:
+            errors[name] = [_("Not a fact name.")]
+        elif problem := _problem(value):
+            errors[name] = [messages[problem]]
+    return errors
 
 
 class FactsForm(forms.Form):

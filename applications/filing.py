@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import workflow
-from applications.facts import FactsForm
+from applications.facts import FactsForm, unstorable_facts
 from applications.models import Application, ApplicationVersion, Attachment, Call, State, Track
 from awards.engine import Context, compute
 from awards.explain import reason_text
@@ -68,22 +68,31 @@ def application_save_draft(*, application: Application, title: str, draft_facts:
     """Keep what the applicant typed, valid or not; estimate when everything is answered."""
     _require_applicant(by, application)
     _require_editable(application)
+    draft_facts = {k: v for k, v in draft_facts.items() if v not in (None, "", [])}
+    errors = unstorable_facts(draft_facts)
+    if errors:
+        raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
     application.title = title.strip() or application.title
-    application.draft_facts = {k: v for k, v in draft_facts.items() if v not in (None, "", [])}
+    application.draft_facts = draft_facts
     facts, _form = _clean_facts(application, application.draft_facts)
     application.estimated_amount = _estimate(application, facts).amount if facts else None
     application.save(update_fields=["title", "draft_facts", "estimated_amount", "updated_at"])
     return application
 
 
+def too_large_message(size: int) -> str:
+    # In bytes: rounded to megabytes, a file one byte over the limit would read "20.0 MB; the limit is 20 MB".
+    return _("The file is %(size)s bytes; at most %(limit)s bytes (%(limit_mb)s MB) are accepted.") % {
+        "size": f"{size:,}",
+        "limit": f"{MAX_UPLOAD_BYTES:,}",
+        "limit_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+
+
 def sniff_upload(upload: UploadedFile) -> str:
     """The content type by the file's own bytes; PortalError for anything but PDF, JPEG or PNG."""
     if upload.size > MAX_UPLOAD_BYTES:
-        raise PortalError(
-            ErrorCode.UPLOAD_REFUSED,
-            _("The file is %(size)s MB; the limit is 20 MB.") % {"size": round(upload.size / 1024 / 1024, 1)},
-            field="file",
-        )
+        raise PortalError(ErrorCode.UPLOAD_REFUSED, too_large_message(upload.size), field="file")
     upload.seek(0)
     kind = filetype.guess(upload.read(8192))
     upload.seek(0)

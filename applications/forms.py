@@ -21,6 +21,17 @@ class NewApplicationForm(forms.Form):
             self.fields["track"].widget = forms.HiddenInput()
 
 
+class CallQueryForm(forms.Form):
+    """The ?call=<id> of the new-application page: one of `calls`; anything else (junk, an id past the
+    database's integer range) is simply not a valid choice."""
+
+    call = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, calls, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = calls
+
+
 class TitleForm(forms.Form):
     title = forms.CharField(label=_("Project or product name"), max_length=200)
 

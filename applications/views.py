@@ -11,7 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications import filing, permissions
 from applications.facts import FactsForm, facts_for_display
-from applications.forms import AttachmentForm, CallFilterForm, NewApplicationForm, ReasonForm, TitleForm
+from applications.forms import (
+    AttachmentForm,
+    CallFilterForm,
+    CallQueryForm,
+    NewApplicationForm,
+    ReasonForm,
+    TitleForm,
+)
 from applications.models import Attachment, Policy, State
 from applications.selectors import (
     applicant_history,
@@ -62,7 +69,10 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 def application_new(request):
     get_organisation_for_user(request.user)  # only someone who files for an organisation opens a draft
-    call = get_object_or_404(open_calls().select_related("program"), pk=request.GET.get("call") or 0)
+    chosen = CallQueryForm(request.GET, calls=open_calls().select_related("program"))
+    if not chosen.is_valid():
+        raise Http404  # no call, a malformed id, or a call that is not open
+    call = chosen.cleaned_data["call"]
     form = NewApplicationForm(request.POST or None, program=call.program)
     if request.method == "POST" and form.is_valid():
         track = call.program.tracks.get(code=form.cleaned_data["track"])
@@ -110,9 +120,13 @@ def application_edit(request, pk):
     errors: list[str] = []
     if request.method == "POST" and title_form.is_valid():
         raw = _raw_facts(request, schema)
-        filing.application_save_draft(
-            application=application, title=title_form.cleaned_data["title"], draft_facts=raw, by=request.user
-        )
+        try:
+            filing.application_save_draft(
+                application=application, title=title_form.cleaned_data["title"], draft_facts=raw, by=request.user
+            )
+        except PortalError as error:
+            error.flash(request)  # what cannot be stored at all (NUL in a text): nothing was saved
+            return redirect("application-edit", pk=pk)
         if request.POST.get("action") != "submit":
             messages.success(request, _("Draft saved."))
             return redirect("application-edit", pk=pk)

@@ -13,16 +13,15 @@ from applications.selectors import find_track, open_call_for
 from awards.engine import Context, Result, compute
 from awards.explain import result_as_json
 from awards.rules import rule_for
+from portal.amounts import AmountSerializerField
 from portal.errors import ErrorCode, PortalError
-
-MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal(0)}
 
 
 class EstimateContextSerializer(serializers.Serializer):
-    awarded_this_year = serializers.DecimalField(required=False, default=Decimal(0), **MONEY)
-    awarded_in_overlap_group = serializers.DecimalField(required=False, default=Decimal(0), **MONEY)
-    call_budget_left = serializers.DecimalField(required=False, allow_null=True, default=None, **MONEY)
-    recommended_amount = serializers.DecimalField(required=False, allow_null=True, default=None, **MONEY)
+    awarded_this_year = AmountSerializerField(required=False, default=Decimal(0))
+    awarded_in_overlap_group = AmountSerializerField(required=False, default=Decimal(0))
+    call_budget_left = AmountSerializerField(required=False, allow_null=True, default=None)
+    recommended_amount = AmountSerializerField(required=False, allow_null=True, default=None)
     recommendation_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 

@@ -1,9 +1,7 @@
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.facts import MAX_MONEY_DIGITS
+from portal.amounts import AmountField
 from portal.bilingual import localized
 
 
@@ -32,15 +30,7 @@ class TrackChoiceForm(forms.Form):
 
 
 def _optional_money(label, help_text):
-    return forms.DecimalField(
-        label=label,
-        help_text=help_text,
-        required=False,
-        min_value=Decimal(0),
-        max_digits=MAX_MONEY_DIGITS,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
+    return AmountField(label=label, help_text=help_text, required=False)
 
 
 class EstimateContextForm(forms.Form):
@@ -100,13 +90,13 @@ class DismissObjectionsForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=Decimal("0.01"), max_digits=16, decimal_places=2)
+    amount = AmountField(label=_("Amount (CNY)"))
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
 
 
 class ClawbackForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=Decimal("0.01"), max_digits=16, decimal_places=2)
+    amount = AmountField(label=_("Amount (CNY)"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     fraud = forms.BooleanField(
         label=_("Fraud found (credit record and a three-year ban from applying)"), required=False

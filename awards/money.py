@@ -2,7 +2,7 @@
 row and change only under its lock, so the sum paid never exceeds the award."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from applications.models import AuditEvent
 from awards import permissions
 from awards.models import Award, AwardState, Clawback, Payment
+from portal.amounts import amount_for
 from portal.errors import ErrorCode, PortalError
 from portal.models import Organisation, User
 
@@ -19,11 +20,8 @@ BAN_YEARS = 3
 
 
 def _amount(value, field: str = "amount") -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, TypeError):
-        amount = None
-    if amount is None or not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+    amount = amount_for(value, field=field)
+    if amount <= 0:
         raise PortalError(ErrorCode.INVALID, _("Enter a positive amount in yuan (at most two decimals)."), field=field)
     return amount
 

@@ -69,6 +69,10 @@ MIDDLEWARE = [
     "portal.security.TwoFactorMiddleware",
     "portal.security.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view (and the CSRF check, which reads a POST's form): junk addresses and oversized uploads
+    # are refused unread.
+    "portal.request_guards.NulInAddressMiddleware",
+    "portal.request_guards.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -19,7 +19,10 @@ from portal.forms import TwoFactorCodeForm
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # A path of this site only: redirect() would take "abc" for a view's name and fail on it.
+    hosts = {request.get_host()}
+    local = url_has_allowed_host_and_scheme(target, allowed_hosts=hosts, require_https=request.is_secure())
+    if target.startswith("/") and local:
         return target
     return "/"
 

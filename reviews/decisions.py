@@ -1,10 +1,11 @@
 """The lead commission's decision: effects of the `approve` and `reject` steps of the workflow."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from portal.amounts import amount_for
 from portal.errors import ErrorCode, PortalError
 from portal.models import User
 from reviews.models import Decision, DecisionOutcome, Outcome, ReviewTask, TaskKind
@@ -15,12 +16,7 @@ from reviews.routing import check_decision_ready, open_tasks
 def _recommended(application: Application, value, reason: str) -> Decimal | None:
     if value in (None, ""):
         return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite() or amount < 0:
-        raise PortalError(ErrorCode.INVALID, _("Enter an amount in yuan."), field="recommended_amount")
+    amount = amount_for(value, field="recommended_amount")
     if not application.track.rate_is_ceiling:
         raise PortalError(
             ErrorCode.INVALID,

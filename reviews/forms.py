@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import CALL_BLOBS, PROGRAM_BLOBS, Call, Program
+from portal.amounts import AmountField
 from portal.bilingual import localized
 from portal.districts import DISTRICT_CHOICES
 from portal.models import Commission
@@ -132,12 +133,9 @@ class BudgetForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    recommended_amount = forms.DecimalField(
+    recommended_amount = AmountField(
         label=_("Recommend a lower amount (CNY, optional)"),
         required=False,
-        min_value=0,
-        max_digits=16,
-        decimal_places=2,
         help_text=_("Leave empty to award what the formula gives. A lower amount needs its reason."),
     )
     reason = forms.CharField(

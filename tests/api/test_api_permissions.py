@@ -489,6 +489,35 @@ def test_malformed_edits_and_steps_are_400_naming_the_field(review_call, people,
     assert reload(application).state == State.DRAFT
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"facts": {"rd_spending": 1e309}}',
+        '{"facts": {"rd_spending": -1e309}}',
+        '{"facts": {"rd_spending": 1e20}}',
+        '{"facts": {"indications": ["oncology", 1e309]}}',
+        '{"title": "Renamed", "facts": {"rd_spending": "1", "indications": [-1e309]}}',
+    ],
+    ids=["infinity", "minus-infinity", "out-of-range", "in-a-list", "beside-valid-changes"],
+)
+def test_a_number_that_cannot_be_stored_in_the_facts_is_400_and_saves_nothing(review_call, people, clients, raw):
+    # 1e309 parses as infinity, which PostgreSQL's jsonb refuses: this answered 500.
+    application = draft(review_call, people)
+    before = snapshot(application)
+    url = f"{API}/applications/{application.pk}/"
+    response = clients["alice"].generic("PATCH", url, raw, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()["facts"]) == {"indications" if "indications" in raw else "rd_spending"}
+    assert snapshot(application) == before
+
+
+def test_nan_and_infinity_literals_in_the_json_are_400(review_call, people, clients):
+    application = draft(review_call, people)
+    url = f"{API}/applications/{application.pk}/"
+    for raw in ('{"facts": {"rd_spending": NaN}}', '{"facts": {"rd_spending": Infinity}}'):
+        assert clients["alice"].generic("PATCH", url, raw, content_type="application/json").status_code == 400
+
+
 def test_malformed_officer_input_is_400_and_writes_nothing(review_call, people, clients):
     checking = in_formal_check(review_call, people)
     review = in_department_review(review_call, people)

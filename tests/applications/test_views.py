@@ -91,6 +91,20 @@ def test_edit_page_saves_a_draft_and_shows_field_errors_on_submit(client, drug_c
     assert Application.objects.get(pk=application.pk).draft_facts["rd_spending"] == "lots"
 
 
+def test_edit_page_refuses_facts_that_cannot_be_stored_and_saves_nothing(client, drug_call, alice):
+    # The same check as the API's (filing.application_save_draft): a NUL in a text answered 500 here.
+    application = make_draft(drug_call, alice)
+    before = Application.objects.get(pk=application.pk).draft_facts
+    login(client, alice)
+    url = reverse("application-edit", args=[application.pk])
+    data = {f"facts-{k}": v for k, v in {**DRUG_FACTS, "rd_spending": "1\x00"}.items()}
+    response = client.post(url, {**data, "title": "Changed"}, follow=True)
+    assert response.status_code == 200
+    assert "cannot be stored" in response.content.decode()
+    saved = Application.objects.get(pk=application.pk)
+    assert (saved.title, saved.draft_facts) == (application.title, before)
+
+
 def test_edit_page_submits_and_shows_the_receipt(client, drug_call, alice):
     application = make_draft(drug_call, alice)
     login(client, alice)

@@ -1,9 +1,13 @@
 """POST /api/v1/award-estimates/ (SPEC §6): answers, and a 400 with field errors for every kind of
 malformed input — never a 500."""
 
+from decimal import Decimal
+
 import pytest
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
+
+from tests.portal.test_amounts import TYPED
 
 URL = "/api/v1/award-estimates/"
 DRUG = {"rd_spending": "10000000", "drug_category": "chemical", "made_in_shanghai": True}
@@ -40,7 +44,7 @@ def test_spec_example_answers_4_million(api, catalogue):
 
 def test_context_may_be_left_out(api, catalogue):
     response = post(
-        api, {"program": "BIO21-DRUG-INNOVATIVE", "track": "phase_3", "facts": {**DRUG, "rd_spending": "1e9"}}
+        api, {"program": "BIO21-DRUG-INNOVATIVE", "track": "phase_3", "facts": {**DRUG, "rd_spending": "1000000000"}}
     )
     assert response.status_code == 200
     assert response.json()["amount"] == "30000000"
@@ -238,3 +242,17 @@ def test_estimate_needs_no_login_and_no_csrf_token(catalogue):
     client = APIClient(enforce_csrf_checks=True)
     body = {"program": "BIO21-DRUG-INNOVATIVE", "track": "phase_1", "facts": DRUG}
     assert client.post(URL, body, format="json").status_code == 200
+
+
+@pytest.mark.parametrize(("typed", "outcome"), TYPED.items())
+def test_amounts_in_facts_and_context_follow_the_one_money_rule(api, catalogue, typed, outcome):
+    measure = {"program": "BIO21-DRUG-INNOVATIVE", "track": "phase_2"}
+    as_fact = post(api, {**measure, "facts": {**DRUG, "rd_spending": typed}})
+    in_context = post(api, {**measure, "facts": DRUG, "context": {"awarded_this_year": typed}})
+    if isinstance(outcome, Decimal):
+        assert as_fact.status_code == 200, as_fact.json()
+        assert as_fact.json()["amount"] == str(int(outcome * Decimal("0.4")))  # 40% of 123, whole yuan
+        assert in_context.status_code == 200, in_context.json()
+    else:
+        assert as_fact.status_code == 400 and "rd_spending" in as_fact.json()["facts"]
+        assert in_context.status_code == 400 and "awarded_this_year" in in_context.json()["context"]

@@ -1,8 +1,11 @@
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
+
+from tests.portal.test_amounts import TYPED
 
 FACTS = '{"rd_spending": "10000000", "drug_category": "tcm", "made_in_shanghai": true}'
 
@@ -68,3 +71,16 @@ def test_cli_refuses_bad_arguments_with_json(catalogue, args, capsys):
     with pytest.raises(SystemExit):
         call_command("estimate_award", *args, stdout=StringIO(), stderr=err)
     assert "code" in json.loads(err.getvalue())
+
+
+@pytest.mark.parametrize(("typed", "outcome"), TYPED.items())
+def test_cli_amounts_follow_the_one_money_rule(catalogue, typed, outcome):
+    args = ["--program", "BIO21-DRUG-INNOVATIVE", "--track", "phase_2", "--facts", FACTS]
+    if isinstance(outcome, Decimal):
+        out, _err = run(*args, "--awarded-this-year", typed)
+        assert json.loads(out)["eligible"] is True
+        typed_fact, plain_fact = ({**json.loads(FACTS), "rd_spending": v} for v in (typed, str(outcome)))
+        assert run(*args[:-1], json.dumps(typed_fact)) == run(*args[:-1], json.dumps(plain_fact))
+    else:
+        with pytest.raises(SystemExit):
+            run(*args, "--awarded-this-year", typed)

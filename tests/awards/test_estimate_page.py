@@ -1,6 +1,10 @@
 """The public page "What could my project receive?": plain forms, both languages."""
 
+from decimal import Decimal
+
 import pytest
+
+from tests.portal.test_amounts import TYPED
 
 PAGE = "/estimate/"
 DRUG_Q = "?measure=BIO21-DRUG-INNOVATIVE:phase_2"
@@ -84,3 +88,16 @@ def test_page_lists_every_track_with_one_query_per_table(client, catalogue, djan
         page = client.get(PAGE).content.decode()
     assert page.count('value="BIO21-DRUG-INNOVATIVE:') == 3
     assert 'value="BIO21-CDMO:"' in page
+
+
+@pytest.mark.parametrize(("typed", "outcome"), TYPED.items())
+def test_amounts_on_the_page_follow_the_one_money_rule(client, catalogue, typed, outcome):
+    client.cookies["django_language"] = "en"
+    as_fact = client.post(PAGE + DRUG_Q, facts(**{"facts-rd_spending": typed})).content.decode()
+    in_context = client.post(PAGE + DRUG_Q, facts(**{"context-awarded_this_year": typed})).content.decode()
+    if isinstance(outcome, Decimal):
+        assert "Estimated award" in as_fact and "¥49" in as_fact  # 40% of 123, whole yuan
+        assert "Estimated award" in in_context
+    else:
+        assert "Estimated award" not in as_fact and "Estimated award" not in in_context
+        assert 'class="error"' in as_fact and 'class="error"' in in_context

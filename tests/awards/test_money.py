@@ -15,6 +15,7 @@ from tests import journeys
 from tests.applications.conftest import make_draft
 from tests.awards.test_letters import confirmed_award
 from tests.factories import officer
+from tests.portal.test_amounts import REFUSED
 
 
 @pytest.fixture
@@ -96,3 +97,21 @@ def test_finance_pages(client, issued):
     assert "more than the award" in response.content.decode()
     client.post(page, {"form": "payment", "amount": "1000000", "paid_on": timezone.localdate().isoformat()})
     assert Award.objects.get(pk=issued.pk).paid == 1_000_000
+
+
+def test_payment_and_clawback_amounts_follow_the_one_money_rule(client, issued):
+    client.force_login(journeys.staff("FIN"))
+    client.cookies["django_language"] = "en"
+    page = reverse("finance-award", args=[issued.pk])
+    today = timezone.localdate().isoformat()
+    for typed in REFUSED:
+        response = client.post(page, {"form": "payment", "amount": typed, "paid_on": today})
+        assert response.status_code == 200 and 'class="error"' in response.content.decode(), typed
+        refused(ErrorCode.INVALID, payment_record, award=issued, by=journeys.staff("FIN"), amount=typed, paid_on=today)
+    assert Award.objects.get(pk=issued.pk).paid == 0
+    client.post(page, {"form": "payment", "amount": "１２３", "paid_on": today})
+    assert Award.objects.get(pk=issued.pk).paid == 123
+    for typed in REFUSED:
+        response = client.post(page, {"form": "clawback", "amount": typed, "reason": "Fraud."})
+        assert response.status_code == 200 and 'class="error"' in response.content.decode(), typed
+    assert Award.objects.get(pk=issued.pk).clawed_back == 0
