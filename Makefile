@@ -94,7 +94,7 @@ run: venv messages load static stop
 	@echo "Logs in $(LOG_DIR)/; stop with: make stop"
 
 # The web server alone, daemonised, its error log (Django's tracebacks too) and access lines in LOG_DIR
-# (portal/gunicorn_conf.py); tests/portal/test_logs.py starts it this way.
+# (portal/gunicorn_conf.py); tests/portal/test_logging_config.py starts it this way.
 web:
 	@mkdir -p $(RUN_DIR) $(LOG_DIR)
 	BIND=$(HOST):$(PORT) LOG_FILE=$(abspath $(LOG_DIR))/web.log ACCESS_LOG_FILE=$(abspath $(LOG_DIR))/web-access.log \

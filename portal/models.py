@@ -155,8 +155,10 @@ class OutboxMessage(models.Model):
     recipients = models.JSONField(_("recipients"), default=list)
     subject = models.TextField(_("subject"))
     body = models.TextField(_("body"), blank=True)
+    # DO_NOTHING: the audit log is append-only in the database itself (a trigger refuses DELETE), which is
+    # the answer a deletion should meet, not a Python-side PROTECT that would pre-empt it.
     event = models.ForeignKey(
-        "applications.AuditEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="outbox_messages"
+        "applications.AuditEvent", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="outbox_messages"
     )
     # Its PDF is read when the mail is sent, from the stored letter.
     letter = models.ForeignKey("awards.Letter", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
