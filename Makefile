@@ -21,11 +21,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_DIR := var/run
 LOG_DIR := var/log
 
-.PHONY: help run web stop test bench bench-data lint system-deps venv dev-venv services db migrate messages load static assets backup restore
+.PHONY: help run web stop test test-fast bench bench-data lint system-deps venv dev-venv services db migrate messages load static assets backup restore
 
 help:
 	@echo "make run    install, migrate, load the catalogue and demo data, start web + worker"
 	@echo "make test   install what tests need and run every test"
+	@echo "make test-fast   the edit loop: every test but the browser and real-worker ones"
 	@echo "make bench  print benchmark figures"
 	@echo "make stop   stop what make run started"
 	@echo "make backup / make restore BACKUP=... [MEDIA=...]   database and uploaded files (README, Operations)"
@@ -115,6 +116,10 @@ test: dev-venv services messages
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# The edit loop: no headless Chromium, no Celery worker subprocess (`make test` before committing).
+test-fast: dev-venv services messages
+	$(VENV)/bin/pytest -m "not browser and not worker" -q
 
 # The benchmark has its own database: migrated, catalogue loaded, and the scale data set (5,000
 # organisations, 100,000 applications; portal/scale_data.py) generated once and kept between runs.
