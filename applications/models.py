@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.bilingual import localized
-from portal.models import Commission
+from portal.models import Commission, User
 
 
 class Policy(models.Model):
@@ -293,3 +293,31 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("audit events are append-only")
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        application: Application,
+        action: str,
+        by: User | None = None,
+        reason: str = "",
+        data: dict | None = None,
+        version: ApplicationVersion | None = None,
+        public: bool = True,
+        from_state: str | None = None,
+        to_state: str | None = None,
+    ) -> "AuditEvent":
+        """The one place an audit row is written. Without states the event is about something other than
+        the application's lifecycle (a review opinion, an award's move): it stays where it is."""
+        return cls.objects.create(
+            application=application,
+            actor=by,
+            action=action,
+            from_state=application.state if from_state is None else from_state,
+            to_state=application.state if to_state is None else to_state,
+            version=version or application.current_version,
+            reason=reason,
+            data=data or {},
+            visible_to_applicant=public,
+        )

@@ -146,13 +146,13 @@ def transition(*, application: Application, action: str, by: User, reason: str =
         source = locked.state
         locked.state = step.target
         locked.save(update_fields=["state", "updated_at"])
-        event = AuditEvent.objects.create(
+        event = AuditEvent.record(
             application=locked,
-            actor=by,
+            by=by,
             action=action,
             from_state=source,
             to_state=step.target,
-            version=version or locked.current_version,
+            version=version,
             reason=reason,
             data=data,
         )

@@ -16,7 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from applications.models import AuditEvent
+from applications.notifications import outbox_for_event
 from awards.explain import yuan
+from awards.lifecycle import AwardAction, award_move
 from awards.models import Award, AwardState, Letter, LetterKind, LetterSequence
 from reviews.models import Decision, DecisionOutcome
 
@@ -140,18 +142,21 @@ def letter_issue(*, decision_id: int) -> Letter:
         letter.pdf.save(f"{letter.reference}.pdf", ContentFile(pdf), save=False)
         letter.sha256, letter.rendered_at = hashlib.sha256(pdf).hexdigest(), timezone.now()
         letter.save(update_fields=["pdf", "sha256", "rendered_at"])
+        data = {"letter": letter.pk, "reference": letter.reference}
         if letter.award_id:
-            Award.objects.filter(pk=letter.award_id, state=AwardState.CONFIRMED).update(state=AwardState.LETTER_ISSUED)
-        application = letter.application
-        event = AuditEvent.objects.create(
-            application=application,
-            action="letter_issued",
-            from_state=application.state,
-            to_state=application.state,
-            version=letter.decision.version,
-            data={"letter": letter.pk, "reference": letter.reference},
-        )
-        from applications.notifications import outbox_for_event
-
-        outbox_for_event(event)
+            # Locked under the letter's lock, which lets one delivery through: the award moves once.
+            award = (
+                Award.objects.select_for_update(of=("self",))
+                .select_related("application", "decision__version")
+                .get(pk=letter.award_id)
+            )
+            award_move(award=award, action=AwardAction.LETTER_ISSUED, data=data)
+        else:
+            event = AuditEvent.record(
+                application=letter.application,
+                action=AwardAction.LETTER_ISSUED,
+                version=letter.decision.version,
+                data=data,
+            )
+            outbox_for_event(event)
     return letter

@@ -8,14 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import AuditEvent
 from awards import permissions
+from awards.lifecycle import TABLE, AwardAction, award_move
 from awards.models import Award, AwardState, Clawback, Payment
 from portal.amounts import amount_for
 from portal.errors import ErrorCode, PortalError
 from portal.models import Organisation, User
 
-PAYABLE = {AwardState.LETTER_ISSUED, AwardState.DISBURSED}
+PAYABLE = {state for state, action in TABLE if action == AwardAction.PAYMENT_RECORDED}
 BAN_YEARS = 3
 
 
@@ -34,24 +34,6 @@ def _locked(award: Award, by: User) -> Award:
     return award
 
 
-def _audit(award: Award, by: User, action: str, data: dict, reason: str = "") -> AuditEvent:
-    application = award.application
-    event = AuditEvent.objects.create(
-        application=application,
-        actor=by,
-        action=action,
-        from_state=application.state,
-        to_state=application.state,
-        version=award.decision.version,
-        reason=reason,
-        data={"award": award.pk, **data},
-    )
-    from applications.notifications import outbox_for_event
-
-    outbox_for_event(event)
-    return event
-
-
 @transaction.atomic
 def payment_record(*, award: Award, by: User, amount, paid_on: date, reference: str = "") -> Payment:
     award = _locked(award, by)
@@ -68,11 +50,16 @@ def payment_record(*, award: Award, by: User, amount, paid_on: date, reference: 
             field="amount",
         )
     payment = Payment.objects.create(award=award, amount=amount, paid_on=paid_on, reference=reference, recorded_by=by)
-    award.paid += amount
-    if award.paid == award.amount:
-        award.state = AwardState.DISBURSED
-    award.save(update_fields=["paid", "state"])
-    _audit(award, by, "payment_recorded", {"amount": str(amount), "paid_on": paid_on.isoformat()})
+    paid = award.paid + amount
+    award_move(
+        award=award,
+        action=AwardAction.PAYMENT_RECORDED,
+        by=by,
+        # Paid in full, the award is disbursed; an instalment leaves it where it is.
+        to=AwardState.DISBURSED if paid == award.amount else award.state,
+        data={"amount": str(amount), "paid_on": paid_on.isoformat()},
+        paid=paid,
+    )
     return payment
 
 
@@ -90,9 +77,14 @@ def clawback_record(*, award: Award, by: User, amount, reason: str, fraud: bool 
             field="amount",
         )
     clawback = Clawback.objects.create(award=award, amount=amount, reason=reason, fraud=fraud, recorded_by=by)
-    award.clawed_back += amount
-    award.state = AwardState.CLAWED_BACK
-    award.save(update_fields=["clawed_back", "state"])
+    award_move(
+        award=award,
+        action=AwardAction.CLAWBACK_RECORDED,
+        by=by,
+        reason=reason,
+        data={"amount": str(amount), "fraud": fraud},
+        clawed_back=award.clawed_back + amount,
+    )
     if fraud:
         # Fraud: a credit record and a three-year ban from applying (SPEC §5, "How a real call runs").
         organisation = Organisation.objects.select_for_update().get(pk=award.organisation_id)
@@ -104,5 +96,4 @@ def clawback_record(*, award: Award, by: User, amount, reason: str, fraud: bool 
             else today.replace(year=today.year + BAN_YEARS, day=28)
         )
         organisation.save(update_fields=["credit_flag", "banned_until"])
-    _audit(award, by, "clawback_recorded", {"amount": str(amount), "fraud": fraud}, reason=reason)
     return clawback

@@ -10,8 +10,9 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 from applications import workflow
-from applications.models import AuditEvent, Call, NoticeKind
+from applications.models import Call, NoticeKind
 from awards import permissions
+from awards.lifecycle import AwardAction, award_move, award_record
 from awards.models import Award, AwardState, Objection, ObjectionState
 from awards.services import allocate_call_budget
 from portal.errors import ErrorCode, PortalError
@@ -32,22 +33,6 @@ def _refuse(check: tuple[bool, str]) -> None:
         raise PortalError(ErrorCode.NOT_ALLOWED, reason)
 
 
-def _audit(award: Award, *, by: User | None, action: str, reason: str = "", data=None, public: bool = True):
-    application = award.application
-    event = AuditEvent.objects.create(
-        application=application,
-        actor=by,
-        action=action,
-        from_state=application.state,
-        to_state=application.state,
-        version=award.decision.version,
-        reason=reason,
-        data={"award": award.pk, "award_state": award.state, **(data or {})},
-        visible_to_applicant=public,
-    )
-    return event
-
-
 @transaction.atomic
 def notice_publish(*, call: Call, by: User) -> list[Award]:
     """Publish every computed award of the call, after allocating its budget in ranking order."""
@@ -61,17 +46,15 @@ def notice_publish(*, call: Call, by: User) -> list[Award]:
     today = timezone.localdate()
     until = notice_until(call, today)
     for award in batch:
-        award.state, award.notice_from, award.notice_until = AwardState.PUBLICITY, today, until
-        award.save(update_fields=["state", "notice_from", "notice_until"])
-        event = _audit(award, by=by, action="notice_published", data={"until": until.isoformat()})
-        _notify(event)
+        award_move(
+            award=award,
+            action=AwardAction.NOTICE_PUBLISHED,
+            by=by,
+            data={"until": until.isoformat()},
+            notice_from=today,
+            notice_until=until,
+        )
     return batch
-
-
-def _notify(event: AuditEvent) -> None:
-    from applications.notifications import outbox_for_event
-
-    outbox_for_event(event)
 
 
 def objector_identity(*, id_number: str, organisation: str = "") -> str:
@@ -133,7 +116,7 @@ def objection_file(
                 )
         except IntegrityError:
             raise _duplicate() from None
-        _audit(award, by=None, action="objection_filed", public=False, data={"objection": objection.pk})
+        award_record(award=award, action=AwardAction.OBJECTION_FILED, public=False, data={"objection": objection.pk})
     return objection
 
 
@@ -151,16 +134,20 @@ def objection_resolve(*, objection: Objection, by: User, upheld: bool, resolutio
     objection.state = ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED
     objection.resolution, objection.resolved_by, objection.resolved_at = resolution.strip(), by, timezone.now()
     objection.save()
+    data = {"objection": objection.pk, "upheld": upheld}
     if upheld:
         award = Award.objects.select_for_update().get(pk=award.pk)
-        award.state = AwardState.OVERTURNED
-        award.save(update_fields=["state"])
         # Back to the lead commission: the application returns to department review for a new decision.
         workflow.transition(
             application=award.application, action="reopen_after_objection", by=by, reason=resolution.strip()
         )
-    data = {"objection": objection.pk, "upheld": upheld}
-    _audit(award, by=by, action="objection_resolved", reason=resolution, public=False, data=data)
+        award_move(
+            award=award, action=AwardAction.OBJECTION_RESOLVED, by=by, reason=resolution, public=False, data=data
+        )
+    else:
+        award_record(
+            award=award, action=AwardAction.OBJECTION_RESOLVED, by=by, reason=resolution, public=False, data=data
+        )
     return objection
 
 
@@ -187,9 +174,7 @@ def notices_close(*, today: date | None = None) -> list[Award]:
     )
     confirmed = []
     for award in ended:
-        award.state, award.confirmed_at = AwardState.CONFIRMED, timezone.now()
-        award.save(update_fields=["state", "confirmed_at"])
-        _audit(award, by=None, action="award_confirmed")
+        award_move(award=award, action=AwardAction.AWARD_CONFIRMED, confirmed_at=timezone.now())
         confirmed.append(award)
         transaction.on_commit(lambda decision_id=award.decision_id: _queue_letter(decision_id))
     return confirmed

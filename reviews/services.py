@@ -30,16 +30,8 @@ def _lock(application_id: int) -> Application:
 
 
 def _audit(application: Application, *, by: User, action: str, reason: str = "", data=None, version=None):
-    return AuditEvent.objects.create(
-        application=application,
-        actor=by,
-        action=action,
-        from_state=application.state,
-        to_state=application.state,
-        version=version or application.current_version,
-        reason=reason,
-        data=data or {},
-        visible_to_applicant=False,
+    return AuditEvent.record(
+        application=application, by=by, action=action, reason=reason, data=data, version=version, public=False
     )
 
 
