@@ -122,7 +122,7 @@ test-fast: dev-venv services messages
 	$(VENV)/bin/pytest -m "not browser and not worker" -q
 
 # The benchmark has its own database: migrated, catalogue loaded, and the scale data set (5,000
-# organisations, 100,000 applications; portal/scale_data.py) generated once and kept between runs.
+# organisations, 100,000 applications; tests/bench/scale_data.py) generated once and kept between runs.
 BENCH_DB ?= portal_bench
 BENCH_URL := postgres://$(PG_USER)@$(PG_HOST):5432/$(BENCH_DB)
 
@@ -131,7 +131,7 @@ bench-data: dev-venv messages services
 	  || createdb -h $(PG_HOST) -U $(PG_USER) $(BENCH_DB)
 	DATABASE_URL=$(BENCH_URL) $(PY) manage.py migrate --no-input -v0
 	DATABASE_URL=$(BENCH_URL) $(PY) manage.py load_catalogue
-	DATABASE_URL=$(BENCH_URL) $(PY) manage.py generate_scale_data --if-missing
+	DATABASE_URL=$(BENCH_URL) $(PY) -m tests.bench.generate --if-missing
 
 bench: bench-data
 	DATABASE_URL=$(BENCH_URL) REDIS_URL=redis://127.0.0.1:6379/14 $(PY) -m tests.bench

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from applications.models import AuditEvent, Call, Policy, Program, Track
-from portal.admin import ReadOnlyAdmin
+from portal.accounts.admin import ReadOnlyAdmin
 
 
 @admin.register(Policy)

@@ -19,11 +19,11 @@ from rest_framework.views import APIView
 
 from applications import filing, selectors, workflow
 from applications.models import Application, Attachment, Call, State
+from portal.accounts.models import Organisation
+from portal.accounts.selectors import get_organisation_for_user
 from portal.amounts import AmountSerializerField
 from portal.api import FORBIDDEN, NOT_FOUND, READ_ERRORS, WRITE_ERRORS, NewestFirst
 from portal.bilingual import localized
-from portal.models import Organisation
-from portal.selectors import get_organisation_for_user
 
 # The officers' steps the API takes through `transitions/`. The applicant's own steps have their endpoints
 # (submit/, withdraw/); reopening after an objection belongs to the notice's objection handling.

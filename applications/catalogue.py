@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import transaction
 
 from applications.models import Policy, Program, Track
+from portal.accounts.models import Commission
 from portal.errors import ErrorCode, PortalError
-from portal.models import Commission
 
 FACT_KINDS = {"money", "bool", "choice", "multichoice", "text", "date"}
 CONDITION_TESTS = {"is_true", "is_false", "not_empty", "any_of"}

@@ -57,7 +57,7 @@ def estimate_schema(schema: list[dict]) -> list[dict]:
 def facts_for_display(schema: list[dict], facts: dict) -> list[tuple[str, str]]:
     """(label, value) in the active language for a frozen version's facts: choices by their labels,
     booleans as yes/no, money with thousands separators."""
-    from awards.explain import yuan
+    from portal.amounts import yuan
 
     by_name = {d["name"]: d for d in schema}
     rows = []

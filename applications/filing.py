@@ -17,11 +17,11 @@ from applications.models import Application, ApplicationVersion, Attachment, Cal
 from awards.engine import Context, compute
 from awards.explain import reason_text
 from awards.rules import rule_for
-from portal.accounts import require_verified_email
+from portal.accounts.models import Organisation, User
+from portal.accounts.verification import require_verified_email
 from portal.errors import ErrorCode, PortalError
-from portal.models import Organisation, User
+from portal.request_guards import MAX_UPLOAD_BYTES, too_large_message
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Checked on the bytes, not the name or the browser's claim: an .exe renamed to .pdf is refused.
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 EDITABLE = {State.DRAFT, State.RETURNED}
@@ -80,19 +80,12 @@ def application_save_draft(*, application: Application, title: str, draft_facts:
     return application
 
 
-def too_large_message(size: int) -> str:
-    # In bytes: rounded to megabytes, a file one byte over the limit would read "20.0 MB; the limit is 20 MB".
-    return _("The file is %(size)s bytes; at most %(limit)s bytes (%(limit_mb)s MB) are accepted.") % {
-        "size": f"{size:,}",
-        "limit": f"{MAX_UPLOAD_BYTES:,}",
-        "limit_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
-    }
-
-
 def sniff_upload(upload: UploadedFile) -> str:
     """The content type by the file's own bytes; PortalError for anything but PDF, JPEG or PNG."""
     if upload.size > MAX_UPLOAD_BYTES:
-        raise PortalError(ErrorCode.UPLOAD_REFUSED, too_large_message(upload.size), field="file")
+        raise PortalError(
+            ErrorCode.UPLOAD_REFUSED, too_large_message(upload.size, limit=MAX_UPLOAD_BYTES), field="file"
+        )
     upload.seek(0)
     kind = filetype.guess(upload.read(8192))
     upload.seek(0)

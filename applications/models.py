@@ -7,8 +7,8 @@ keys (`code`) are what the file names, so loading again updates in place.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.models import Commission, User
 from portal.bilingual import localized
-from portal.models import Commission, User
 
 
 class Policy(models.Model):

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import transaction
 
 from applications.models import AuditEvent
+from portal.accounts.models import OutboxKind, OutboxMessage
+from portal.accounts.outbox import outbox_send, outbox_write
 from portal.bilingual import render_bilingual_email
-from portal.models import OutboxKind, OutboxMessage
-from portal.outbox import outbox_send, outbox_write
 
 
 def recipients_for(event: AuditEvent) -> list[str]:

@@ -39,7 +39,7 @@ def visible_applications(user) -> QuerySet[Application]:
     """Every application `user` may see, and nothing else. Every page, API view, export and download
     starts here: an organisation's members see its files; officers see what their commission is
     routed to once submitted; experts what they declared no conflict for; administrators see every submitted file."""
-    from portal.models import Role
+    from portal.accounts.models import Role
 
     base = Application.objects.select_related("call__program__policy", "call__program__lead", "track", "organisation")
     if not user.is_authenticated or not user.is_active:

@@ -30,9 +30,9 @@ from applications.selectors import (
 from awards.engine import Context
 from awards.estimates import estimate
 from awards.explain import result_as_json
+from portal.accounts.models import Commission
+from portal.accounts.selectors import get_organisation_for_user
 from portal.errors import PortalError
-from portal.models import Commission
-from portal.selectors import get_organisation_for_user
 
 DASHBOARD_PAGE_SIZE = 50
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import Application, AuditEvent
 from applications.models import State as S
+from portal.accounts.models import Role, User
 from portal.errors import ErrorCode, PortalError
-from portal.models import Role, User
 
 # Who may take a step, as functions of (user, application) -> bool.
 APPLICANT = "applicant"  # a member of the application's organisation with the apply_for permission

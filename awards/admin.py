@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from awards.models import Award
-from portal.admin import ReadOnlyAdmin
+from portal.accounts.admin import ReadOnlyAdmin
 
 
 @admin.register(Award)

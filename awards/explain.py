@@ -10,12 +10,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Track
 from awards.engine import Line, Reason, ReasonCode, Result, Step
+from portal.amounts import yuan
 from portal.bilingual import is_chinese, localized
-
-
-def yuan(amount: Decimal) -> str:
-    """12345678 -> '12,345,678'; keeps fen only where there are some."""
-    return f"{amount:,.2f}" if amount != amount.to_integral_value() else f"{amount:,.0f}"
 
 
 def percent(rate: Decimal) -> str:

@@ -17,9 +17,9 @@ from django.utils import timezone, translation
 
 from applications.models import AuditEvent
 from applications.notifications import outbox_for_event
-from awards.explain import yuan
 from awards.lifecycle import AwardAction, award_move
 from awards.models import Award, AwardState, Letter, LetterKind, LetterSequence
+from portal.amounts import yuan
 from reviews.models import Decision, DecisionOutcome
 
 # Fonts installed by the Makefile (fonts-noto-cjk); WeasyPrint subsets them with HarfBuzz.

@@ -14,8 +14,8 @@ from applications.models import AuditEvent
 from applications.notifications import outbox_for_event
 from awards.models import Award
 from awards.models import AwardState as S
+from portal.accounts.models import User
 from portal.errors import ErrorCode, PortalError
-from portal.models import User
 
 
 class AwardAction(StrEnum):

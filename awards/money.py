@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from awards import permissions
 from awards.lifecycle import TABLE, AwardAction, award_move
 from awards.models import Award, AwardState, Clawback, Payment
+from portal.accounts.models import Organisation, User
 from portal.amounts import amount_for
 from portal.errors import ErrorCode, PortalError
-from portal.models import Organisation, User
 
 PAYABLE = {state for state, action in TABLE if action == AwardAction.PAYMENT_RECORDED}
 BAN_YEARS = 3

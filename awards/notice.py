@@ -15,9 +15,9 @@ from awards import permissions
 from awards.lifecycle import AwardAction, award_move, award_record
 from awards.models import Award, AwardState, Objection, ObjectionState
 from awards.services import allocate_call_budget
+from portal.accounts.models import Organisation, User
+from portal.accounts.uscc import read_uscc
 from portal.errors import ErrorCode, PortalError
-from portal.models import Organisation, User
-from portal.uscc import read_uscc
 from reviews.clock import add_working_days
 
 

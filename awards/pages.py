@@ -15,8 +15,8 @@ from awards import money, notice, selectors
 from awards.forms import ClawbackForm, DismissObjectionsForm, ObjectionForm, PaymentForm, ResolveObjectionForm
 from awards.models import AwardState, ObjectionState
 from awards.throttles import ObjectionAddressThrottle, ObjectionIdentityThrottle
+from portal.accounts.models import Role
 from portal.errors import PortalError
-from portal.models import Role
 
 
 @require_GET

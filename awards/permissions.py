@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from applications.models import Call
 from applications.selectors import visible_applications
 from awards.models import Award, Letter
-from portal.models import Role
+from portal.accounts.models import Role
 
 
 def _active(user) -> bool:

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Call, Policy, Program, State
 from awards.models import HOLDING, Award, AwardState
-from portal.districts import DISTRICT_CHOICES
-from portal.models import Commission, Role
+from portal.accounts.districts import DISTRICT_CHOICES
+from portal.accounts.models import Commission, Role
 from reviews.models import ReviewTask, TaskState
 
 ZERO = Decimal(0)

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from applications.selectors import visible_applications
 from awards.models import Award, AwardState, Letter, Objection, ObjectionState
-from portal.models import Role
+from portal.accounts.models import Role
 
 
 def visible_awards(user) -> QuerySet[Award]:

@@ -14,7 +14,7 @@ from awards.engine import Context, Result, compute
 from awards.explain import result_as_json
 from awards.models import HOLDING, Award, AwardState
 from awards.rules import rule_for
-from portal.models import Organisation
+from portal.accounts.models import Organisation
 from reviews.models import Decision, DecisionOutcome
 
 ZERO = Decimal(0)

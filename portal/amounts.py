@@ -111,3 +111,8 @@ class AmountSerializerField(serializers.DecimalField):
             return parse_amount(data)
         except ValidationError as error:
             raise serializers.ValidationError(error.messages, code=error.code) from error
+
+
+def yuan(amount: Decimal) -> str:
+    """12345678 -> '12,345,678'; keeps fen only where there are some."""
+    return f"{amount:,.2f}" if amount != amount.to_integral_value() else f"{amount:,.0f}"

@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from applications.api import ApplicationViewSet, CallViewSet, OrganisationMeView
 from awards.api import AwardEstimateView, AwardReportView, AwardViewSet, LetterPdfView
-from portal.api_tokens import AuthTokenView, OwnTokenDetailView, OwnTokenListView
+from portal.accounts.api_tokens import AuthTokenView, OwnTokenDetailView, OwnTokenListView
 from reviews.api import ReviewTaskViewSet
 
 router = SimpleRouter()

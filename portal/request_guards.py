@@ -6,19 +6,28 @@ admin's list filters do so with raw query values) fails with a 500. No address o
 Requests too large to read: refused on their Content-Length, before a byte of the body is read.
 
 Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves files out, so without this a 1 GiB upload is streamed to a
-temporary file before the upload's size check refuses it. The limit is the upload limit of
-`applications.filing.MAX_UPLOAD_BYTES`, with room for the rest of a multipart form (field names,
-boundaries, the CSRF token): a file within the limit always gets through to that check and its message.
+temporary file before the upload's size check refuses it. The limit is the upload limit
+`MAX_UPLOAD_BYTES` (applications/filing.py checks each file against it), with room for the rest of a
+multipart form (field names, boundaries, the CSRF token): a file within the limit always gets through to that
+check and its message.
 """
 
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from applications.filing import MAX_UPLOAD_BYTES, too_large_message
-
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 FORM_ALLOWANCE = 64 * 1024  # the multipart form around the file
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + FORM_ALLOWANCE
+
+
+def too_large_message(size: int, *, limit: int = MAX_UPLOAD_BYTES) -> str:
+    # In bytes: rounded to megabytes, a file one byte over the limit would read "20.0 MB; the limit is 20 MB".
+    return _("The file is %(size)s bytes; at most %(limit)s bytes (%(limit_mb)s MB) are accepted.") % {
+        "size": f"{size:,}",
+        "limit": f"{limit:,}",
+        "limit_mb": limit // (1024 * 1024),
+    }
 
 
 def _has_nul(request) -> bool:

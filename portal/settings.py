@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "portal",
+    "portal.accounts",
     "applications",
     "reviews",
     "awards",
@@ -66,8 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "portal.security.TwoFactorMiddleware",
-    "portal.security.StaffSessionMiddleware",
+    "portal.accounts.security.TwoFactorMiddleware",
+    "portal.accounts.security.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before any view (and the CSRF check, which reads a POST's form): junk addresses and oversized uploads
     # are refused unread.
@@ -142,7 +143,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 # Sessions: a working day for applicants; staff who decide on public money are logged out after
-# STAFF_SESSION_IDLE_SECONDS without a request (portal.security.StaffSessionMiddleware).
+# STAFF_SESSION_IDLE_SECONDS without a request (portal.accounts.security.StaffSessionMiddleware).
 SESSION_ENGINE = "portal.sessions"  # Django's database sessions; see portal/sessions.py
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))

@@ -4,7 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from awards.views import estimate_page
-from portal import account_views, two_factor_views, views
+from portal import views
+from portal.accounts import account_views, two_factor_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,7 +30,7 @@ urlpatterns = [
     path("accounts/api-tokens/", account_views.api_token_list, name="api-tokens"),
     path("accounts/api-tokens/<str:token_key>/revoke/", account_views.api_token_revoke, name="api-token-revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("portal.team_urls")),
+    path("", include("portal.accounts.team_urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("", include("awards.urls")),

@@ -5,9 +5,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from portal.accounts.models import User
 from portal.amounts import amount_for
 from portal.errors import ErrorCode, PortalError
-from portal.models import User
 from reviews.models import Decision, DecisionOutcome, Outcome, ReviewTask, TaskKind
 from reviews.models import TaskState as T
 from reviews.routing import check_decision_ready, open_tasks

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import CALL_BLOBS, PROGRAM_BLOBS, Call, Program
+from portal.accounts.districts import DISTRICT_CHOICES
+from portal.accounts.models import Commission
 from portal.amounts import AmountField
 from portal.bilingual import localized
-from portal.districts import DISTRICT_CHOICES
-from portal.models import Commission
 from reviews.models import Outcome, ReviewTask, TaskKind
 from reviews.routing import CHECKLIST
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from applications import workflow
 from applications.models import Application, State
-from portal.models import Role
+from portal.accounts.models import Role
 from reviews.models import AssignmentState, ExpertAssignment, ReviewTask, TaskKind, TaskState
 
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, State
+from portal.accounts.models import Commission, User
 from portal.errors import ErrorCode, PortalError
-from portal.models import Commission, User
 from reviews.clock import stage_due
 from reviews.models import EXCLUDED, AssignmentState, CallExpert, ExpertAssignment, Outcome, ReviewTask, TaskKind
 from reviews.models import TaskState as T

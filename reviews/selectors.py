@@ -52,7 +52,7 @@ def duplicate_filings(application: Application) -> QuerySet[Application]:
 
 
 def colleagues(user):
-    from portal.models import User
+    from portal.accounts.models import User
 
     if not user.commission_id:
         return User.objects.none()

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, AuditEvent, Call
+from portal.accounts.models import Role, User
 from portal.errors import ErrorCode, PortalError
-from portal.models import Role, User
 from reviews import permissions
 from reviews.models import AssignmentState, CallExpert, ExpertAssignment, Outcome, ReviewTask
 from reviews.models import TaskState as T

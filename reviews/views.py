@@ -13,8 +13,8 @@ from applications import workflow
 from applications.facts import facts_for_display
 from applications.models import CALL_BLOBS, PROGRAM_BLOBS, State
 from applications.selectors import get_application_for_user, visible_applications
+from portal.accounts.models import Role
 from portal.errors import PortalError
-from portal.models import Role
 from reviews import permissions, selectors, services
 from reviews.clock import working_days_left
 from reviews.forms import (

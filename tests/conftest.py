@@ -55,7 +55,7 @@ def _force_login_includes_the_second_factor():
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    from portal.two_factor import confirmed_device
+    from portal.accounts.two_factor import confirmed_device
 
     original = Client.force_login
 

@@ -3,9 +3,9 @@
 import factory
 from django.utils import timezone
 
-from portal.models import Organisation, OrganisationKind, Role, User
-from portal.organisations import member_add
-from portal.uscc import make_uscc
+from portal.accounts.models import Organisation, OrganisationKind, Role, User
+from portal.accounts.organisations import member_add
+from portal.accounts.uscc import make_uscc
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -44,13 +44,13 @@ def member(organisation: Organisation, *, admin: bool = False, **kwargs) -> User
 
 
 def officer(commission_code: str, **kwargs) -> User:
-    from portal.models import Commission
+    from portal.accounts.models import Commission
 
     return UserFactory(role=Role.OFFICER, commission=Commission.objects.get(code=commission_code), **kwargs)
 
 
 def finance_officer(**kwargs) -> User:
-    from portal.models import Commission
+    from portal.accounts.models import Commission
 
     return UserFactory(role=Role.FINANCE, commission=Commission.objects.get(code="FIN"), **kwargs)
 

@@ -2,7 +2,7 @@
 
 from applications import workflow
 from applications.models import Application
-from portal.models import Commission, Role, User
+from portal.accounts.models import Commission, Role, User
 from reviews import services
 from reviews.models import ReviewTask, TaskKind, TaskState
 from reviews.routing import CHECKLIST

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from awards.explain import yuan as _yuan
+from portal.amounts import yuan as _yuan
 from portal.bilingual import localized
 
 register = template.Library()

@@ -9,8 +9,8 @@ from django.conf import settings
 
 from applications.catalogue import load_catalogue
 from applications.models import Policy, Program, Track
+from portal.accounts.models import Commission
 from portal.errors import PortalError
-from portal.models import Commission
 
 # Lead and co-reviewers of every program, as SPEC §5 lists them.
 SPEC_UNITS = {

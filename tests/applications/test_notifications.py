@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from applications import filing
-from portal.models import OutboxMessage
+from portal.accounts.models import OutboxMessage
 from tests.applications.conftest import make_draft
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from applications.models import Application, ApplicationVersion, Call
 from awards.models import Award, AwardState
-from portal.models import Organisation, User
+from portal.accounts.models import Organisation, User
 from reviews.models import Decision
 from tests.factories import OrganisationFactory
 

@@ -6,7 +6,7 @@ from applications import filing, workflow
 from applications.tasks import send_event_email
 from awards.models import Award
 from awards.tasks import compute_award
-from portal.models import OutboxMessage
+from portal.accounts.models import OutboxMessage
 from tests import journeys
 from tests.applications.conftest import make_draft
 from tests.factories import OrganisationFactory, member

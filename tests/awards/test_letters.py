@@ -19,7 +19,7 @@ from awards import letters, notice
 from awards.letters import capital_yuan, letter_issue
 from awards.models import Award, AwardState, Letter, LetterSequence
 from awards.services import award_compute
-from portal.models import Commission
+from portal.accounts.models import Commission
 from tests import journeys
 from tests.awards.conftest import approved_directly
 from tests.conftest import ARTIFACTS

@@ -14,9 +14,9 @@ from awards import notice
 from awards.models import Award, AwardState, Objection, ObjectionState
 from awards.services import award_compute
 from awards.throttles import ObjectionAddressThrottle, ObjectionIdentityThrottle
+from portal.accounts.models import Commission
+from portal.accounts.uscc import make_uscc
 from portal.errors import ErrorCode, PortalError
-from portal.models import Commission
-from portal.uscc import make_uscc
 from tests import journeys
 from tests.awards.conftest import approved_directly
 from tests.factories import officer

@@ -24,8 +24,8 @@ from awards import notice
 from awards.models import Award, Letter
 from awards.services import award_compute
 from awards.tasks import issue_letter, sweep_unfinished
-from portal.models import OutboxMessage
-from portal.tasks import send_outbox_message, sweep_outbox
+from portal.accounts.models import OutboxMessage
+from portal.accounts.tasks import send_outbox_message, sweep_outbox
 from tests import journeys
 from tests.awards.conftest import approved_directly
 from tests.awards.test_faults import fault_redis_url

@@ -144,7 +144,7 @@ def test_declared_export_figures_feed_the_action_plan_indicators(drug_call, appl
 def test_a_name_that_looks_like_a_formula_stays_text_in_both_exports(
     client, awards, admin_user, django_capture_on_commit_callbacks
 ):
-    from portal.models import Organisation
+    from portal.accounts.models import Organisation
 
     evil = '=HYPERLINK("http://evil.example.com","Open")'
     Organisation.objects.filter(pk=awards.first().organisation_id).update(name=evil)
@@ -320,7 +320,7 @@ def test_open_data_csv_heads_its_columns_with_the_standards_titles(client, real_
 
 
 def test_open_data_csv_cells_never_open_as_formulas(client, real_awards):
-    from portal.models import Organisation
+    from portal.accounts.models import Organisation
 
     Organisation.objects.filter(pk=real_awards[0].organisation_id).update(name='=HYPERLINK("http://x")')
     rows = list(csv.reader(io.StringIO(b"".join(client.get(reverse("open-data-csv")).streaming_content).decode())))

@@ -41,7 +41,7 @@ def export(awards, tmp_path):
 
 
 def rename_first_organisation(awards, name: str) -> None:
-    from portal.models import Organisation
+    from portal.accounts.models import Organisation
 
     Organisation.objects.filter(pk=awards.first().organisation_id).update(name=name)
 

@@ -59,7 +59,7 @@ def log_in(page, username: str, password: str) -> None:
     page.wait_for_load_state()
     if "/accounts/two-factor/" in page.url:
         # The code the person's phone shows now.
-        from portal.models import User
+        from portal.accounts.models import User
         from tests.factories import totp_code
 
         page.fill("#id_token", totp_code(User.objects.get(username=username)))

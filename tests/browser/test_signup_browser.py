@@ -11,8 +11,8 @@ import re
 import pytest
 from django.core import mail
 
-from portal.models import Organisation, User
-from portal.uscc import make_uscc
+from portal.accounts.models import Organisation, User
+from portal.accounts.uscc import make_uscc
 from tests.browser.conftest import shot
 from tests.factories import PASSWORD, OrganisationFactory, member
 

@@ -28,7 +28,7 @@ from awards import exports, notice
 from awards.letters import letter_issue
 from awards.models import Award
 from awards.services import award_compute
-from portal.organisations import hash_token, member_invite
+from portal.accounts.organisations import hash_token, member_invite
 from reviews import services
 from reviews.models import ExpertAssignment, ReviewTask, TaskKind
 from tests import journeys

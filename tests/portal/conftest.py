@@ -33,7 +33,7 @@ def invite(db, eager_celery, mailoutbox, django_capture_on_commit_callbacks):
     """Invite through the service as a page does: the e-mail leaves after commit, through Celery.
     Returns (invitation, the clear token read from the e-mail). `db` comes first: setting up the
     database starts a new outbox."""
-    from portal.organisations import member_invite
+    from portal.accounts.organisations import member_invite
 
     def invite(organisation, email, by):
         sent = len(mailoutbox)

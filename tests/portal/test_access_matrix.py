@@ -36,8 +36,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from applications.models import Application
 from awards.models import Award, Export
-from portal.accounts import email_verification_token
-from portal.models import User
+from portal.accounts.models import User
+from portal.accounts.verification import email_verification_token
 from reviews.models import ExpertAssignment
 from tests.applications.conftest import pdf
 from tests.factories import PASSWORD

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import State
-from portal.accounts import email_verification_token
-from portal.models import User
-from portal.organisations import invitation_accept
+from portal.accounts.models import User
+from portal.accounts.organisations import invitation_accept
+from portal.accounts.verification import email_verification_token
 from tests.applications.conftest import DRUG_FACTS, make_draft
 from tests.factories import PASSWORD, UserFactory, member
 from tests.portal.test_team_views import REGISTER
@@ -226,7 +226,7 @@ def test_factories_make_verified_users(db):
 
 
 def test_account_mails_are_outbox_rows_whose_link_is_cleared_once_sent(client, alice, mail):
-    from portal.models import OutboxKind, OutboxMessage
+    from portal.accounts.models import OutboxKind, OutboxMessage
 
     mail(ask_reset, english(client), alice.email)
     [row] = OutboxMessage.objects.filter(kind=OutboxKind.PASSWORD_RESET)

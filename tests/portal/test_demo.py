@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from applications.models import Application, AuditEvent, Call, State
 from awards.models import Award, AwardState, Clawback, Letter, Payment
-from portal.models import Commission, Role, User
+from portal.accounts.models import Commission, Role, User
 from reviews.models import CallExpert, ExpertAssignment, ReviewTask
 
 

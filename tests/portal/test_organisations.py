@@ -13,10 +13,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from applications.selectors import get_application_for_user, visible_applications
-from portal import organisations
-from portal.errors import ErrorCode, PortalError
-from portal.models import Invitation, Organisation, OutboxMessage, Role, User
-from portal.organisations import (
+from portal.accounts import organisations
+from portal.accounts.models import Invitation, Organisation, OutboxMessage, Role, User
+from portal.accounts.organisations import (
     hash_token,
     invitation_accept,
     invitation_for_token,
@@ -27,9 +26,10 @@ from portal.organisations import (
     pending_invitations,
     team_members,
 )
-from portal.permissions import can_manage_team, can_view_team
-from portal.team_tasks import deliver_invitation_email, render_invitation_email
-from portal.uscc import make_uscc
+from portal.accounts.permissions import can_manage_team, can_view_team
+from portal.accounts.team_tasks import deliver_invitation_email, render_invitation_email
+from portal.accounts.uscc import make_uscc
+from portal.errors import ErrorCode, PortalError
 from tests.applications.conftest import make_draft
 from tests.factories import PASSWORD, member
 from tests.portal.conftest import NEW_ACCOUNT, token_from

@@ -7,10 +7,10 @@ import pytest
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from portal import outbox
-from portal.models import OutboxKind, OutboxMessage
-from portal.organisations import invitation_revoke, member_invite
-from portal.tasks import send_outbox_message
+from portal.accounts import outbox
+from portal.accounts.models import OutboxKind, OutboxMessage
+from portal.accounts.organisations import invitation_revoke, member_invite
+from portal.accounts.tasks import send_outbox_message
 
 
 def write(key: str, **fields) -> OutboxMessage:

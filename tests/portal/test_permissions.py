@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from guardian.shortcuts import assign_perm
 
-from portal.models import Commission, Role
-from portal.organisations import member_detach
-from portal.permissions import can_manage_team, can_view_team
+from portal.accounts.models import Commission, Role
+from portal.accounts.organisations import member_detach
+from portal.accounts.permissions import can_manage_team, can_view_team
 from tests.factories import UserFactory
 
 

@@ -6,9 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from applications.filing import MAX_UPLOAD_BYTES, sniff_upload
+from applications.filing import sniff_upload
 from applications.models import Attachment
 from portal.errors import PortalError
+from portal.request_guards import MAX_UPLOAD_BYTES
 from tests.applications.conftest import make_draft, pdf
 
 GIB = 1024**3

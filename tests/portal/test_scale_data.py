@@ -9,10 +9,10 @@ from django.test import override_settings
 from applications.facts import FactsForm, form_data_from_json
 from applications.models import Application, ApplicationVersion, State
 from awards.models import Award, AwardState, Letter, LetterSequence
-from portal import scale_data
-from portal.models import Organisation, Role, User
-from portal.uscc import read_shanghai_uscc
+from portal.accounts.models import Organisation, Role, User
+from portal.accounts.uscc import read_shanghai_uscc
 from reviews.models import Decision, DecisionOutcome, ReviewTask, TaskKind, TaskState
+from tests.bench import generate, scale_data
 
 pytestmark = pytest.mark.django_db
 
@@ -108,10 +108,10 @@ def test_same_seed_same_data(catalogue):
 
 
 def test_command_refuses_to_generate_twice(catalogue, capsys):
-    call_command("generate_scale_data", organisations=3, applications=10, verbosity=0)
+    call_command(generate.Command(), organisations=3, applications=10, verbosity=0)
     with pytest.raises(Exception, match="already present"):
-        call_command("generate_scale_data", organisations=3, applications=10, verbosity=0)
-    call_command("generate_scale_data", organisations=3, applications=10, if_missing=True, verbosity=0)
+        call_command(generate.Command(), organisations=3, applications=10, verbosity=0)
+    call_command(generate.Command(), organisations=3, applications=10, if_missing=True, verbosity=0)
     assert Application.objects.count() == 10
 
 

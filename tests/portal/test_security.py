@@ -299,7 +299,7 @@ def test_the_api_offers_no_way_to_rewrite_an_application_history(client, event, 
     ids=["too short", "only digits", "common", "like the name"],
 )
 def test_weak_passwords_are_refused_at_sign_up(client, catalogue, password):
-    from portal.models import Organisation
+    from portal.accounts.models import Organisation
     from tests.portal.test_team_views import REGISTER
 
     form = {**REGISTER, "username": "grace-chen", "password": password, "password_again": password}

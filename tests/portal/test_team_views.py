@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
-from portal.models import Invitation, Organisation, Role, User
-from portal.organisations import invitation_for_token
-from portal.uscc import make_uscc
+from portal.accounts.models import Invitation, Organisation, Role, User
+from portal.accounts.organisations import invitation_for_token
+from portal.accounts.uscc import make_uscc
 from tests.applications.conftest import make_draft
 from tests.factories import PASSWORD, UserFactory, member
 from tests.portal.conftest import NEW_ACCOUNT, token_from

@@ -1,7 +1,7 @@
 import pytest
 
+from portal.accounts.uscc import make_uscc, read_shanghai_uscc, read_uscc
 from portal.errors import ErrorCode, PortalError
-from portal.uscc import make_uscc, read_shanghai_uscc, read_uscc
 
 PUDONG = make_uscc("91310115MA1FL2AB3")
 SHENZHEN = make_uscc("91440300MA5FAB123")

@@ -15,8 +15,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from applications import workflow
 from applications.models import Application, AuditEvent, Call, State
+from portal.accounts.models import Commission, Role, User
 from portal.errors import ErrorCode, PortalError
-from portal.models import Commission, Role, User
 from reviews import permissions, services
 from reviews.models import (
     AssignmentState,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application, ApplicationVersion, State
-from portal.models import Commission
+from portal.accounts.models import Commission
 from reviews.models import ReviewTask, TaskKind
 from tests import journeys
 from tests.factories import OrganisationFactory, expert, member, officer

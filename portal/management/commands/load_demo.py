@@ -17,9 +17,9 @@ from django.utils import timezone, translation
 
 from applications.models import Call, Program
 from applications.services import call_create, policy_confirm_amounts
-from portal.models import Commission, Organisation, Role, User
-from portal.organisations import member_add
-from portal.uscc import read_shanghai_uscc
+from portal.accounts.models import Commission, Organisation, Role, User
+from portal.accounts.organisations import member_add
+from portal.accounts.uscc import read_shanghai_uscc
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 -- demo data only, printed by make run
 SHANGHAI = ZoneInfo("Asia/Shanghai")

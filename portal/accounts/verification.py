@@ -19,10 +19,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from portal.accounts.models import OutboxKind, User
+from portal.accounts.outbox import outbox_write
 from portal.bilingual import render_bilingual_email
 from portal.errors import ErrorCode, PortalError
-from portal.models import OutboxKind, User
-from portal.outbox import outbox_write
 
 VERIFICATION_SALT = "portal.accounts.email-verification"
 

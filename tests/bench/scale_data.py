@@ -43,9 +43,8 @@ from awards.explain import result_as_json
 from awards.letters import _content
 from awards.models import Award, AwardState, Clawback, Letter, LetterKind, LetterSequence, Payment
 from awards.rules import rule_for
-from portal.districts import DIVISION_TO_DISTRICT
-from portal.management.commands.load_demo import DEMO_RUBRIC
-from portal.models import (
+from portal.accounts.districts import DIVISION_TO_DISTRICT
+from portal.accounts.models import (
     Commission,
     Organisation,
     OrganisationKind,
@@ -54,7 +53,8 @@ from portal.models import (
     Role,
     User,
 )
-from portal.uscc import make_uscc
+from portal.accounts.uscc import make_uscc
+from portal.management.commands.load_demo import DEMO_RUBRIC
 from reviews.clock import stage_due
 from reviews.models import (
     AssignmentState,
@@ -72,7 +72,7 @@ from reviews.routing import CHECKLIST
 PREFIX = "scale-"
 ORG_CODE_PREFIX = "MB"
 CALL_MARK = " (scale data)"
-PASSWORD = "scale-portal-2026"  # noqa: S105 -- generated benchmark data only
+PASSWORD = "scale-portal-2026"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BATCH = 5000
 
@@ -1042,7 +1042,7 @@ def generate(
         raise ValueError("scale data is already present; wipe it first")
     if not Program.objects.exists():
         raise ValueError("the catalogue is not loaded (manage.py load_catalogue)")
-    rng = random.Random(seed)  # noqa: S311 -- reproducible sample data, not secrets
+    rng = random.Random(seed)
     now = timezone.now()
     today = timezone.localdate()
     counts = Counts()

@@ -1,7 +1,7 @@
 """Two-factor sign-in (TOTP, django-otp): who must, who may, and enrolling a device.
 
 Administrators must use it; officers and finance officers may. Once a person has a confirmed device,
-every sign-in asks for a code (portal.security.TwoFactorMiddleware).
+every sign-in asks for a code (portal.accounts.security.TwoFactorMiddleware).
 """
 
 from base64 import b32encode
@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.accounts.models import Role, User
 from portal.errors import ErrorCode, PortalError
-from portal.models import Role, User
 
 MAY_ENROL = {Role.OFFICER, Role.FINANCE, Role.ADMIN}
 

@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from portal.accounts import email_mark_verified, queue_email_verification
+from portal.accounts.models import Invitation, Organisation, Role, User
+from portal.accounts.permissions import can_manage_team
+from portal.accounts.uscc import read_shanghai_uscc
+from portal.accounts.verification import email_mark_verified, queue_email_verification
 from portal.errors import ErrorCode, PortalError
-from portal.models import Invitation, Organisation, Role, User
-from portal.permissions import can_manage_team
-from portal.uscc import read_shanghai_uscc
 
 MEMBER_PERMISSIONS = ["portal.apply_for"]
 ADMIN_PERMISSIONS = ["portal.apply_for", "portal.manage_team"]
@@ -314,7 +314,7 @@ def member_invite(*, organisation: Organisation, email: str, by: User) -> Invita
         token_hash=hash_token(token),
         expires_at=now + INVITATION_VALIDITY,
     )
-    from portal.team_tasks import invitation_email_write
+    from portal.accounts.team_tasks import invitation_email_write
 
     # The clear token exists only in this call and the e-mail (its outbox row, until the mail has left).
     invitation_email_write(invitation=invitation, token=token)

@@ -2,7 +2,7 @@
 
 POST /api/v1/auth-token/ takes the user name and password, and for commission staff a code from their
 authenticator app; the owner lists and revokes their tokens on /accounts/api-tokens/ and through
-/api/v1/auth-tokens/. Who may have one at all: portal.permissions.can_obtain_api_token.
+/api/v1/auth-tokens/. Who may have one at all: portal.accounts.permissions.can_obtain_api_token.
 """
 
 from datetime import timedelta
@@ -22,11 +22,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from portal.accounts.models import Role, User
+from portal.accounts.permissions import can_obtain_api_token
+from portal.accounts.two_factor import confirmed_device
 from portal.api import READ_ERRORS, WRITE_ERRORS
 from portal.errors import ErrorCode, PortalError
-from portal.models import Role, User
-from portal.permissions import can_obtain_api_token
-from portal.two_factor import confirmed_device
 
 # Accounts whose token needs the second factor: they read and decide on other people's files.
 SECOND_FACTOR_ROLES = {Role.OFFICER, Role.FINANCE}

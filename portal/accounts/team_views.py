@@ -16,11 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import organisations
+from portal.accounts import organisations
+from portal.accounts.forms import AcceptInvitationForm, InviteForm, RegisterForm
+from portal.accounts.models import Organisation, Role
+from portal.accounts.permissions import can_manage_team, can_view_team
 from portal.errors import ErrorCode, PortalError
-from portal.forms import AcceptInvitationForm, InviteForm, RegisterForm
-from portal.models import Organisation, Role
-from portal.permissions import can_manage_team, can_view_team
 
 # Two authentication backends are configured; a freshly created account is logged in by the password one.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.models import Role
-from portal.two_factor import confirmed_device, two_factor_required
+from portal.accounts.models import Role
+from portal.accounts.two_factor import confirmed_device, two_factor_required
 
 # Pages a signed-in person still reaches before entering a code: signing in and out, the code and
 # set-up pages themselves, switching language, and the load balancer's probe.

@@ -3,7 +3,7 @@ invitation-accept."""
 
 from django.urls import path
 
-from portal import team_views
+from portal.accounts import team_views
 
 urlpatterns = [
     path("register/", team_views.register, name="register"),

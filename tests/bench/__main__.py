@@ -175,7 +175,7 @@ def bench_exports(n: int = 100_000, runs: int = 3) -> None:
 
     from applications.models import Call, Program
     from awards.models import Award
-    from portal.models import Role, User
+    from portal.accounts.models import Role, User
     from tests.awards.bulk import make_awards, remove_bulk
     from tests.factories import OrganisationFactory, UserFactory, member
 
@@ -204,7 +204,7 @@ def bench_exports(n: int = 100_000, runs: int = 3) -> None:
             # A first COPY, not counted, warms the cache: each measured run then reads the same warm rows
             # (a cold COPY measured 3.7 s where a warm one takes 1.0 s, flattering the exports' ratios).
             subprocess.run(  # noqa: S603
-                [sys.executable, "-m", "tests.bench_export", "copy", "all", f"{folder}/warm.copy"],
+                [sys.executable, "-m", "tests.bench.export", "copy", "all", f"{folder}/warm.copy"],
                 capture_output=True,
                 check=True,
             )
@@ -215,7 +215,7 @@ def bench_exports(n: int = 100_000, runs: int = 3) -> None:
                 for kind in samples:
                     out = f"{folder}/awards.{kind}"
                     result = subprocess.run(  # noqa: S603
-                        [sys.executable, "-m", "tests.bench_export", kind, "all", out],
+                        [sys.executable, "-m", "tests.bench.export", kind, "all", out],
                         capture_output=True,
                         text=True,
                         check=True,
@@ -280,7 +280,7 @@ def bench_pages(n: int = 200) -> None:
     from django.db.models import Count
     from django.test.utils import override_settings
 
-    from portal.models import Organisation, User
+    from portal.accounts.models import Organisation, User
     from reviews.models import ReviewTask
 
     open_tasks = (
@@ -309,7 +309,7 @@ def bench_pages(n: int = 200) -> None:
         "dashboard": [(first(organisation=big_org), big_org.n), (first(organisation=small_org), small_org.n)],
     }
     urls = {"queue": "/review/queue/", "dashboard": "/applications/"}
-    with override_settings(ROOT_URLCONF="tests.bench_urls"):
+    with override_settings(ROOT_URLCONF="tests.bench.urls"):
         for page, ((heavy, heavy_rows), (light, light_rows)) in people.items():
             client = Client(HTTP_HOST="127.0.0.1")
             client.force_login(heavy)
@@ -350,7 +350,7 @@ def bench_health(n: int = 500) -> None:
     record_heartbeat(worker="bench")
     urls = ("/bench/trivial/", "/healthz", "/healthz/live")
     timings = {url: [] for url in urls}
-    with override_settings(ROOT_URLCONF="tests.bench_urls"):
+    with override_settings(ROOT_URLCONF="tests.bench.urls"):
         client = Client(HTTP_HOST="127.0.0.1")
         for _ in range(10):  # interleaved rounds: a busy moment of the machine weighs on all three alike
             for url in urls:

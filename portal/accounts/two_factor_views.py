@@ -12,9 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from portal import two_factor
+from portal.accounts import two_factor
+from portal.accounts.forms import TwoFactorCodeForm
 from portal.errors import PortalError
-from portal.forms import TwoFactorCodeForm
 
 
 def _next_url(request) -> str:

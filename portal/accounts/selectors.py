@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from portal.models import Organisation, Role
+from portal.accounts.models import Organisation, Role
 
 
 def get_organisation_for_user(user) -> Organisation:

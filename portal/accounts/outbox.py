@@ -34,7 +34,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portal.models import SECRET_KINDS, OutboxMessage
+from portal.accounts.models import SECRET_KINDS, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def outbox_write(
 
 
 def queue_outbox_message(message_id: int) -> None:
-    from portal.tasks import send_outbox_message
+    from portal.accounts.tasks import send_outbox_message
 
     try:
         send_outbox_message.delay(message_id)
@@ -116,7 +116,7 @@ def email_for(message: OutboxMessage) -> EmailMessage:
 
 
 def _still_wanted(message: OutboxMessage) -> bool:
-    from portal.organisations import invitation_is_open
+    from portal.accounts.organisations import invitation_is_open
 
     return message.invitation_id is None or invitation_is_open(message.invitation)
 

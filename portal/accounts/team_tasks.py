@@ -7,10 +7,10 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
+from portal.accounts.models import Invitation, OutboxKind, OutboxMessage
+from portal.accounts.organisations import hash_token, invitation_is_open, invitation_link
+from portal.accounts.outbox import outbox_send, outbox_write
 from portal.bilingual import render_bilingual_email
-from portal.models import Invitation, OutboxKind, OutboxMessage
-from portal.organisations import hash_token, invitation_is_open, invitation_link
-from portal.outbox import outbox_send, outbox_write
 
 
 def render_invitation_email(invitation: Invitation, token: str) -> tuple[str, str]:

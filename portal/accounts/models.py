@@ -3,8 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from portal.accounts.districts import DISTRICT_CHOICES
 from portal.bilingual import localized
-from portal.districts import DISTRICT_CHOICES
 
 
 class Commission(models.Model):

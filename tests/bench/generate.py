@@ -1,10 +1,15 @@
-"""`make bench`'s data set: thousands of organisations and applications in every state (portal/scale_data.py)."""
+"""`make bench`'s data set: thousands of organisations and applications in every state (tests/bench/scale_data.py).
 
+`python -m tests.bench.generate [--if-missing | --reset | --wipe]`: a command of the bench, not of the portal, so
+neither the web nor the worker ever imports the generator."""
+
+import os
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal import scale_data
+from tests.bench import scale_data
 
 
 class Command(BaseCommand):
@@ -50,3 +55,11 @@ class Command(BaseCommand):
                 f"{counts.awards} awards, {counts.letters} letters, {counts.events} audit events"
             )
         )
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    Command().run_from_argv(["manage.py", "generate_scale_data", *sys.argv[1:]])

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc
 
-from portal.districts import SHANGHAI_PREFIX, district_for_division
+from portal.accounts.districts import SHANGHAI_PREFIX, district_for_division
 from portal.errors import ErrorCode, PortalError
 
 

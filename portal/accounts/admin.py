@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from guardian.admin import GuardedModelAdmin
 
-from portal.models import Commission, Organisation, OutboxMessage, User
+from portal.accounts.models import Commission, Organisation, OutboxMessage, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,5 +1,5 @@
 """Pages of one's own account: password reset (Django's views, rate-limited), verifying the e-mail
-address, and one's API tokens. Rules live in portal/accounts.py and portal/api_tokens.py."""
+address, and one's API tokens. Rules live in portal/accounts/verification.py and api_tokens.py."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from portal import accounts, api_tokens
+from portal.accounts import api_tokens, verification
+from portal.accounts.forms import QueuedPasswordResetForm
 from portal.errors import PortalError
-from portal.forms import QueuedPasswordResetForm
 
 
 def _submitted_email(group, request) -> str:
@@ -60,7 +60,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # The link came to the account's address, so the address is proven too.
-        accounts.email_mark_verified(user=self.user)
+        verification.email_mark_verified(user=self.user)
         return response
 
 
@@ -68,7 +68,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @require_GET
 def email_verify(request, token: str):
     try:
-        user = accounts.email_verify(token=token)
+        user = verification.email_verify(token=token)
     except PortalError as error:
         return render(request, "registration/email_verify_invalid.html", {"error": error}, status=404)
     messages.success(request, _("Thank you: your e-mail address %(email)s is confirmed.") % {"email": user.email})
@@ -88,7 +88,7 @@ def _back(request, default: str) -> str:
 @require_POST
 def email_verification_resend(request):
     back = _back(request, "/")
-    if accounts.email_is_verified(request.user):
+    if verification.email_is_verified(request.user):
         messages.info(request, _("Your e-mail address is already confirmed."))
         return redirect(back)
     if is_ratelimited(
@@ -101,7 +101,7 @@ def email_verification_resend(request):
     ):
         messages.error(request, _("We already sent the link several times in the last hour; please check your mail."))
         return redirect(back)
-    accounts.queue_email_verification(user=request.user)
+    verification.queue_email_verification(user=request.user)
     messages.success(
         request, _("We sent a new link to %(email)s. Open it to confirm the address.") % {"email": request.user.email}
     )

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Users, roles, commissions, organisations and teams, invitations, two-factor, API tokens and the outbox.
+
+    Its label stays "portal", the label these models had before the project shell and the accounts app were
+    two packages: the tables, the migration history, AUTH_USER_MODEL ("portal.User") and the object
+    permissions ("portal.apply_for") keep their names."""
+
+    name = "portal.accounts"
+    label = "portal"
+    verbose_name = "Accounts"
+    default_auto_field = "django.db.models.BigAutoField"
