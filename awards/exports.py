@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from awards import xlsx
 from awards.models import Export, ExportState
-from awards.reports import COLUMNS, AwardReportFilter, pivot, report_rows, totals
+from awards.reports import COLUMNS, AwardReportFilter, pivot, report_awards, report_rows, totals
+from portal.queueing import enqueue_on_commit
 
 # Above this many rows an export goes to Celery instead of the request.
 DIRECT_LIMIT = 5000
@@ -112,22 +113,14 @@ def write_xlsx(queryset, path: Path, progress=None) -> int:
 
 
 def filtered(user, filters: dict):
-    from awards.reports import report_awards
-
     return AwardReportFilter(filters, queryset=report_awards(user)).qs
 
 
 @transaction.atomic
 def export_request(*, user, kind: str, filters: dict) -> Export:
     export = Export.objects.create(requested_by=user, kind=kind, filters=filters)
-    transaction.on_commit(lambda: _queue(export.pk))
+    enqueue_on_commit("awards.tasks.build_export", export.pk)
     return export
-
-
-def _queue(export_id: int) -> None:
-    from awards.tasks import build_export
-
-    build_export.delay(export_id)
 
 
 def export_build(*, export_id: int) -> Export:

@@ -1,13 +1,12 @@
-"""Approval hands the application to the award pipeline: queued after the decision commits."""
+"""Approval hands the application to the award pipeline, and a rejection gets its letter: queued for after
+the decision commits (registered with the workflow in awards/apps.py)."""
+
+from portal.queueing import enqueue_on_commit
 
 
 def queue_award(application, event) -> None:
-    from awards.tasks import compute_award
-
-    compute_award.delay(application.pk)
+    enqueue_on_commit("awards.tasks.compute_award", application.pk)
 
 
 def queue_rejection_letter(application, event) -> None:
-    from awards.tasks import issue_letter
-
-    issue_letter.delay(application.decisions.values_list("pk", flat=True)[0])
+    enqueue_on_commit("awards.tasks.issue_letter", application.decisions.values_list("pk", flat=True)[0])

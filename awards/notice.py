@@ -18,6 +18,7 @@ from awards.services import allocate_call_budget
 from portal.accounts.models import Organisation, User
 from portal.accounts.uscc import read_uscc
 from portal.errors import ErrorCode, PortalError
+from portal.queueing import enqueue_on_commit
 from reviews.clock import add_working_days
 
 
@@ -176,11 +177,5 @@ def notices_close(*, today: date | None = None) -> list[Award]:
     for award in ended:
         award_move(award=award, action=AwardAction.AWARD_CONFIRMED, confirmed_at=timezone.now())
         confirmed.append(award)
-        transaction.on_commit(lambda decision_id=award.decision_id: _queue_letter(decision_id))
+        enqueue_on_commit("awards.tasks.issue_letter", award.decision_id)
     return confirmed
-
-
-def _queue_letter(decision_id: int) -> None:
-    from awards.tasks import issue_letter
-
-    issue_letter.delay(decision_id)

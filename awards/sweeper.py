@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from awards.models import Award, AwardState, Letter
+from portal.queueing import enqueue
 from reviews.models import Decision, DecisionOutcome
 
 # Leave the normal path time to finish before calling anything lost.
@@ -33,12 +34,10 @@ def decisions_without_letter(now=None):
 
 
 def sweep(now=None) -> dict:
-    from awards.tasks import compute_award, issue_letter
-
     awards = list(approvals_without_award(now).values_list("application_id", flat=True))
     letters = list(decisions_without_letter(now).values_list("pk", flat=True))
     for application_id in awards:
-        compute_award.delay(application_id)
+        enqueue("awards.tasks.compute_award", application_id)
     for decision_id in letters:
-        issue_letter.delay(decision_id)
+        enqueue("awards.tasks.issue_letter", decision_id)
     return {"awards": len(awards), "letters": len(letters)}

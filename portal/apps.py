@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class ShellConfig(AppConfig):
@@ -8,3 +9,8 @@ class ShellConfig(AppConfig):
     name = "portal"
     label = "shell"
     verbose_name = "Portal"
+
+    def ready(self):
+        # Every app's tasks module, in every process (the worker's autodiscovery does the same): services
+        # queue a task by its registered name (portal/queueing.py) and the web process must know it.
+        autodiscover_modules("tasks")

@@ -28,7 +28,7 @@ def wait_for(condition, seconds: float, what: str):
 def test_a_worker_killed_mid_render_leaves_the_letter_queued_and_it_is_produced_once(drug_call, applicant, monkeypatch):
     # Confirmation would queue the letter on the run's own queue; this test queues it on a queue whose
     # workers it starts and kills itself.
-    monkeypatch.setattr("awards.notice._queue_letter", lambda decision_id: None)
+    monkeypatch.setattr("awards.notice.enqueue_on_commit", lambda task, decision_id: None)
     award = confirmed_award(drug_call, applicant)
     # A long breakdown makes the render take seconds, so the worker can be killed in the middle of it.
     breakdown = award.breakdown
