@@ -11,14 +11,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import workflow
+from applications import estimator, workflow
 from applications.facts import FactsForm, unstorable_facts
 from applications.models import Application, ApplicationVersion, Attachment, Call, State, Track
-from awards.engine import Context, compute
-from awards.explain import reason_text
-from awards.rules import rule_for
 from portal.accounts.models import Organisation, User
 from portal.accounts.verification import require_verified_email
+from portal.bilingual import localized
 from portal.errors import ErrorCode, PortalError
 from portal.request_guards import MAX_UPLOAD_BYTES, too_large_message
 
@@ -60,10 +58,6 @@ def _clean_facts(application: Application, draft_facts: dict) -> tuple[dict | No
     return (form.cleaned_data if form.is_valid() else None), form
 
 
-def _estimate(application: Application, facts: dict):
-    return compute(rule_for(application.track, application.call), facts, Context())
-
-
 def application_save_draft(*, application: Application, title: str, draft_facts: dict, by: User) -> Application:
     """Keep what the applicant typed, valid or not; estimate when everything is answered."""
     _require_applicant(by, application)
@@ -75,7 +69,7 @@ def application_save_draft(*, application: Application, title: str, draft_facts:
     application.title = title.strip() or application.title
     application.draft_facts = draft_facts
     facts, _form = _clean_facts(application, application.draft_facts)
-    application.estimated_amount = _estimate(application, facts).amount if facts else None
+    application.estimated_amount = estimator.estimate(application, facts).amount if facts else None
     application.save(update_fields=["title", "draft_facts", "estimated_amount", "updated_at"])
     return application
 
@@ -217,16 +211,14 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
         d for d in application.track.program.document_types if d["code"] not in {a.document_type for a in attachments}
     ]
     if missing:
-        from portal.bilingual import localized
-
         raise PortalError(
             ErrorCode.MISSING_DOCUMENTS,
             _("Attach: %(documents)s.") % {"documents": "; ".join(localized(d, "label") for d in missing)},
             field="attachments",
         )
-    result = _estimate(application, facts)
+    result = estimator.estimate(application, facts)
     if not result.eligible:
-        raise PortalError(ErrorCode.INELIGIBLE, errors={None: [reason_text(r) for r in result.reasons]})
+        raise PortalError(ErrorCode.INELIGIBLE, errors={None: list(result.reasons)})
     _check_limit(application)
     number = application.versions.count() + 1
     version = ApplicationVersion.objects.create(

@@ -1,5 +1,7 @@
 """E-mail about an application's steps, in Chinese and English, written to the outbox with the step."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import transaction
 
@@ -14,6 +16,21 @@ def recipients_for(event: AuditEvent) -> list[str]:
     return sorted(members.values_list("email", flat=True))
 
 
+def recipients_when_sent(message: OutboxMessage) -> list[str]:
+    """A step's mail goes to the organisation's members when it leaves: one removed meanwhile must not
+    get the letter, one who joined should (registered with the outbox in applications/apps.py)."""
+    return message.recipients if message.event_id is None else recipients_for(message.event)
+
+
+# The letter a step's e-mail attaches, by the event's action, registered by the app that issues letters
+# (awards/apps.py: `letter_issued`), which sits above this one.
+_LETTERS: dict[str, Callable[[AuditEvent], object | None]] = {}
+
+
+def attach_letter(action: str, letter_of: Callable[[AuditEvent], object | None]) -> None:
+    _LETTERS[action] = letter_of
+
+
 def render_event_email(event: AuditEvent) -> tuple[str, str]:
     context = {"event": event, "application": event.application, "site_url": settings.SITE_URL}
     return render_bilingual_email("emails/subject.txt", "emails/event.txt", context)
@@ -23,11 +40,8 @@ def outbox_for_event(event: AuditEvent) -> OutboxMessage:
     """The event's e-mail, written to the outbox in the event's own transaction (portal/outbox.py); the
     letter's PDF is attached and the recipients are read again when it is sent."""
     subject, body = render_event_email(event)
-    letter = None
-    if event.action == "letter_issued":
-        from awards.models import Letter
-
-        letter = Letter.objects.filter(pk=event.data.get("letter")).first()
+    letter_of = _LETTERS.get(event.action)
+    letter = letter_of(event) if letter_of is not None else None
     return outbox_write(
         kind=OutboxKind.EVENT,
         dedupe_key=f"event:{event.pk}",

@@ -1,12 +1,14 @@
 """Reads of the catalogue and calls. Pages, API views and exports go through these."""
 
+from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from applications.models import Application, AuditEvent, Call, Program, State, Track
+from portal.accounts.predicates import is_active_user, is_admin, is_applicant, may_apply_for
 
 
 def programs_with_tracks() -> QuerySet[Program]:
@@ -35,35 +37,36 @@ def open_call_for(program: Program, at: datetime | None = None) -> Call | None:
 # --- applications -------------------------------------------------------------------------------
 
 
+# Who sees a submitted file besides its organisation and the administrators is review knowledge (the
+# commissions it was routed to, the experts assigned to it): reviews registers its rule in
+# ReviewsConfig.ready() (reviews/apps.py). A rule answers for the people it knows about and None for others.
+VisibilityRule = Callable[[object, QuerySet[Application]], QuerySet[Application] | None]
+_visibility_rules: list[VisibilityRule] = []
+
+
+def add_visibility_rule(rule: VisibilityRule) -> None:
+    if rule not in _visibility_rules:
+        _visibility_rules.append(rule)
+
+
 def visible_applications(user) -> QuerySet[Application]:
     """Every application `user` may see, and nothing else. Every page, API view, export and download
     starts here: an organisation's members see its files; officers see what their commission is
-    routed to once submitted; experts what they declared no conflict for; administrators see every submitted file."""
-    from portal.accounts.models import Role
-
+    routed to once submitted; experts what they declared no conflict for (both by the rule reviews
+    registers); administrators see every submitted file."""
     base = Application.objects.select_related("call__program__policy", "call__program__lead", "track", "organisation")
-    if not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return base.none()
-    if user.role == Role.ENTERPRISE:
-        if user.organisation_id is None or not user.has_perm("portal.apply_for", user.organisation):
+    if is_applicant(user):
+        if not may_apply_for(user, user.organisation):
             return base.none()
         return base.filter(organisation_id=user.organisation_id)
     submitted = base.exclude(state__in=[State.DRAFT])
-    if user.role in (Role.OFFICER, Role.FINANCE) and user.commission_id:
-        # The commissions an application was routed to (a task exists for them), not what the
-        # catalogue says today: routing is decided once, at submission and formal check.
-        from reviews.models import ReviewTask
-
-        routed = ReviewTask.objects.filter(application=OuterRef("pk"), commission_id=user.commission_id)
-        return submitted.filter(Exists(routed))
-    if user.role == Role.EXPERT:
-        from reviews.models import AssignmentState, ExpertAssignment
-
-        assigned = ExpertAssignment.objects.filter(
-            application=OuterRef("pk"), expert=user, state__in=[AssignmentState.OPEN, AssignmentState.SCORED]
-        )
-        return submitted.filter(Exists(assigned))
-    if user.role == Role.ADMIN:
+    for rule in _visibility_rules:
+        visible = rule(user, submitted)
+        if visible is not None:
+            return visible
+    if is_admin(user):
         return submitted
     return base.none()
 
@@ -76,21 +79,23 @@ def get_application_for_user(user, pk) -> Application:
     return application
 
 
+# Columns of the organisation's dashboard that the apps above own, each a subquery on the application
+# (OuterRef("pk")) registered in their AppConfig.ready(): reviews the deadline of the stage it is in
+# (`stage_due`), awards the amount awarded (`awarded`).
+_dashboard_columns: dict[str, Callable[[], Subquery]] = {}
+
+
+def add_dashboard_column(name: str, subquery: Callable[[], Subquery]) -> None:
+    _dashboard_columns[name] = subquery
+
+
 def organisation_dashboard(user) -> QuerySet[Application]:
     """The organisation's applications with the deadline of the stage they are in and the amount
     awarded, each a subquery so the page costs the same few queries however many there are."""
-    from awards.models import HOLDING, Award
-    from reviews.models import ReviewTask
-
-    stage_due = ReviewTask.objects.filter(application=OuterRef("pk"), state="open").order_by("due_on")
-    awarded = Award.objects.filter(application=OuterRef("pk"), state__in=HOLDING).order_by("-computed_at")
     return (
         visible_applications(user)
         .select_related("current_version")
-        .annotate(
-            stage_due=Subquery(stage_due.values("due_on")[:1]),
-            awarded=Subquery(awarded.values("amount")[:1]),
-        )
+        .annotate(**{name: subquery() for name, subquery in _dashboard_columns.items()})
         .order_by("-updated_at")
     )
 

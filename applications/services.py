@@ -6,8 +6,31 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from applications.models import Call, NoticeKind, Program
+from applications.models import Call, NoticeKind, Policy, Program
 from portal.errors import ErrorCode, PortalError
+
+
+def rubric_problems(rubric) -> list[str]:
+    """What is wrong with a call's rubric: criteria with a code, both labels and a positive weight (experts
+    score by it, reviews/services.score_submit)."""
+    if not isinstance(rubric, list) or not rubric:
+        return [_("A call with expert review needs a rubric of at least one criterion.")]
+    problems, codes = [], set()
+    for criterion in rubric:
+        code = criterion.get("code") if isinstance(criterion, dict) else None
+        if not code or code in codes:
+            problems.append(_("Every criterion needs its own code."))
+            continue
+        codes.add(code)
+        if not (criterion.get("label_en") and criterion.get("label_zh")):
+            problems.append(_("Criterion %(code)s needs an English and a Chinese label.") % {"code": code})
+        try:
+            weight = Decimal(str(criterion.get("weight")))
+        except ArithmeticError:
+            weight = Decimal(0)
+        if not weight.is_finite() or weight <= 0:
+            problems.append(_("Criterion %(code)s needs a positive weight.") % {"code": code})
+    return problems
 
 
 @transaction.atomic
@@ -53,8 +76,6 @@ def call_create(
                 _("The policy leaves the rate of %(track)s to each call: set it.") % {"track": str(track)}
             )
     if uses_expert_review:
-        from reviews.services import rubric_problems
-
         problems = rubric_problems(rubric)
         if problems:
             errors["rubric"] = problems
@@ -80,6 +101,4 @@ def call_create(
 
 def policy_confirm_amounts(*, policy_code: str) -> None:
     """An administrator's confirmation that a policy's amounts match the official text."""
-    from applications.models import Policy
-
     Policy.objects.filter(code=policy_code).update(amounts_verified=True)

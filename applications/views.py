@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import filing, permissions
+from applications import estimator, filing, permissions
 from applications.facts import FactsForm, facts_for_display
 from applications.forms import (
     AttachmentForm,
@@ -27,9 +27,6 @@ from applications.selectors import (
     organisation_dashboard,
     program_kinds,
 )
-from awards.engine import Context
-from awards.estimates import estimate
-from awards.explain import result_as_json
 from portal.accounts.models import Commission
 from portal.accounts.selectors import get_organisation_for_user
 from portal.errors import PortalError
@@ -101,9 +98,7 @@ def _estimate_for(application, raw: dict) -> dict | None:
     form = FactsForm(application.track.program.fact_schema, data={f"facts-{k}": v for k, v in raw.items()})
     if not form.is_valid():
         return None
-    return result_as_json(
-        estimate(track=application.track, facts=form.cleaned_data, context=Context()), application.track
-    )
+    return estimator.estimate_shown(application, form.cleaned_data)
 
 
 @login_required

@@ -4,19 +4,20 @@
 
 `transition()` is the only writer of `Application.state`: it locks the row, refuses an illegal step
 with a reason (changing nothing), checks the actor against the row's role, runs the action's effect,
-writes the AuditEvent and queues side effects after commit.
+writes the AuditEvent and queues side effects after commit. What each step does beyond its state is
+registered by the app that owns it (`on_transition`, `after_commit`).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application, AuditEvent
 from applications.models import State as S
+from applications.notifications import outbox_for_event
 from portal.accounts.models import Role, User
 from portal.errors import ErrorCode, PortalError
 
@@ -97,28 +98,50 @@ def available_steps(user: User, application: Application) -> list[Step]:
     return [s for s in TABLE if s.source == application.state and ROLE_CHECKS[s.role](user, application)]
 
 
-# What an action does beyond changing the state, by dotted path (the modules import this one). Each
-# effect runs inside the transaction after the checks, in order, may refuse with PortalError (which
-# rolls everything back), and returns (version, audit data).
-EFFECTS: dict[str, list[str]] = {
-    "submit": ["applications.filing.submit_effect", "reviews.routing.on_submitted"],
-    "resubmit": ["applications.filing.submit_effect", "reviews.routing.on_submitted"],
-    "start_formal_check": ["reviews.routing.on_formal_check_started"],
-    "return_for_correction": ["reviews.routing.on_returned"],
-    "pass_formal_check": ["reviews.routing.on_formal_check_passed"],
-    "send_to_experts": ["reviews.routing.on_sent_to_experts"],
-    "approve": ["reviews.decisions.on_approved"],
-    "reject": ["reviews.decisions.on_rejected"],
-    "withdraw": ["reviews.routing.on_withdrawn"],
-}
-# Steps whose applicant gets an e-mail: written to the outbox in the step's transaction, called with the event.
-NOTIFY = "applications.notifications.outbox_for_event"
+# What an action does beyond changing the state, registered by the app that owns it in its
+# AppConfig.ready() with real imports (applications/apps.py: filing.submit_effect; reviews/apps.py: routing
+# and decisions; awards/apps.py: the award pipeline), so a reader follows `approve` from there. The lower
+# app names the steps; the higher ones say what they do.
+#
+# An effect runs inside the transaction after the checks, in the order registered (apps register in the
+# order of INSTALLED_APPS, lowest first), may refuse with PortalError (which rolls everything back), and
+# returns (version, audit data).
+Effect = Callable[..., tuple]
+# Called in the step's transaction once its event is written, to queue work for after the commit
+# (`portal.queueing.enqueue_on_commit`): a step rolled back queues nothing.
+AfterCommit = Callable[[Application, AuditEvent], None]
+_EFFECTS: dict[str, list[Effect]] = {}
+_AFTER_COMMIT: dict[str, list[AfterCommit]] = {}
+
+
+def _register(registry: dict[str, list], action: str, handler: Callable) -> None:
+    if not any(s.action == action for s in TABLE):
+        raise ValueError(f"the workflow has no step {action!r}")
+    handlers = registry.setdefault(action, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def on_transition(action: str, effect: Effect) -> None:
+    """Run `effect(application=, by=, reason=, **payload)` when `action` is taken, before the state changes."""
+    _register(_EFFECTS, action, effect)
+
+
+def after_commit(action: str, queue: AfterCommit) -> None:
+    """Call `queue(application, event)` when `action` is taken, to queue its work for after the commit."""
+    _register(_AFTER_COMMIT, action, queue)
+
+
+def effects_of(action: str) -> list[Effect]:
+    return list(_EFFECTS.get(action, []))
+
+
+def after_commit_of(action: str) -> list[AfterCommit]:
+    return list(_AFTER_COMMIT.get(action, []))
+
+
+# Steps whose applicant gets an e-mail: written to the outbox in the step's transaction, with the event.
 NOTIFIED = {"submit", "resubmit", "return_for_correction", "withdraw", "approve", "reject", "reopen_after_objection"}
-# Side effects queued with transaction.on_commit (Celery), called with (application, event).
-ON_COMMIT: dict[str, list[str]] = {
-    "approve": ["awards.handover.queue_award"],
-    "reject": ["awards.handover.queue_rejection_letter"],
-}
 
 
 def transition(*, application: Application, action: str, by: User, reason: str = "", **payload) -> Application:
@@ -140,8 +163,8 @@ def transition(*, application: Application, action: str, by: User, reason: str =
         if action in REASON_REQUIRED and not reason:
             raise PortalError(ErrorCode.REQUIRED, _("Give the reason; it is recorded."), field="reason")
         version, data = None, {}
-        for path in EFFECTS.get(action, []):
-            made, more = import_string(path)(application=locked, by=by, reason=reason, **payload)
+        for effect in effects_of(action):
+            made, more = effect(application=locked, by=by, reason=reason, **payload)
             version, data = made or version, {**data, **more}
         source = locked.state
         locked.state = step.target
@@ -157,9 +180,8 @@ def transition(*, application: Application, action: str, by: User, reason: str =
             data=data,
         )
         if action in NOTIFIED:
-            import_string(NOTIFY)(event)
-        for path in ON_COMMIT.get(action, []):
-            side_effect = import_string(path)
-            transaction.on_commit(lambda side_effect=side_effect: side_effect(locked, event))
+            outbox_for_event(event)
+        for queue in after_commit_of(action):
+            queue(locked, event)
     application.refresh_from_db()
     return application

@@ -7,11 +7,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from applications.estimator import Estimate, Estimator
 from applications.facts import FactsForm, estimate_schema, form_data_from_json
-from applications.models import Program, Track
+from applications.models import Application, Program, Track
 from applications.selectors import find_track, open_call_for
 from awards.engine import Context, Result, compute
-from awards.explain import result_as_json
+from awards.explain import reason_text, result_as_json
 from awards.rules import rule_for
 from portal.amounts import AmountSerializerField
 from portal.errors import ErrorCode, PortalError
@@ -89,3 +90,22 @@ def estimate_from_payload(payload) -> dict:
     facts = clean_facts(FactsForm(schema, form_data))
     context = Context(**data["context"]) if "context" in data else Context()
     return result_as_json(estimate(track=track, facts=facts, context=context), track)
+
+
+# --- the estimate while filing (applications/estimator.py; registered in awards/apps.py) ----------------
+
+
+def filing_estimate(application: Application, facts: dict) -> Estimate:
+    """On the terms of the application's own call: the amount a draft stores, the eligibility submission
+    checks."""
+    result = compute(rule_for(application.track, application.call), facts, Context())
+    reasons = () if result.eligible else tuple(reason_text(r) for r in result.reasons)
+    return Estimate(eligible=result.eligible, amount=result.amount, reasons=reasons)
+
+
+def filing_estimate_shown(application: Application, facts: dict) -> dict:
+    """The estimate beside the application form: the answer of SPEC §6 for the facts typed so far."""
+    return result_as_json(estimate(track=application.track, facts=facts, context=Context()), application.track)
+
+
+FILING_ESTIMATOR = Estimator(for_application=filing_estimate, shown=filing_estimate_shown)

@@ -160,3 +160,9 @@ def letter_issue(*, decision_id: int) -> Letter:
             )
             outbox_for_event(event)
     return letter
+
+
+def letter_of_event(event: AuditEvent) -> Letter | None:
+    """The letter a `letter_issued` event's e-mail attaches (registered with applications/notifications.py
+    in awards/apps.py)."""
+    return Letter.objects.filter(pk=event.data.get("letter")).first()

@@ -1,10 +1,11 @@
 """Reads of awards. Pages, downloads and exports go through these."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from applications.selectors import visible_applications
-from awards.models import Award, AwardState, Letter, Objection, ObjectionState
+from awards.models import HOLDING, Award, AwardState, Letter, Objection, ObjectionState
+from awards.permissions import can_view_letter
 from portal.accounts.models import Role
 
 
@@ -69,9 +70,14 @@ def finance_awards(user) -> QuerySet[Award]:
 
 
 def get_letter_for_user(user, pk) -> Letter:
-    from awards.permissions import can_view_letter
-
     letter = Letter.objects.select_related("application").filter(pk=pk).first()
     if letter is None or not can_view_letter(user, letter)[0] or not letter.pdf:
         raise Http404
     return letter
+
+
+def awarded_amount() -> Subquery:
+    """The amount awarded to an application, its latest award not overturned (the dashboard's column,
+    registered in awards/apps.py)."""
+    awarded = Award.objects.filter(application=OuterRef("pk"), state__in=HOLDING).order_by("-computed_at")
+    return Subquery(awarded.values("amount")[:1])

@@ -4,11 +4,13 @@ see their commission's tasks only, an expert only their own assignments."""
 from decimal import Decimal
 from statistics import pstdev
 
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from applications.models import Application, Call
+from applications.models import Application, Call, State
+from portal.accounts.models import User
+from portal.accounts.predicates import is_commission_staff, is_expert
 from reviews.models import AssignmentState, ExpertAssignment, ReviewTask, TaskState
 from reviews.permissions import is_staff_of
 
@@ -38,8 +40,6 @@ def application_tasks(application: Application) -> QuerySet[ReviewTask]:
 
 def duplicate_filings(application: Application) -> QuerySet[Application]:
     """The organisation's other live filings for the same product key in the same overlap group."""
-    from applications.models import State
-
     return (
         Application.objects.filter(
             organisation_id=application.organisation_id,
@@ -52,8 +52,6 @@ def duplicate_filings(application: Application) -> QuerySet[Application]:
 
 
 def colleagues(user):
-    from portal.accounts.models import User
-
     if not user.commission_id:
         return User.objects.none()
     return User.objects.filter(commission_id=user.commission_id, is_active=True, role__in=["officer", "finance"])
@@ -106,3 +104,29 @@ def call_ranking(call: Call) -> QuerySet[Application]:
 
 def today():
     return timezone.localdate()
+
+
+# --- what applications/selectors asks of reviews (registered in reviews/apps.py) ----------------------
+
+
+def routed_or_assigned(user, submitted: QuerySet[Application]) -> QuerySet[Application] | None:
+    """What commission staff and experts see of the submitted files; None for anyone else.
+
+    Staff: the applications routed to their commission (a task exists for it), not what the catalogue says
+    today: routing is decided once, at submission and formal check. Experts: what they are assigned to and
+    declared no conflict for."""
+    if is_commission_staff(user):
+        routed = ReviewTask.objects.filter(application=OuterRef("pk"), commission_id=user.commission_id)
+        return submitted.filter(Exists(routed))
+    if is_expert(user):
+        assigned = ExpertAssignment.objects.filter(
+            application=OuterRef("pk"), expert=user, state__in=[AssignmentState.OPEN, AssignmentState.SCORED]
+        )
+        return submitted.filter(Exists(assigned))
+    return None
+
+
+def stage_due_on() -> Subquery:
+    """The deadline of the stage an application is in: its open task due first (the dashboard's column)."""
+    open_tasks = ReviewTask.objects.filter(application=OuterRef("pk"), state=TaskState.OPEN).order_by("due_on")
+    return Subquery(open_tasks.values("due_on")[:1])

@@ -94,28 +94,6 @@ def tasks_assign(*, tasks: list[ReviewTask], assignee: User | None, by: User) ->
     return len(locked)
 
 
-def rubric_problems(rubric) -> list[str]:
-    """What is wrong with a call's rubric: criteria with a code, both labels and a positive weight."""
-    if not isinstance(rubric, list) or not rubric:
-        return [_("A call with expert review needs a rubric of at least one criterion.")]
-    problems, codes = [], set()
-    for criterion in rubric:
-        code = criterion.get("code") if isinstance(criterion, dict) else None
-        if not code or code in codes:
-            problems.append(_("Every criterion needs its own code."))
-            continue
-        codes.add(code)
-        if not (criterion.get("label_en") and criterion.get("label_zh")):
-            problems.append(_("Criterion %(code)s needs an English and a Chinese label.") % {"code": code})
-        try:
-            weight = Decimal(str(criterion.get("weight")))
-        except ArithmeticError:
-            weight = Decimal(0)
-        if not weight.is_finite() or weight <= 0:
-            problems.append(_("Criterion %(code)s needs a positive weight.") % {"code": code})
-    return problems
-
-
 @transaction.atomic
 def expert_invite(*, call: Call, expert: User, by: User) -> CallExpert:
     _refuse(permissions.can_invite_expert(by))

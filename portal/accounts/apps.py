@@ -12,3 +12,9 @@ class AccountsConfig(AppConfig):
     label = "portal"
     verbose_name = "Accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from portal.accounts import organisations, outbox
+        from portal.accounts.models import OutboxKind
+
+        outbox.when_sent(OutboxKind.INVITATION, wanted=organisations.invitation_email_wanted)

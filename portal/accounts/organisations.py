@@ -14,6 +14,7 @@ import re
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -23,10 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from portal.accounts.models import Invitation, Organisation, Role, User
+from portal.accounts.models import Invitation, Organisation, OutboxKind, OutboxMessage, Role, User
+from portal.accounts.outbox import outbox_send, outbox_write
 from portal.accounts.permissions import can_manage_team
 from portal.accounts.uscc import read_shanghai_uscc
 from portal.accounts.verification import email_mark_verified, queue_email_verification
+from portal.bilingual import render_bilingual_email
 from portal.errors import ErrorCode, PortalError
 
 MEMBER_PERMISSIONS = ["portal.apply_for"]
@@ -258,9 +261,51 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 
 def invitation_link(token: str) -> str:
-    from django.conf import settings
-
     return f"{settings.SITE_URL}/invitations/{token}/"
+
+
+# --- the invitation's e-mail, in Chinese then English, written to the outbox with the invitation ----------
+
+
+def render_invitation_email(invitation: Invitation, token: str) -> tuple[str, str]:
+    context = {
+        "invitation": invitation,
+        "organisation": invitation.organisation,
+        "invited_by": invitation.invited_by,
+        "link": invitation_link(token),
+        "site_url": settings.SITE_URL,
+    }
+    return render_bilingual_email("emails/invitation_subject.txt", "emails/invitation.txt", context)
+
+
+def invitation_email_write(*, invitation: Invitation, token: str) -> OutboxMessage:
+    """The invitation's mail as an outbox row of the caller's transaction (portal/accounts/outbox.py)."""
+    subject, body = render_invitation_email(invitation, token)
+    return outbox_write(
+        kind=OutboxKind.INVITATION,
+        dedupe_key=f"invitation:{invitation.pk}",
+        recipients=[invitation.email],
+        subject=subject,
+        body=body,
+        invitation=invitation,
+    )
+
+
+def invitation_email_wanted(message: OutboxMessage) -> bool:
+    """An invitation's mail leaves only while the invitation is open (registered with the outbox in
+    portal/accounts/apps.py)."""
+    return message.invitation_id is None or invitation_is_open(message.invitation)
+
+
+def deliver_invitation_email(invitation_id: int, token: str) -> bool:
+    """Send the link once, and only while the invitation is still open. The mail is normally written with
+    the invitation; this serves tasks queued before the outbox existed (portal/accounts/team_tasks.py)."""
+    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
+    if invitation is None or invitation.token_hash != hash_token(token) or not invitation_is_open(invitation):
+        return False
+    with transaction.atomic():
+        message = invitation_email_write(invitation=invitation, token=token)
+    return outbox_send(message_id=message.pk)
 
 
 def team_members(organisation: Organisation) -> QuerySet[User]:
@@ -314,8 +359,6 @@ def member_invite(*, organisation: Organisation, email: str, by: User) -> Invita
         token_hash=hash_token(token),
         expires_at=now + INVITATION_VALIDITY,
     )
-    from portal.accounts.team_tasks import invitation_email_write
-
     # The clear token exists only in this call and the e-mail (its outbox row, until the mail has left).
     invitation_email_write(invitation=invitation, token=token)
     return invitation

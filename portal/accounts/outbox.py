@@ -22,10 +22,9 @@ Attachments (a letter's PDF) are read when sending, from the stored `Letter`.
 """
 
 import contextlib
-import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -35,8 +34,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from portal.accounts.models import SECRET_KINDS, OutboxMessage
+from portal.queueing import enqueue, enqueue_on_commit
 
-logger = logging.getLogger(__name__)
+SEND = "portal.tasks.send_outbox_message"
 
 # Leave the normal path time to finish before calling a mail lost.
 GRACE = timedelta(minutes=10)
@@ -78,27 +78,40 @@ def outbox_write(
         },
     )
     if created:
-        transaction.on_commit(partial(queue_outbox_message, message.pk))
+        # robust: the row is committed; a broker that is down delays the mail, the sweep sends it.
+        enqueue_on_commit(SEND, message.pk, robust=True)
     return message
 
 
 def queue_outbox_message(message_id: int) -> None:
-    from portal.accounts.tasks import send_outbox_message
+    enqueue(SEND, message_id, robust=True)
 
-    try:
-        send_outbox_message.delay(message_id)
-    except Exception:  # the row is committed: a broker that is down delays the mail, the sweep sends it
-        logger.warning("outbox message %s not queued; the sweep will send it", message_id, exc_info=True)
+
+# What a kind of mail reads again when it leaves, registered by the app that writes that kind in its
+# AppConfig.ready() (applications/apps.py: a step's mail goes to the organisation's members as they are then;
+# portal/accounts/apps.py: an invitation's mail only while the invitation is open). The outbox sits below
+# them and knows neither.
+_RECIPIENTS: dict[str, Callable[[OutboxMessage], list[str]]] = {}
+_WANTED: dict[str, Callable[[OutboxMessage], bool]] = {}
+
+
+def when_sent(
+    kind: str,
+    *,
+    recipients: Callable[[OutboxMessage], list[str]] | None = None,
+    wanted: Callable[[OutboxMessage], bool] | None = None,
+) -> None:
+    """Register, for mail of `kind`, who it goes to when it leaves (instead of the stored recipients) and
+    whether it is still to be sent at all."""
+    if recipients is not None:
+        _RECIPIENTS[kind] = recipients
+    if wanted is not None:
+        _WANTED[kind] = wanted
 
 
 def _recipients_now(message: OutboxMessage) -> list[str]:
-    """A step's mail goes to the organisation's members when it leaves: one removed meanwhile must not
-    get the letter, one who joined should."""
-    if message.event_id is None:
-        return message.recipients
-    from applications.notifications import recipients_for
-
-    return recipients_for(message.event)
+    resolve = _RECIPIENTS.get(message.kind)
+    return message.recipients if resolve is None else resolve(message)
 
 
 def email_for(message: OutboxMessage) -> EmailMessage:
@@ -116,9 +129,8 @@ def email_for(message: OutboxMessage) -> EmailMessage:
 
 
 def _still_wanted(message: OutboxMessage) -> bool:
-    from portal.accounts.organisations import invitation_is_open
-
-    return message.invitation_id is None or invitation_is_open(message.invitation)
+    wanted = _WANTED.get(message.kind)
+    return wanted is None or wanted(message)
 
 
 def _mark_sent(message: OutboxMessage, note: str = "") -> None:

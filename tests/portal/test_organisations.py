@@ -16,6 +16,7 @@ from applications.selectors import get_application_for_user, visible_application
 from portal.accounts import organisations
 from portal.accounts.models import Invitation, Organisation, OutboxMessage, Role, User
 from portal.accounts.organisations import (
+    deliver_invitation_email,
     hash_token,
     invitation_accept,
     invitation_for_token,
@@ -24,10 +25,10 @@ from portal.accounts.organisations import (
     member_remove,
     organisation_register,
     pending_invitations,
+    render_invitation_email,
     team_members,
 )
 from portal.accounts.permissions import can_manage_team, can_view_team
-from portal.accounts.team_tasks import deliver_invitation_email, render_invitation_email
 from portal.accounts.uscc import make_uscc
 from portal.errors import ErrorCode, PortalError
 from tests.applications.conftest import make_draft

@@ -127,7 +127,7 @@ def test_a_broker_that_is_down_does_not_fail_the_committed_request(monkeypatch, 
 def test_a_mail_sent_whose_commit_was_lost_is_recorded_not_sent_again(monkeypatch, mailoutbox):
     # The connection dies between the mail server's OK and our COMMIT (a terminated backend).
     # Not queued: the session's real worker (tests/conftest.py) would take the message and send it first.
-    monkeypatch.setattr(outbox, "queue_outbox_message", lambda message_id: None)
+    monkeypatch.setattr(outbox, "enqueue_on_commit", lambda task, message_id, robust: None)
     row = write("test:commit-lost")
     real = outbox._mark_sent
 
