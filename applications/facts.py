@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.amounts import MAX_WHOLE_DIGITS, AmountField
+from portal.amounts import MAX_WHOLE_DIGITS, AmountField, yuan
 from portal.bilingual import localized
 
 MAX_NUMBER = 10**MAX_WHOLE_DIGITS  # beyond the largest amount the portal stores
@@ -57,8 +57,6 @@ def estimate_schema(schema: list[dict]) -> list[dict]:
 def facts_for_display(schema: list[dict], facts: dict) -> list[tuple[str, str]]:
     """(label, value) in the active language for a frozen version's facts: choices by their labels,
     booleans as yes/no, money with thousands separators."""
-    from portal.amounts import yuan
-
     by_name = {d["name"]: d for d in schema}
     rows = []
     for name, value in facts.items():

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application, Call, Policy, Program, State
+from applications.models import Application, ApplicationVersion, Call, Policy, Program, State
 from awards.models import HOLDING, Award, AwardState
 from portal.accounts.districts import DISTRICT_CHOICES
 from portal.accounts.models import Commission, Role
@@ -260,7 +260,6 @@ OVERSEAS_SALES_GOAL = 2  # 2-3 such enterprises
 
 def action_plan_indicators() -> dict:
     """From the figures organisations declared in their latest submitted version that has them."""
-    from applications.models import ApplicationVersion
 
     def latest(fact: str) -> list[Decimal]:
         versions = (

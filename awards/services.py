@@ -15,7 +15,7 @@ from awards.explain import result_as_json
 from awards.models import HOLDING, Award, AwardState
 from awards.rules import rule_for
 from portal.accounts.models import Organisation
-from reviews.models import Decision, DecisionOutcome
+from reviews.models import AssignmentState, Decision, DecisionOutcome
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -313,7 +313,6 @@ def _award_compute_locked(application_id: int) -> Award:
 
 def ranking_order(awards: list[Award]) -> list[Award]:
     """Expert ranking first (average weighted score, best first; unscored last), then submission time."""
-    from reviews.models import AssignmentState
 
     def key(award: Award):
         scores = [

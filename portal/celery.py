@@ -4,6 +4,8 @@ import os
 from celery import Celery
 from celery.signals import task_postrun, task_prerun, worker_ready
 
+from portal.health import record_heartbeat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
@@ -29,8 +31,6 @@ def _first_heartbeat(sender=None, **kwargs) -> None:
     """Readiness (/healthz) reads the worker's heartbeat: write one as soon as the worker consumes, not a
     minute later when beat first sends the task (`make run` waits for /healthz)."""
     from django.db import connection
-
-    from portal.health import record_heartbeat
 
     try:
         record_heartbeat(worker=getattr(sender, "hostname", "") or "")

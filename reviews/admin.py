@@ -6,7 +6,7 @@ from django.contrib import admin
 from applications.admin import CallAdmin
 from applications.models import Call
 from portal.accounts.admin import ReadOnlyAdmin
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from reviews import services
 from reviews.models import CallExpert, Decision, ExpertAssignment, ReviewTask
 
@@ -40,8 +40,6 @@ class CallExpertInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "expert":
-            from portal.accounts.models import User
-
             kwargs["queryset"] = User.objects.filter(role=Role.EXPERT, is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

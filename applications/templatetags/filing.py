@@ -2,6 +2,8 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import State
+from applications.workflow import label_of
+from portal.bilingual import localized
 
 register = template.Library()
 
@@ -26,16 +28,12 @@ def next_step(application) -> str:
 @register.filter
 def event_label(event) -> str:
     """What happened, in words: the step's label and the state it led to."""
-    from applications.workflow import label_of
-
     return f"{label_of(event.action)} → {State(event.to_state).label}" if event.to_state else label_of(event.action)
 
 
 @register.simple_tag
 def document_label(application, code: str) -> str:
     """{% document_label application attachment.document_type %}: the document type in words."""
-    from portal.bilingual import localized
-
     for document in application.call.program.document_types:
         if document["code"] == code:
             return localized(document, "label")

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import OrganisationKind
+from portal.accounts.verification import queue_password_reset_email
 
 
 class _PasswordTwiceMixin:
@@ -100,6 +101,4 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Django's form (the same answer for known and unknown addresses); its mail goes out through the outbox."""
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        from portal.accounts.verification import queue_password_reset_email
-
         queue_password_reset_email(user=context["user"])

@@ -7,6 +7,7 @@ organisation; both must hold, so a row edited by hand in one place only grants n
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Organisation, Role
+from portal.accounts.two_factor import two_factor_required
 
 
 def _is_member(user, organisation: Organisation) -> bool:
@@ -39,8 +40,6 @@ def can_obtain_api_token(user) -> tuple[bool, str]:
     token outlives the idle timeout of their session. Experts neither: they are outside reviewers of
     confidential files, and the API has no step for them (declarations and scores are pages). Officers and
     finance officers may, with their second factor (portal/api_tokens.py); applicants with their password."""
-    from portal.accounts.two_factor import two_factor_required
-
     if two_factor_required(user):
         return False, _("Administrators use the portal, not API tokens.")
     if user.role == Role.EXPERT:
