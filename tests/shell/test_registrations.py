@@ -1,0 +1,57 @@
+"""What the apps register upward in their AppConfig.ready(): the effects of the workflow's steps, in the order
+they run, and what applications and the outbox ask of the apps above them. A registration that goes
+missing (a ready() not run, a line deleted) would leave a step doing nothing more than change its state."""
+
+import pytest
+
+from applications import estimator, filing, notifications, selectors, workflow
+from awards import estimates, handover, letters
+from awards import selectors as award_selectors
+from portal.accounts import organisations, outbox
+from portal.accounts.models import OutboxKind
+from reviews import decisions, routing
+from reviews import selectors as review_selectors
+
+ACTIONS = sorted({step.action for step in workflow.TABLE})
+
+
+def test_each_step_runs_its_effects_in_the_order_of_the_layers():
+    assert {action: workflow.effects_of(action) for action in ACTIONS} == {
+        "approve": [decisions.on_approved],
+        "pass_formal_check": [routing.on_formal_check_passed],
+        "reject": [decisions.on_rejected],
+        "reopen_after_objection": [],
+        "resubmit": [filing.submit_effect, routing.on_submitted],
+        "return_for_correction": [routing.on_returned],
+        "send_to_experts": [routing.on_sent_to_experts],
+        "start_formal_check": [routing.on_formal_check_started],
+        "submit": [filing.submit_effect, routing.on_submitted],
+        "withdraw": [routing.on_withdrawn],
+    }
+
+
+def test_approval_and_rejection_queue_the_award_pipeline_after_commit():
+    queued = {action: workflow.after_commit_of(action) for action in ACTIONS if workflow.after_commit_of(action)}
+    assert queued == {"approve": [handover.queue_award], "reject": [handover.queue_rejection_letter]}
+
+
+def test_registering_twice_keeps_one_and_an_unknown_step_is_refused():
+    workflow.on_transition("approve", decisions.on_approved)
+    assert workflow.effects_of("approve") == [decisions.on_approved]
+    with pytest.raises(ValueError, match="aprove"):
+        workflow.on_transition("aprove", decisions.on_approved)
+
+
+def test_what_applications_asks_of_reviews_and_awards():
+    assert selectors._visibility_rules == [review_selectors.routed_or_assigned]
+    assert selectors._dashboard_columns == {
+        "stage_due": review_selectors.stage_due_on,
+        "awarded": award_selectors.awarded_amount,
+    }
+    assert estimator._registered() is estimates.FILING_ESTIMATOR
+    assert {"letter_issued": letters.letter_of_event} == notifications._LETTERS
+
+
+def test_what_the_outbox_reads_again_when_a_mail_leaves():
+    assert {OutboxKind.EVENT: notifications.recipients_when_sent} == outbox._RECIPIENTS
+    assert {OutboxKind.INVITATION: organisations.invitation_email_wanted} == outbox._WANTED
