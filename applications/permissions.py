@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from applications import workflow
 from applications.models import Application, Attachment, State
 from applications.selectors import visible_applications
+from portal.errors import refuse
 
 EDITABLE = {State.DRAFT, State.RETURNED}
 
@@ -15,31 +16,27 @@ EDITABLE = {State.DRAFT, State.RETURNED}
 def can_view_application(user, application: Application) -> tuple[bool, str]:
     if visible_applications(user).filter(pk=application.pk).exists():
         return True, ""
-    return False, _("You may not see this application.")
+    return refuse("not_visible", _("You may not see this application."))
 
 
 def can_edit_application(user, application: Application) -> tuple[bool, str]:
     if not workflow.is_applicant(user, application):
-        return False, _("Only members of the applying organisation may change an application.")
+        return refuse("not_applicant", _("Only members of the applying organisation may change an application."))
     if application.state not in EDITABLE:
-        return False, _("A submitted application is frozen; it can be corrected only after it is returned to you.")
-    return True, ""
-
-
-def can_submit_application(user, application: Application) -> tuple[bool, str]:
-    action = "resubmit" if application.state == State.RETURNED else "submit"
-    if workflow.step_for(application.state, action) is None:
-        return False, _("This application cannot be submitted in its present state.")
-    if not workflow.is_applicant(user, application):
-        return False, _("Only members of the applying organisation may submit.")
+        return refuse(
+            "frozen",
+            _("A submitted application is frozen; it can be corrected only after it is returned to you."),
+        )
     return True, ""
 
 
 def can_withdraw_application(user, application: Application) -> tuple[bool, str]:
     if workflow.step_for(application.state, "withdraw") is None:
-        return False, _("An application can be withdrawn only after submission and before the decision.")
+        return refuse(
+            "wrong_state", _("An application can be withdrawn only after submission and before the decision.")
+        )
     if not workflow.is_applicant(user, application):
-        return False, _("Only members of the applying organisation may withdraw.")
+        return refuse("not_applicant", _("Only members of the applying organisation may withdraw."))
     return True, ""
 
 
@@ -49,5 +46,5 @@ def can_download_attachment(user, attachment: Attachment) -> tuple[bool, str]:
     if not allowed:
         return False, reason
     if not workflow.is_applicant(user, attachment.application) and not attachment.versions.exists():
-        return False, _("Only the applicant sees documents that were never submitted.")
+        return refuse("never_submitted", _("Only the applicant sees documents that were never submitted."))
     return True, ""

@@ -27,8 +27,9 @@ from applications.selectors import (
     organisation_dashboard,
     program_kinds,
 )
+from portal.accounts.guards import requires
 from portal.accounts.models import Commission
-from portal.accounts.selectors import get_organisation_for_user
+from portal.accounts.predicates import may_apply
 from portal.errors import PortalError
 
 DASHBOARD_PAGE_SIZE = 50
@@ -55,8 +56,8 @@ def calls_page(request):
 
 @login_required
 @require_GET
+@requires(may_apply)  # "My applications" is an organisation's page: 404 to other roles
 def dashboard(request):
-    get_organisation_for_user(request.user)  # "My applications" is an organisation's page: 404 to other roles
     # Paginated: a large organisation files thousands of applications over the years.
     page = Paginator(organisation_dashboard(request.user), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/dashboard.html", {"applications": page.object_list, "page": page})
@@ -64,8 +65,8 @@ def dashboard(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(may_apply)  # only someone who files for an organisation opens a draft
 def application_new(request):
-    get_organisation_for_user(request.user)  # only someone who files for an organisation opens a draft
     chosen = CallQueryForm(request.GET, calls=open_calls().select_related("program"))
     if not chosen.is_valid():
         raise Http404  # no call, a malformed id, or a call that is not open

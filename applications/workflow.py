@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from applications.models import Application, AuditEvent
 from applications.models import State as S
 from applications.notifications import outbox_for_event
-from portal.accounts.models import Role, User
+from portal.accounts import predicates
+from portal.accounts.models import User
 from portal.errors import ErrorCode, PortalError
 
 # Who may take a step, as functions of (user, application) -> bool.
@@ -64,22 +65,14 @@ REASON_REQUIRED = {"return_for_correction", "reject", "withdraw", "reopen_after_
 
 
 def is_applicant(user: User, application: Application) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.ENTERPRISE
-        and user.organisation_id == application.organisation_id
-        and user.has_perm("portal.apply_for", application.organisation)
+    # The key first: the organisation row is loaded only for a member, to ask for the object permission.
+    return predicates.is_member_of(user, application.organisation_id) and predicates.may_apply_for(
+        user, application.organisation
     )
 
 
 def is_lead_officer(user: User, application: Application) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.OFFICER
-        and user.commission_id == application.call.program.lead_id
-    )
+    return predicates.is_lead_of(user, application.call.program)
 
 
 ROLE_CHECKS: dict[str, Callable[[User, Application], bool]] = {APPLICANT: is_applicant, LEAD_OFFICER: is_lead_officer}

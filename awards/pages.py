@@ -15,7 +15,8 @@ from awards import money, notice, selectors
 from awards.forms import ClawbackForm, DismissObjectionsForm, ObjectionForm, PaymentForm, ResolveObjectionForm
 from awards.models import AwardState, ObjectionState
 from awards.throttles import ObjectionAddressThrottle, ObjectionIdentityThrottle
-from portal.accounts.models import Role
+from portal.accounts.guards import requires
+from portal.accounts.predicates import is_finance
 from portal.errors import PortalError
 
 
@@ -143,9 +144,8 @@ def dismiss_objections(request, call_id):
 
 @login_required
 @require_GET
+@requires(is_finance)
 def finance_page(request):
-    if request.user.role != Role.FINANCE:
-        raise Http404
     awards = selectors.finance_awards(request.user).filter(state__in=[*money.PAYABLE, AwardState.CLAWED_BACK])
     return render(request, "awards/finance.html", {"awards": awards[:200]})
 

@@ -5,39 +5,36 @@ from django.utils.translation import gettext as _
 from applications.models import Call
 from applications.selectors import visible_applications
 from awards.models import Award, Letter
-from portal.accounts.models import Role
-
-
-def _active(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
-def is_lead_of(user, call: Call) -> bool:
-    return _active(user) and user.role == Role.OFFICER and user.commission_id == call.program.lead_id
+from portal.accounts.predicates import is_active_user, is_budget_confirmer, is_expert, is_lead_of
+from portal.errors import refuse
 
 
 def can_publish_notice(user, call: Call) -> tuple[bool, str]:
-    if is_lead_of(user, call):
+    if is_lead_of(user, call.program):
         return True, ""
-    return False, _("Only an officer of the lead commission publishes the notice of a call's awards.")
+    return refuse(
+        "not_lead_officer", _("Only an officer of the lead commission publishes the notice of a call's awards.")
+    )
 
 
 def can_resolve_objection(user, award: Award) -> tuple[bool, str]:
-    if is_lead_of(user, award.call):
+    if is_lead_of(user, award.call.program):
         return True, ""
-    return False, _("Only an officer of the lead commission resolves objections.")
+    return refuse("not_lead_officer", _("Only an officer of the lead commission resolves objections."))
 
 
 def can_record_money(user, award: Award) -> tuple[bool, str]:
-    if _active(user) and user.role == Role.FINANCE and user.commission and user.commission.confirms_budget:
+    if is_budget_confirmer(user):
         return True, ""
-    return False, _("Only a finance officer of the Finance Bureau records payments and clawbacks.")
+    return refuse(
+        "not_budget_confirmer", _("Only a finance officer of the Finance Bureau records payments and clawbacks.")
+    )
 
 
 def can_view_letter(user, letter: Letter) -> tuple[bool, str]:
     """The organisation's members and the officers the application was routed to."""
-    if _active(user) and visible_applications(user).filter(pk=letter.application_id).exists():
-        if user.role == Role.EXPERT:
-            return False, _("Experts do not receive decision letters.")
+    if is_active_user(user) and visible_applications(user).filter(pk=letter.application_id).exists():
+        if is_expert(user):
+            return refuse("expert", _("Experts do not receive decision letters."))
         return True, ""
-    return False, _("You may not see this letter.")
+    return refuse("not_visible", _("You may not see this letter."))

@@ -11,18 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 from applications.models import State
 from awards import exports, reports
 from awards.models import Export
+from portal.accounts.guards import requires
 from portal.bilingual import localized
-
-
-def _admin_only(request) -> None:
-    if not reports.can_view_reports(request.user)[0]:
-        raise Http404
 
 
 @login_required
 @require_GET
+@requires(reports.can_view_reports)
 def reports_page(request):
-    _admin_only(request)
     report = reports.AwardReportFilter(request.GET or None, queryset=reports.report_awards(request.user))
     awards = report.qs.select_related("organisation", "program", "call", "letter").order_by("-pk")
     context = {
@@ -37,8 +33,8 @@ def reports_page(request):
 
 @login_required
 @require_GET
+@requires(reports.can_view_reports)
 def report_csv(request):
-    _admin_only(request)
     queryset = reports.AwardReportFilter(request.GET, queryset=reports.report_awards(request.user)).qs
     response = StreamingHttpResponse(exports.csv_lines(queryset), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="awards-{timezone.localdate():%Y%m%d}.csv"'
@@ -47,15 +43,14 @@ def report_csv(request):
 
 @login_required
 @require_POST
+@requires(reports.can_view_reports)
 def report_xlsx(request):
-    _admin_only(request)
     filters = {k: v for k, v in request.POST.items() if k in reports.AwardReportFilter.base_filters and v}
     export = exports.export_request(user=request.user, kind="xlsx", filters=filters)
     return redirect("report-export", pk=export.pk)
 
 
 def _own_export(request, pk) -> Export:
-    _admin_only(request)
     export = Export.objects.filter(pk=pk, requested_by=request.user).first()
     if export is None:
         raise Http404
@@ -64,6 +59,7 @@ def _own_export(request, pk) -> Export:
 
 @login_required
 @require_GET
+@requires(reports.can_view_reports)
 def export_page(request, pk):
     export = _own_export(request, pk)
     template = "awards/_export_progress.html" if request.htmx else "awards/export.html"
@@ -72,6 +68,7 @@ def export_page(request, pk):
 
 @login_required
 @require_GET
+@requires(reports.can_view_reports)
 def export_download(request, pk):
     export = _own_export(request, pk)
     if not export.file:
@@ -81,8 +78,8 @@ def export_download(request, pk):
 
 @login_required
 @require_GET
+@requires(reports.can_view_reports)
 def dashboard_page(request):
-    _admin_only(request)
     calls = reports.budget_use_by_call()
     stages = reports.applications_by_stage()
     districts = reports.awards_by_district()

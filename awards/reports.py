@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application, ApplicationVersion, Call, Policy, Program, State
 from awards.models import HOLDING, Award, AwardState
 from portal.accounts.districts import DISTRICT_CHOICES
-from portal.accounts.models import Commission, Role
+from portal.accounts.models import Commission
+from portal.accounts.predicates import is_admin
+from portal.errors import refuse
 from reviews.models import ReviewTask, TaskState
 
 ZERO = Decimal(0)
@@ -24,9 +26,9 @@ PUBLISHED = [AwardState.CONFIRMED, AwardState.LETTER_ISSUED, AwardState.DISBURSE
 
 
 def can_view_reports(user) -> tuple[bool, str]:
-    if user.is_authenticated and user.is_active and user.role == Role.ADMIN:
+    if is_admin(user):
         return True, ""
-    return False, str(_("Only administrators see the award reports."))
+    return refuse("not_admin", str(_("Only administrators see the award reports.")))
 
 
 def report_awards(user) -> QuerySet[Award]:

@@ -6,12 +6,12 @@ from django.http import Http404
 from applications.selectors import visible_applications
 from awards.models import HOLDING, Award, AwardState, Letter, Objection, ObjectionState
 from awards.permissions import can_view_letter
-from portal.accounts.models import Role
+from portal.accounts.predicates import is_active_user, is_budget_confirmer, is_expert, is_officer
 
 
 def visible_awards(user) -> QuerySet[Award]:
     """Awards of the applications `user` may see (experts see none: they score, they are not told)."""
-    if not user.is_authenticated or user.role == Role.EXPERT:
+    if not is_active_user(user) or is_expert(user):
         return Award.objects.none()
     return Award.objects.filter(application__in=visible_applications(user).values("pk")).select_related(
         "application__organisation", "call__program", "program", "organisation"
@@ -36,7 +36,7 @@ def get_public_award(pk) -> Award:
 
 def lead_call_awards(user, call_id) -> QuerySet[Award]:
     """The awards of a call, for an officer of its lead commission; nothing for anyone else."""
-    if not (user.is_authenticated and user.role == Role.OFFICER and user.commission_id):
+    if not is_officer(user):
         return Award.objects.none()
     return (
         Award.objects.filter(call_id=call_id, call__program__lead_id=user.commission_id)
@@ -62,9 +62,7 @@ def lead_objection(user, pk) -> Objection:
 
 
 def finance_awards(user) -> QuerySet[Award]:
-    if not (
-        user.is_authenticated and user.role == Role.FINANCE and user.commission and user.commission.confirms_budget
-    ):
+    if not is_budget_confirmer(user):
         return Award.objects.none()
     return Award.objects.select_related("application", "organisation", "program").order_by("-computed_at")
 

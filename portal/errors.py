@@ -94,3 +94,25 @@ def api_exception_handler(exc, context):
         code = status.HTTP_403_FORBIDDEN if exc.code == ErrorCode.NOT_ALLOWED else status.HTTP_400_BAD_REQUEST
         return Response(exc.as_api_data(), status=code)
     return exception_handler(exc, context)
+
+
+class Refusal(str):
+    """Why a `can_*` check says no. The string itself is the message a person reads (a flashed message, a
+    PortalError, the API's detail), exactly as before codes existed; `code` is a stable name for the rule
+    that refused, which no translation changes: tests and logs name the case by it."""
+
+    code: str
+
+    def __new__(cls, code: str, message: str):
+        refusal = super().__new__(cls, message)
+        refusal.code = code
+        return refusal
+
+    def __getnewargs__(self):
+        # copy and pickle rebuild a str subclass from these arguments; the default passes the text alone.
+        return (self.code, str(self))
+
+
+def refuse(code: str, message: str) -> tuple[bool, Refusal]:
+    """The answer of a `can_*` function that says no: `return refuse("frozen", _("…"))`."""
+    return False, Refusal(code, message)

@@ -12,11 +12,10 @@ from applications.models import Application, Call, State
 from portal.accounts.models import User
 from portal.accounts.predicates import is_commission_staff, is_expert
 from reviews.models import AssignmentState, ExpertAssignment, ReviewTask, TaskState
-from reviews.permissions import is_staff_of
 
 
 def commission_tasks(user) -> QuerySet[ReviewTask]:
-    if user is None or not user.is_authenticated or not user.commission_id or not is_staff_of(user, user.commission_id):
+    if not is_commission_staff(user):
         return ReviewTask.objects.none()
     return ReviewTask.objects.filter(commission_id=user.commission_id).select_related(
         "application__organisation", "application__call__program", "commission", "assigned_to", "version"
@@ -61,7 +60,7 @@ def colleagues(user):
 
 
 def expert_assignments(user) -> QuerySet[ExpertAssignment]:
-    if user is None or not user.is_authenticated or user.role != "expert":
+    if not is_expert(user):
         return ExpertAssignment.objects.none()
     return ExpertAssignment.objects.filter(expert=user).select_related(
         "application__organisation", "application__call__program", "version"

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, AuditEvent, Call
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
+from portal.accounts.predicates import is_expert
 from portal.errors import ErrorCode, PortalError
 from reviews import permissions
 from reviews.models import AssignmentState, CallExpert, ExpertAssignment, Outcome, ReviewTask
@@ -97,7 +98,7 @@ def tasks_assign(*, tasks: list[ReviewTask], assignee: User | None, by: User) ->
 @transaction.atomic
 def expert_invite(*, call: Call, expert: User, by: User) -> CallExpert:
     _refuse(permissions.can_invite_expert(by))
-    if expert.role != Role.EXPERT or not expert.is_active:
+    if not is_expert(expert):
         raise PortalError(ErrorCode.INVALID, _("Only an active expert reviewer can be invited."), field="expert")
     if not call.uses_expert_review:
         raise PortalError(ErrorCode.INVALID, _("This call does not use expert review."), field="call")

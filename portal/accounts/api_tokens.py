@@ -22,18 +22,16 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.accounts.permissions import can_obtain_api_token
+from portal.accounts.predicates import is_applicant, is_commission_staff
 from portal.accounts.two_factor import confirmed_device
 from portal.api import READ_ERRORS, WRITE_ERRORS
 from portal.errors import ErrorCode, PortalError
 
-# Accounts whose token needs the second factor: they read and decide on other people's files.
-SECOND_FACTOR_ROLES = {Role.OFFICER, Role.FINANCE}
-
 
 def token_lifetime(user: User) -> timedelta:
-    if user.role == Role.ENTERPRISE:
+    if is_applicant(user):
         return settings.API_TOKEN_TTL_APPLICANT
     return settings.API_TOKEN_TTL_STAFF
 
@@ -44,7 +42,8 @@ def api_token_issue(*, user: User, code: str | None = None) -> tuple[AuthToken, 
     if not allowed:
         raise PortalError(ErrorCode.NOT_ALLOWED, reason)
     device = confirmed_device(user)
-    if user.role in SECOND_FACTOR_ROLES or device is not None:
+    # Commission staff read and decide on other people's files: their token needs the second factor.
+    if is_commission_staff(user) or device is not None:
         if device is None:
             raise PortalError(
                 ErrorCode.NOT_ALLOWED,

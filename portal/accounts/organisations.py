@@ -27,6 +27,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from portal.accounts.models import Invitation, Organisation, OutboxKind, OutboxMessage, Role, User
 from portal.accounts.outbox import outbox_send, outbox_write
 from portal.accounts.permissions import can_manage_team
+from portal.accounts.predicates import is_applicant
 from portal.accounts.uscc import read_shanghai_uscc
 from portal.accounts.verification import email_mark_verified, queue_email_verification
 from portal.bilingual import render_bilingual_email
@@ -403,7 +404,7 @@ def invitation_accept(
                 ErrorCode.NOT_ALLOWED,
                 _("Your account already belongs to an organisation. Log out to create a new account for this one."),
             )
-        if account.role != Role.ENTERPRISE or not account.is_active:
+        if not is_applicant(account):
             raise PortalError(ErrorCode.NOT_ALLOWED, _("This account cannot join an organisation."))
     else:
         errors = _Errors()

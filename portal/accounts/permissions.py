@@ -1,38 +1,28 @@
 """Who may see and manage an organisation's team: small functions answering (allowed, reason).
 
 Membership is the foreign key `User.organisation` *and* a guardian object permission on the
-organisation; both must hold, so a row edited by hand in one place only grants nothing.
+organisation; both must hold, so a row edited by hand in one place only grants nothing
+(`portal.accounts.predicates`).
 """
 
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import Organisation, Role
+from portal.accounts.models import Organisation
+from portal.accounts.predicates import is_expert, may_apply_for, may_manage_team
 from portal.accounts.two_factor import two_factor_required
-
-
-def _is_member(user, organisation: Organisation) -> bool:
-    return (
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.role == Role.ENTERPRISE
-        and organisation is not None
-        and user.organisation_id == organisation.pk
-    )
+from portal.errors import refuse
 
 
 def can_view_team(user, organisation: Organisation) -> tuple[bool, str]:
-    if _is_member(user, organisation) and (
-        user.has_perm("portal.apply_for", organisation) or user.has_perm("portal.manage_team", organisation)
-    ):
+    if may_apply_for(user, organisation) or may_manage_team(user, organisation):
         return True, ""
-    return False, _("Only members of this organisation may see its team.")
+    return refuse("not_member", _("Only members of this organisation may see its team."))
 
 
 def can_manage_team(user, organisation: Organisation) -> tuple[bool, str]:
-    if _is_member(user, organisation) and user.has_perm("portal.manage_team", organisation):
+    if may_manage_team(user, organisation):
         return True, ""
-    return False, _("Only an administrator of this organisation may invite or remove colleagues.")
+    return refuse("not_team_admin", _("Only an administrator of this organisation may invite or remove colleagues."))
 
 
 def can_obtain_api_token(user) -> tuple[bool, str]:
@@ -41,7 +31,7 @@ def can_obtain_api_token(user) -> tuple[bool, str]:
     confidential files, and the API has no step for them (declarations and scores are pages). Officers and
     finance officers may, with their second factor (portal/api_tokens.py); applicants with their password."""
     if two_factor_required(user):
-        return False, _("Administrators use the portal, not API tokens.")
-    if user.role == Role.EXPERT:
-        return False, _("Expert reviewers use the portal's pages; the API offers them no step.")
+        return refuse("administrator", _("Administrators use the portal, not API tokens."))
+    if is_expert(user):
+        return refuse("expert", _("Expert reviewers use the portal's pages; the API offers them no step."))
     return True, ""

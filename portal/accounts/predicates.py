@@ -8,7 +8,8 @@ that first. They take an object or its primary key where a caller often holds on
 
 from portal.accounts.models import Commission, Organisation, Role
 
-# Roles that read and decide on other people's files: they sign in with a second factor and time out idle.
+# Roles that read and decide on other people's files: they may sign in with a second factor (administrators
+# must), and their sessions time out idle (experts' too: `portal.accounts.security`).
 STAFF_ROLES = frozenset({Role.OFFICER, Role.FINANCE, Role.ADMIN})
 
 
@@ -39,6 +40,11 @@ def may_apply_for(user, organisation: Organisation | None) -> bool:
     """A member who may file and follow the organisation's applications: the foreign key and the object
     permission must both hold, so a row edited by hand in one place only grants nothing."""
     return is_member_of(user, organisation) and user.has_perm("portal.apply_for", organisation)
+
+
+def may_apply(user) -> bool:
+    """A member who may file for the organisation their account belongs to (the applicant's own pages)."""
+    return is_applicant(user) and may_apply_for(user, user.organisation)
 
 
 def may_manage_team(user, organisation: Organisation | None) -> bool:
@@ -111,6 +117,7 @@ __all__ = [
     "is_officer_of",
     "is_staff_account",
     "is_staff_of",
+    "may_apply",
     "may_apply_for",
     "may_manage_team",
     "reaches_django_admin",

@@ -9,13 +9,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import Role
+from portal.accounts.predicates import is_expert, is_staff_account
 from portal.accounts.two_factor import confirmed_device, two_factor_required
 
 # Pages a signed-in person still reaches before entering a code: signing in and out, the code and
 # set-up pages themselves, switching language, and the load balancer's probe.
 OPEN_BEFORE_SECOND_FACTOR = {"login", "logout", "two-factor-verify", "two-factor-setup", "set_language", "healthz"}
-STAFF_ROLES = {Role.OFFICER, Role.FINANCE, Role.ADMIN, Role.EXPERT}
 
 
 class TwoFactorMiddleware:
@@ -57,7 +56,7 @@ class StaffSessionMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and (user.role in STAFF_ROLES or user.is_staff):
+        if is_staff_account(user) or is_expert(user):
             # Each request sets the expiry anew, so this is an idle timeout, not a fixed one.
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return self.get_response(request)

@@ -7,8 +7,6 @@ Someone outside the organisation gets 404 for its team (never 403: an outsider l
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -18,8 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts import organisations
 from portal.accounts.forms import AcceptInvitationForm, InviteForm, RegisterForm
-from portal.accounts.models import Organisation, Role
+from portal.accounts.guards import requires
+from portal.accounts.models import Organisation
 from portal.accounts.permissions import can_manage_team, can_view_team
+from portal.accounts.predicates import is_applicant
 from portal.errors import ErrorCode, PortalError
 
 # Two authentication backends are configured; a freshly created account is logged in by the password one.
@@ -77,17 +77,14 @@ def register(request):
     return render(request, "portal/register.html", {"form": form})
 
 
-def _team_or_404(request) -> Organisation:
-    organisation = request.user.organisation
-    if organisation is None or not can_view_team(request.user, organisation)[0]:
-        raise Http404
-    return organisation
+# The team pages are those of one's own organisation: an outsider gets 404, a colleague who may not manage
+# the team 403 with the reason.
+def _sees_own_team(user) -> tuple[bool, str]:
+    return can_view_team(user, user.organisation)
 
 
-def _require_manager(request, organisation: Organisation) -> None:
-    allowed, reason = can_manage_team(request.user, organisation)
-    if not allowed:
-        raise PermissionDenied(reason)
+def _manages_own_team(user) -> tuple[bool, str]:
+    return can_manage_team(user, user.organisation)
 
 
 def _render_team(request, organisation: Organisation, invite_form: InviteForm | None = None):
@@ -108,15 +105,17 @@ def _render_team(request, organisation: Organisation, invite_form: InviteForm | 
 
 @login_required
 @require_GET
+@requires(_sees_own_team)
 def team(request):
-    return _render_team(request, _team_or_404(request))
+    return _render_team(request, request.user.organisation)
 
 
 @login_required
 @require_POST
+@requires(_sees_own_team)
+@requires(_manages_own_team, otherwise=403)
 def team_invite(request):
-    organisation = _team_or_404(request)
-    _require_manager(request, organisation)
+    organisation = request.user.organisation
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -137,9 +136,10 @@ def team_invite(request):
 
 @login_required
 @require_POST
+@requires(_sees_own_team)
+@requires(_manages_own_team, otherwise=403)
 def team_member_remove(request, user_id: int):
-    organisation = _team_or_404(request)
-    _require_manager(request, organisation)
+    organisation = request.user.organisation
     member = get_object_or_404(organisations.team_members(organisation), pk=user_id)
     try:
         organisations.member_remove(organisation=organisation, member=member, by=request.user)
@@ -154,9 +154,10 @@ def team_member_remove(request, user_id: int):
 
 @login_required
 @require_POST
+@requires(_sees_own_team)
+@requires(_manages_own_team, otherwise=403)
 def team_invitation_revoke(request, invitation_id: int):
-    organisation = _team_or_404(request)
-    _require_manager(request, organisation)
+    organisation = request.user.organisation
     invitation = get_object_or_404(organisation.invitations.all(), pk=invitation_id)
     try:
         organisations.invitation_revoke(invitation=invitation, by=request.user)
@@ -184,7 +185,7 @@ def invitation_accept(request, token: str):
     user = request.user
     # A logged-in enterprise user without an organisation joins with that account; anyone else
     # logged in is told to log out first; a visitor creates an account.
-    joinable = user.is_authenticated and user.organisation_id is None and user.role == Role.ENTERPRISE
+    joinable = is_applicant(user) and user.organisation_id is None
     context = {"invitation": invitation, "organisation": invitation.organisation, "joinable": joinable}
     if user.is_authenticated and not joinable:
         context["already_member"] = user.organisation_id == invitation.organisation_id

@@ -13,21 +13,20 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.accounts.models import Role, User
-from portal.errors import ErrorCode, PortalError
-
-MAY_ENROL = {Role.OFFICER, Role.FINANCE, Role.ADMIN}
+from portal.accounts.models import User
+from portal.accounts.predicates import is_admin, is_staff_account, reaches_django_admin
+from portal.errors import ErrorCode, PortalError, refuse
 
 
 def two_factor_required(user: User) -> bool:
-    # is_staff reaches the Django admin, whatever the portal role says.
-    return user.role == Role.ADMIN or user.is_staff or user.is_superuser
+    return is_admin(user) or reaches_django_admin(user)
 
 
 def can_enrol_two_factor(user: User) -> tuple[bool, str]:
-    if user.role in MAY_ENROL or two_factor_required(user):
+    # Commission staff may, administrators and Django-admin accounts must (is_staff_account holds both).
+    if is_staff_account(user):
         return True, ""
-    return False, _("Two-factor sign-in is offered to commission staff and administrators.")
+    return refuse("not_staff", _("Two-factor sign-in is offered to commission staff and administrators."))
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

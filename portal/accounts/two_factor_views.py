@@ -5,7 +5,6 @@ from urllib.parse import quote
 import django_otp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from portal.accounts import two_factor
 from portal.accounts.forms import TwoFactorCodeForm
+from portal.accounts.guards import requires
 from portal.errors import PortalError
 
 
@@ -47,10 +47,8 @@ def two_factor_verify(request):
 
 @never_cache
 @login_required
+@requires(two_factor.can_enrol_two_factor, otherwise=403)
 def two_factor_setup(request):
-    allowed, reason = two_factor.can_enrol_two_factor(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
     existing = two_factor.confirmed_device(request.user)
     # Replacing a working device needs that device's code first (the verify page), not just a password.
     if existing is not None and not request.user.is_verified():

@@ -53,6 +53,7 @@ from portal.accounts.models import (
     Role,
     User,
 )
+from portal.accounts.predicates import is_admin, is_expert
 from portal.accounts.uscc import make_uscc
 from portal.management.commands.load_demo import DEMO_RUBRIC
 from reviews.clock import stage_due
@@ -518,8 +519,8 @@ def _staff(password: str) -> dict:
             by_commission[user.commission_id].append(user)
     return {
         "officers": by_commission,
-        "admin": next(u for u in staff if u.role == Role.ADMIN),
-        "experts": [u for u in staff if u.role == Role.EXPERT],
+        "admin": next(u for u in staff if is_admin(u)),
+        "experts": [u for u in staff if is_expert(u)],
     }
 
 

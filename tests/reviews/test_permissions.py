@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- CASES is a table: one row per case, one aligned column per field
 """The permission matrix of review (issue 4): for every role x every transition x own/other commission or
 organisation, exactly the allowed ones succeed; the rest are refused and write nothing.
 
@@ -8,7 +9,9 @@ untouched), each further one on a fresh application.
 """
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -16,7 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from applications import workflow
 from applications.models import Application, AuditEvent, Call, State
 from portal.accounts.models import Commission, Role, User
-from portal.errors import ErrorCode, PortalError
+from portal.errors import ErrorCode, PortalError, Refusal
 from reviews import permissions, services
 from reviews.models import (
     AssignmentState,
@@ -446,6 +449,10 @@ def test_only_an_administrator_invites_experts(world):
 
 
 # --- the can_* functions ----------------------------------------------------------------------------
+#
+# One row per case: the question asked of a can_* function and the code of its answer ("" = allowed). Each
+# refusal names the rule that refused, so a case that is refused for the wrong reason (a setup that fails
+# earlier than the rule it means to test) fails here.
 
 
 def with_state(obj, state):
@@ -455,103 +462,169 @@ def with_state(obj, state):
     return changed
 
 
-def test_every_can_function_refuses_with_a_reason(world):
-    p = world.people
-    dr_li, dr_own = expert(username="dr-li"), expert(username="dr-own", organisation=p["alice"].organisation)
-    for person in (dr_li, dr_own):
-        services.expert_invite(call=world.expert_call, expert=person, by=p["administrator"])
-    application = journeys.ready_for_decision(submit(world.expert_call, p["alice"]))
-    in_review = in_department_review(world)
-    stcsm, smpa = task_of(in_review, "STCSM"), task_of(in_review, "SMPA")
-    fin = task_of(in_review, "FIN", TaskKind.BUDGET)
-    workflow.transition(application=application, action="send_to_experts", by=p["lead_officer"])
-    application = reload(application)
-    wang = ExpertAssignment.objects.select_related("application").get(application=application, expert=p["expert"])
-    li = ExpertAssignment.objects.select_related("application").get(application=application, expert=dr_li)
-    own = ExpertAssignment.objects.select_related("application").get(application=application, expert=dr_own)
-    services.conflict_declare(assignment=wang, by=p["expert"], has_conflict=False)
-    wang = ExpertAssignment.objects.select_related("application").get(pk=wang.pk)
-    decided = copy.copy(wang)
-    decided.application = with_state(application, State.APPROVED)
-    li_after_decision = copy.copy(li)
-    li_after_decision.application = with_state(application, State.APPROVED)
-    fin_officer_role = UserFactory(role=Role.OFFICER, commission=fin.commission)
+class Scene:
+    """The people of `world` and the tasks and assignments the cases ask about, each built the first time a
+    case needs it: a department review (STCSM, SMPA and FIN tasks) and an expert review of the expert call
+    with three experts: dr_wang (declared, no conflict), dr_li (not declared yet), dr_own (alice's company)."""
 
-    refused = {
-        "view task of another commission": permissions.can_view_task(p["co_reviewer"], stcsm),
-        "view task, anonymous": permissions.can_view_task(p["anonymous"], stcsm),
-        "view task, inactive officer": permissions.can_view_task(p["inactive_lead_officer"], stcsm),
-        "view task, applicant": permissions.can_view_task(p["alice"], stcsm),
-        "opinion for another commission": permissions.can_give_opinion(p["lead_officer"], smpa),
-        "opinion by the finance officer": permissions.can_give_opinion(p["finance_officer"], fin),
-        "opinion on a budget task": permissions.can_give_opinion(fin_officer_role, fin),
-        "opinion already given": permissions.can_give_opinion(p["co_reviewer"], with_state(smpa, TaskState.DONE)),
-        "opinion outside department review": permissions.can_give_opinion(
-            p["co_reviewer"], ReviewTask(commission=smpa.commission, kind=TaskKind.OPINION, application=application)
-        ),
-        "opinion, anonymous": permissions.can_give_opinion(p["anonymous"], smpa),
-        "budget by an officer": permissions.can_confirm_budget(p["lead_officer"], fin),
-        "budget by an officer of the bureau": permissions.can_confirm_budget(fin_officer_role, fin),
-        "budget on an opinion task": permissions.can_confirm_budget(
-            p["finance_officer"], ReviewTask(commission=fin.commission, kind=TaskKind.OPINION, state=TaskState.OPEN)
-        ),
-        "budget already answered": permissions.can_confirm_budget(
-            p["finance_officer"], with_state(fin, TaskState.DONE)
-        ),
-        "assign a task of another commission": permissions.can_assign_task(p["co_reviewer"], stcsm, None),
-        "assign to another commission": permissions.can_assign_task(p["lead_officer"], stcsm, p["co_reviewer"]),
-        "assign to an applicant": permissions.can_assign_task(p["lead_officer"], stcsm, p["alice"]),
-        "assign a closed task": permissions.can_assign_task(
-            p["lead_officer"], with_state(stcsm, TaskState.CANCELLED), None
-        ),
-        "assign, anonymous": permissions.can_assign_task(p["anonymous"], stcsm, None),
-        "decide, co-reviewer": permissions.can_decide(p["co_reviewer"], in_review),
-        "decide, applicant": permissions.can_decide(p["alice"], in_review),
-        "decide, inactive lead officer": permissions.can_decide(p["inactive_lead_officer"], in_review),
-        "decide before department review": permissions.can_decide(
-            p["lead_officer"], with_state(in_review, State.FORMAL_CHECK)
-        ),
-        "decide, anonymous": permissions.can_decide(p["anonymous"], in_review),
-        "declare for another expert": permissions.can_declare_conflict(dr_li, wang),
-        "declare twice": permissions.can_declare_conflict(p["expert"], wang),
-        "declare, own organisation": permissions.can_declare_conflict(dr_own, own),
-        "declare after the decision": permissions.can_declare_conflict(dr_li, li_after_decision),
-        "declare, officer": permissions.can_declare_conflict(p["lead_officer"], li),
-        "view another expert's file": permissions.can_view_expert_file(dr_li, wang),
-        "view before declaring": permissions.can_view_expert_file(dr_li, li),
-        "view, own organisation": permissions.can_view_expert_file(dr_own, own),
-        "view after declaring a conflict": permissions.can_view_expert_file(
-            p["expert"], with_state(wang, AssignmentState.CONFLICT)
-        ),
-        "view, anonymous": permissions.can_view_expert_file(p["anonymous"], wang),
-        "score another expert's file": permissions.can_score(dr_li, wang),
-        "score before declaring": permissions.can_score(dr_li, li),
-        "score twice": permissions.can_score(p["expert"], with_state(wang, AssignmentState.SCORED)),
-        "score after the decision": permissions.can_score(p["expert"], decided),
-        "invite, lead officer": permissions.can_invite_expert(p["lead_officer"]),
-        "invite, expert": permissions.can_invite_expert(p["expert"]),
-        "invite, anonymous": permissions.can_invite_expert(p["anonymous"]),
-        "invite, inactive administrator": permissions.can_invite_expert(
-            administrator(username="retired-admin", is_active=False)
-        ),
-    }
-    without_reason = {
-        name: answer
-        for name, answer in refused.items()
-        if answer[0] is not False or not isinstance(answer[1], str) or not answer[1].strip()
-    }
-    assert without_reason == {}
+    def __init__(self, world: World):
+        self.world = world
+        self.people = world.people
 
-    # The same functions allow the right person (so each refusal above is about the case, not the setup).
-    allowed = {
-        "view own task": permissions.can_view_task(p["lead_officer"], stcsm),
-        "opinion": permissions.can_give_opinion(p["co_reviewer"], smpa),
-        "budget": permissions.can_confirm_budget(p["finance_officer"], fin),
-        "assign": permissions.can_assign_task(p["lead_officer"], stcsm, p["lead_officer"]),
-        "decide": permissions.can_decide(p["lead_officer"], in_review),
-        "declare": permissions.can_declare_conflict(dr_li, li),
-        "view file": permissions.can_view_expert_file(p["expert"], wang),
-        "score": permissions.can_score(p["expert"], wang),
-        "invite": permissions.can_invite_expert(p["administrator"]),
-    }
-    assert allowed == dict.fromkeys(allowed, (True, ""))
+    def __getitem__(self, name: str) -> User:
+        return self.people[name]
+
+    @cached_property
+    def in_review(self) -> Application:
+        return in_department_review(self.world)
+
+    @cached_property
+    def stcsm(self) -> ReviewTask:
+        return task_of(self.in_review, "STCSM")
+
+    @cached_property
+    def smpa(self) -> ReviewTask:
+        return task_of(self.in_review, "SMPA")
+
+    @cached_property
+    def fin(self) -> ReviewTask:
+        return task_of(self.in_review, "FIN", TaskKind.BUDGET)
+
+    @cached_property
+    def officer_of_fin(self) -> User:
+        """An officer filed under the Finance Bureau: neither gives opinions for it nor confirms budgets."""
+        return UserFactory(role=Role.OFFICER, commission=self.fin.commission)
+
+    @cached_property
+    def experts(self) -> dict[str, User]:
+        dr_li = expert(username="dr-li")
+        dr_own = expert(username="dr-own", organisation=self["alice"].organisation)
+        for person in (dr_li, dr_own):
+            services.expert_invite(call=self.world.expert_call, expert=person, by=self["administrator"])
+        return {"dr_li": dr_li, "dr_own": dr_own}
+
+    @cached_property
+    def with_experts(self) -> Application:
+        assert self.experts  # invited before the application goes to expert review
+        application = journeys.ready_for_decision(submit(self.world.expert_call, self["alice"]))
+        workflow.transition(application=application, action="send_to_experts", by=self["lead_officer"])
+        return reload(application)
+
+    def _assignment(self, person: User) -> ExpertAssignment:
+        return ExpertAssignment.objects.select_related("application").get(application=self.with_experts, expert=person)
+
+    @cached_property
+    def wang(self) -> ExpertAssignment:
+        assignment = self._assignment(self["expert"])
+        services.conflict_declare(assignment=assignment, by=self["expert"], has_conflict=False)
+        return ExpertAssignment.objects.select_related("application").get(pk=assignment.pk)
+
+    @cached_property
+    def li(self) -> ExpertAssignment:
+        return self._assignment(self.experts["dr_li"])
+
+    @cached_property
+    def own(self) -> ExpertAssignment:
+        return self._assignment(self.experts["dr_own"])
+
+    def after_decision(self, assignment: ExpertAssignment) -> ExpertAssignment:
+        decided = copy.copy(assignment)
+        decided.application = with_state(self.with_experts, State.APPROVED)
+        return decided
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    check: Callable  # the can_* function asked
+    code: str  # the code of the refusal; "" when allowed
+    args: Callable[[Scene], tuple]  # what it is asked about
+
+    def __str__(self) -> str:
+        return self.name
+
+
+P = permissions
+# fmt: off
+CASES = [
+    #    case                                   function                code                         arguments
+    # view a task
+    Case("view own task",                       P.can_view_task,        "",                          lambda s: (s["lead_officer"], s.stcsm)),
+    Case("view task of another commission",     P.can_view_task,        "other_commission",          lambda s: (s["co_reviewer"], s.stcsm)),
+    Case("view task, anonymous",                P.can_view_task,        "other_commission",          lambda s: (s["anonymous"], s.stcsm)),
+    Case("view task, inactive officer",         P.can_view_task,        "other_commission",          lambda s: (s["inactive_lead_officer"], s.stcsm)),
+    Case("view task, applicant",                P.can_view_task,        "other_commission",          lambda s: (s["alice"], s.stcsm)),
+    # give an opinion
+    Case("opinion",                             P.can_give_opinion,     "",                          lambda s: (s["co_reviewer"], s.smpa)),
+    Case("opinion for another commission",      P.can_give_opinion,     "not_officer_of_commission", lambda s: (s["lead_officer"], s.smpa)),
+    Case("opinion by the finance officer",      P.can_give_opinion,     "not_officer_of_commission", lambda s: (s["finance_officer"], s.fin)),
+    Case("opinion on a budget task",            P.can_give_opinion,     "not_opinion_task",          lambda s: (s.officer_of_fin, s.fin)),
+    Case("opinion already given",               P.can_give_opinion,     "already_answered",          lambda s: (s["co_reviewer"], with_state(s.smpa, TaskState.DONE))),
+    Case("opinion outside department review",   P.can_give_opinion,     "not_in_department_review",  lambda s: (s["co_reviewer"], ReviewTask(commission=s.smpa.commission, kind=TaskKind.OPINION, application=s.with_experts))),
+    Case("opinion, anonymous",                  P.can_give_opinion,     "not_officer_of_commission", lambda s: (s["anonymous"], s.smpa)),
+    # confirm the budget
+    Case("budget",                              P.can_confirm_budget,   "",                          lambda s: (s["finance_officer"], s.fin)),
+    Case("budget by an officer",                P.can_confirm_budget,   "not_budget_confirmer",      lambda s: (s["lead_officer"], s.fin)),
+    Case("budget by an officer of the bureau",  P.can_confirm_budget,   "not_budget_confirmer",      lambda s: (s.officer_of_fin, s.fin)),
+    Case("budget on an opinion task",           P.can_confirm_budget,   "not_budget_task",           lambda s: (s["finance_officer"], ReviewTask(commission=s.fin.commission, kind=TaskKind.OPINION, state=TaskState.OPEN))),
+    Case("budget already answered",             P.can_confirm_budget,   "already_answered",          lambda s: (s["finance_officer"], with_state(s.fin, TaskState.DONE))),
+    # assign a task
+    Case("assign",                              P.can_assign_task,      "",                          lambda s: (s["lead_officer"], s.stcsm, s["lead_officer"])),
+    Case("assign a task of another commission", P.can_assign_task,      "other_commission",          lambda s: (s["co_reviewer"], s.stcsm, None)),
+    Case("assign to another commission",        P.can_assign_task,      "assignee_not_colleague",    lambda s: (s["lead_officer"], s.stcsm, s["co_reviewer"])),
+    Case("assign to an applicant",              P.can_assign_task,      "assignee_not_colleague",    lambda s: (s["lead_officer"], s.stcsm, s["alice"])),
+    Case("assign a closed task",                P.can_assign_task,      "task_closed",               lambda s: (s["lead_officer"], with_state(s.stcsm, TaskState.CANCELLED), None)),
+    Case("assign, anonymous",                   P.can_assign_task,      "other_commission",          lambda s: (s["anonymous"], s.stcsm, None)),
+    # decide
+    Case("decide",                              P.can_decide,           "",                          lambda s: (s["lead_officer"], s.in_review)),
+    Case("decide, co-reviewer",                 P.can_decide,           "not_lead_officer",          lambda s: (s["co_reviewer"], s.in_review)),
+    Case("decide, applicant",                   P.can_decide,           "not_lead_officer",          lambda s: (s["alice"], s.in_review)),
+    Case("decide, inactive lead officer",       P.can_decide,           "not_lead_officer",          lambda s: (s["inactive_lead_officer"], s.in_review)),
+    Case("decide before department review",     P.can_decide,           "not_under_review",          lambda s: (s["lead_officer"], with_state(s.in_review, State.FORMAL_CHECK))),
+    Case("decide, anonymous",                   P.can_decide,           "not_lead_officer",          lambda s: (s["anonymous"], s.in_review)),
+    # declare a conflict of interest
+    Case("declare",                             P.can_declare_conflict, "",                          lambda s: (s.experts["dr_li"], s.li)),
+    Case("declare for another expert",          P.can_declare_conflict, "other_expert",              lambda s: (s.experts["dr_li"], s.wang)),
+    Case("declare twice",                       P.can_declare_conflict, "already_declared",          lambda s: (s["expert"], s.wang)),
+    Case("declare, own organisation",           P.can_declare_conflict, "already_declared",          lambda s: (s.experts["dr_own"], s.own)),
+    Case("declare after the decision",          P.can_declare_conflict, "expert_review_over",        lambda s: (s.experts["dr_li"], s.after_decision(s.li))),
+    Case("declare, officer",                    P.can_declare_conflict, "other_expert",              lambda s: (s["lead_officer"], s.li)),
+    # see the file as an expert
+    Case("view file",                           P.can_view_expert_file, "",                          lambda s: (s["expert"], s.wang)),
+    Case("view another expert's file",          P.can_view_expert_file, "other_expert",              lambda s: (s.experts["dr_li"], s.wang)),
+    Case("view before declaring",               P.can_view_expert_file, "not_declared",              lambda s: (s.experts["dr_li"], s.li)),
+    Case("view, own organisation",              P.can_view_expert_file, "not_declared",              lambda s: (s.experts["dr_own"], s.own)),
+    Case("view after declaring a conflict",     P.can_view_expert_file, "not_declared",              lambda s: (s["expert"], with_state(s.wang, AssignmentState.CONFLICT))),
+    Case("view, anonymous",                     P.can_view_expert_file, "other_expert",              lambda s: (s["anonymous"], s.wang)),
+    # score
+    Case("score",                               P.can_score,            "",                          lambda s: (s["expert"], s.wang)),
+    Case("score another expert's file",         P.can_score,            "other_expert",              lambda s: (s.experts["dr_li"], s.wang)),
+    Case("score before declaring",              P.can_score,            "not_declared",              lambda s: (s.experts["dr_li"], s.li)),
+    Case("score twice",                         P.can_score,            "already_scored",            lambda s: (s["expert"], with_state(s.wang, AssignmentState.SCORED))),
+    Case("score after the decision",            P.can_score,            "expert_review_over",        lambda s: (s["expert"], s.after_decision(s.wang))),
+    # invite an expert to a call
+    Case("invite",                              P.can_invite_expert,    "",                          lambda s: (s["administrator"],)),
+    Case("invite, lead officer",                P.can_invite_expert,    "not_admin",                 lambda s: (s["lead_officer"],)),
+    Case("invite, expert",                      P.can_invite_expert,    "not_admin",                 lambda s: (s["expert"],)),
+    Case("invite, anonymous",                   P.can_invite_expert,    "not_admin",                 lambda s: (s["anonymous"],)),
+    Case("invite, inactive administrator",      P.can_invite_expert,    "not_admin",                 lambda s: (administrator(username="retired-admin", is_active=False),)),
+]
+# fmt: on
+
+
+def test_every_can_function_has_allowed_and_refused_cases():
+    functions = {f for name, f in vars(permissions).items() if name.startswith("can_")}
+    assert {c.check for c in CASES if c.code == ""} == functions
+    assert {c.check for c in CASES if c.code} == functions
+    assert len({c.name for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_can_function_answers_with_the_rules_code(case, world):
+    allowed, reason = case.check(*case.args(Scene(world)))
+    if case.code == "":
+        assert (allowed, reason) == (True, "")
+    else:
+        assert (allowed, getattr(reason, "code", None)) == (False, case.code)
+        # The message a person reads is still there, translated, beside the code.
+        assert isinstance(reason, Refusal) and reason.strip()

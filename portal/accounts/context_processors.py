@@ -1,0 +1,51 @@
+"""The menu of `templates/base.html`: which links a person sees, decided here from the predicates so the
+template compares no role. A link shown is a page the person may open; the page checks again."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import SimpleLazyObject
+
+from portal.accounts.permissions import can_obtain_api_token
+from portal.accounts.predicates import (
+    STAFF_ROLES,
+    has_role,
+    is_active_user,
+    is_admin,
+    is_applicant,
+    is_commission_staff,
+    is_expert,
+    is_finance,
+    is_member_of,
+)
+
+
+@dataclass(frozen=True)
+class Menu:
+    review_queue: bool = False
+    reports: bool = False  # and the administrators' dashboard
+    payments: bool = False
+    my_reviews: bool = False
+    my_applications: bool = False  # and the team page
+    two_factor: bool = False
+    api_tokens: bool = False
+    confirm_email: bool = False  # the banner asking an applicant to confirm their address
+
+
+def menu_for(user) -> Menu:
+    if not is_active_user(user):
+        return Menu()
+    return Menu(
+        review_queue=is_commission_staff(user),
+        reports=is_admin(user),
+        payments=is_finance(user),
+        my_reviews=is_expert(user),
+        my_applications=is_member_of(user, user.organisation_id),
+        two_factor=has_role(user, *STAFF_ROLES),
+        api_tokens=can_obtain_api_token(user)[0],
+        confirm_email=is_applicant(user) and user.email_verified_at is None,
+    )
+
+
+def menu(request) -> dict:
+    # Lazy: a fragment that never shows the menu (an htmx partial) computes nothing.
+    return {"menu": SimpleLazyObject(lambda: menu_for(getattr(request, "user", None)))}
