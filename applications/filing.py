@@ -254,12 +254,12 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
 
 
 def application_submit(*, application: Application, by: User) -> Application:
-    action = "resubmit" if application.state == State.RETURNED else "submit"
+    action = workflow.Action.RESUBMIT if application.state == State.RETURNED else workflow.Action.SUBMIT
     return workflow.transition(application=application, action=action, by=by)
 
 
 def application_withdraw(*, application: Application, by: User, reason: str) -> Application:
-    return workflow.transition(application=application, action="withdraw", by=by, reason=reason)
+    return workflow.transition(application=application, action=workflow.Action.WITHDRAW, by=by, reason=reason)
 
 
 @transaction.atomic

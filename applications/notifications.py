@@ -24,7 +24,7 @@ def outbox_for_event(event: AuditEvent) -> OutboxMessage:
     letter's PDF is attached and the recipients are read again when it is sent."""
     subject, body = render_event_email(event)
     letter = None
-    if event.action == "letter_issued":
+    if event.data.get("letter"):  # the award's or the rejection's letter-issued event
         from awards.models import Letter
 
         letter = Letter.objects.filter(pk=event.data.get("letter")).first()

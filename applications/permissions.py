@@ -27,7 +27,7 @@ def can_edit_application(user, application: Application) -> tuple[bool, str]:
 
 
 def can_submit_application(user, application: Application) -> tuple[bool, str]:
-    action = "resubmit" if application.state == State.RETURNED else "submit"
+    action = workflow.Action.RESUBMIT if application.state == State.RETURNED else workflow.Action.SUBMIT
     if workflow.step_for(application.state, action) is None:
         return False, _("This application cannot be submitted in its present state.")
     if not workflow.is_applicant(user, application):
@@ -36,7 +36,7 @@ def can_submit_application(user, application: Application) -> tuple[bool, str]:
 
 
 def can_withdraw_application(user, application: Application) -> tuple[bool, str]:
-    if workflow.step_for(application.state, "withdraw") is None:
+    if workflow.step_for(application.state, workflow.Action.WITHDRAW) is None:
         return False, _("An application can be withdrawn only after submission and before the decision.")
     if not workflow.is_applicant(user, application):
         return False, _("Only members of the applying organisation may withdraw.")

@@ -80,9 +80,9 @@ def organisation_dashboard(user) -> QuerySet[Application]:
     """The organisation's applications with the deadline of the stage they are in and the amount
     awarded, each a subquery so the page costs the same few queries however many there are."""
     from awards.models import HOLDING, Award
-    from reviews.models import ReviewTask
+    from reviews.models import ReviewTask, TaskState
 
-    stage_due = ReviewTask.objects.filter(application=OuterRef("pk"), state="open").order_by("due_on")
+    stage_due = ReviewTask.objects.filter(application=OuterRef("pk"), state=TaskState.OPEN).order_by("due_on")
     awarded = Award.objects.filter(application=OuterRef("pk"), state__in=HOLDING).order_by("-computed_at")
     return (
         visible_applications(user)

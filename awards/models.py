@@ -104,7 +104,7 @@ class Objection(models.Model):
             # Each open objection holds the award back from confirmation: one per objector and award.
             models.UniqueConstraint(
                 fields=["award", "id_number"],
-                condition=models.Q(state="open"),
+                condition=models.Q(state=ObjectionState.OPEN),
                 name="objection_one_open_per_identity",
             )
         ]

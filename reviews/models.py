@@ -58,7 +58,7 @@ class ReviewTask(models.Model):
             # Routing twice (a retried request) must not give a commission two open tasks of one kind.
             models.UniqueConstraint(
                 fields=["application", "commission", "kind"],
-                condition=models.Q(state="open"),
+                condition=models.Q(state=TaskState.OPEN),
                 name="one_open_task_per_commission_and_stage",
             ),
         ]

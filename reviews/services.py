@@ -6,6 +6,7 @@ decision on one application never interleave, and writes an internal AuditEvent.
 """
 
 from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,15 @@ from reviews.models import AssignmentState, CallExpert, ExpertAssignment, Outcom
 from reviews.models import TaskState as T
 
 
+class ReviewAction(StrEnum):
+    """The audit events of these services: review work recorded on the application, never a move."""
+
+    OPINION = "opinion"
+    BUDGET_CONFIRMATION = "budget_confirmation"
+    CONFLICT_DECLARED = "conflict_declared"
+    SCORED = "scored"
+
+
 def _refuse(check: tuple[bool, str]) -> None:
     allowed, reason = check
     if not allowed:
@@ -29,7 +39,7 @@ def _lock(application_id: int) -> Application:
     return Application.objects.select_for_update().get(pk=application_id)
 
 
-def _audit(application: Application, *, by: User, action: str, reason: str = "", data=None, version=None):
+def _audit(application: Application, *, by: User, action: ReviewAction, reason: str = "", data=None, version=None):
     return AuditEvent.record(
         application=application, by=by, action=action, reason=reason, data=data, version=version, public=False
     )
@@ -53,7 +63,7 @@ def opinion_give(*, task: ReviewTask, by: User, opinion: str, reasons: str = "")
     _audit(
         task.application,
         by=by,
-        action="opinion",
+        action=ReviewAction.OPINION,
         reason=reasons,
         data={"commission": task.commission.code, "opinion": opinion},
     )
@@ -74,7 +84,7 @@ def budget_confirm(*, task: ReviewTask, by: User, confirmed: bool, note: str = "
     task.outcome = Outcome.CONFIRMED if confirmed else Outcome.NOT_CONFIRMED
     task.reasons, task.completed_at, task.completed_by = note, timezone.now(), by
     task.save()
-    _audit(task.application, by=by, action="budget_confirmation", reason=note, data={"confirmed": confirmed})
+    _audit(task.application, by=by, action=ReviewAction.BUDGET_CONFIRMATION, reason=note, data={"confirmed": confirmed})
     return task
 
 
@@ -138,7 +148,7 @@ def conflict_declare(*, assignment: ExpertAssignment, by: User, has_conflict: bo
     assignment.state = AssignmentState.CONFLICT if has_conflict else AssignmentState.OPEN
     assignment.declared_at, assignment.conflict_note = timezone.now(), note
     assignment.save()
-    _audit(application, by=by, action="conflict_declared", reason=note, data={"conflict": has_conflict})
+    _audit(application, by=by, action=ReviewAction.CONFLICT_DECLARED, reason=note, data={"conflict": has_conflict})
     return assignment
 
 
@@ -174,5 +184,5 @@ def score_submit(*, assignment: ExpertAssignment, by: User, scores: dict, commen
     assignment.comment, assignment.scored_at = (comment or "").strip(), timezone.now()
     assignment.state = AssignmentState.SCORED
     assignment.save()
-    _audit(application, by=by, action="scored", data={"weighted_score": str(assignment.weighted_score)})
+    _audit(application, by=by, action=ReviewAction.SCORED, data={"weighted_score": str(assignment.weighted_score)})
     return assignment

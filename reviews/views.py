@@ -31,6 +31,9 @@ from reviews.models import AssignmentState, TaskKind, TaskState
 from reviews.routing import budget_confirmed, missing_opinions, missing_scores
 
 PAGE_SIZE = 25
+A = workflow.Action
+FORMAL_CHECK_STEPS = (A.START_FORMAL_CHECK, A.PASS_FORMAL_CHECK, A.RETURN_FOR_CORRECTION)
+DECISION_STEPS = (A.SEND_TO_EXPERTS, A.APPROVE, A.REJECT)
 
 
 def _staff_only(request) -> None:
@@ -164,7 +167,7 @@ def formal_check(request, pk):
     _staff_only(request)
     application = get_application_for_user(request.user, pk)
     action = request.POST.get("action")
-    if action not in ("start_formal_check", "pass_formal_check", "return_for_correction"):
+    if action not in FORMAL_CHECK_STEPS:
         raise Http404
     form = FormalCheckForm(request.POST)
     form.is_valid()
@@ -174,7 +177,7 @@ def formal_check(request, pk):
             action=action,
             by=request.user,
             reason=form.cleaned_data.get("reason", ""),
-            **({} if action == "start_formal_check" else {"checklist": form.checklist()}),
+            **({} if action == A.START_FORMAL_CHECK else {"checklist": form.checklist()}),
         )
     except PortalError as error:
         error.flash(request)
@@ -236,7 +239,7 @@ def decide(request, pk):
     _staff_only(request)
     application = get_application_for_user(request.user, pk)
     action = request.POST.get("action")
-    if action not in ("send_to_experts", "approve", "reject"):
+    if action not in DECISION_STEPS:
         raise Http404
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -244,7 +247,7 @@ def decide(request, pk):
             for error in errors:
                 messages.error(request, error)
         return redirect("review-application", pk=application.pk)
-    payload = {"recommended_amount": form.cleaned_data["recommended_amount"]} if action == "approve" else {}
+    payload = {"recommended_amount": form.cleaned_data["recommended_amount"]} if action == A.APPROVE else {}
     try:
         workflow.transition(
             application=application, action=action, by=request.user, reason=form.cleaned_data["reason"], **payload
