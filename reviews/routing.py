@@ -28,14 +28,6 @@ def open_tasks(application: Application, kind: str | None = None):
     return tasks.filter(kind=kind) if kind else tasks
 
 
-def _close(task: ReviewTask, *, by: User, outcome: str, reasons: str = "", checklist=None) -> None:
-    task.state, task.outcome, task.reasons = T.DONE, outcome, reasons
-    task.completed_at, task.completed_by = timezone.now(), by
-    if checklist is not None:
-        task.checklist = checklist
-    task.save()
-
-
 def on_submitted(*, application: Application, by: User, **_payload):
     """A (re)submitted version goes to the lead commission's formal check."""
     program = application.call.program
@@ -65,7 +57,7 @@ def _checklist_from(payload: dict) -> dict:
 def on_returned(*, application: Application, by: User, reason: str = "", **payload):
     checklist = _checklist_from(payload)
     for task in open_tasks(application, TaskKind.FORMAL_CHECK).select_for_update():
-        _close(task, by=by, outcome=Outcome.RETURNED, reasons=reason, checklist=checklist)
+        task.close(by=by, outcome=Outcome.RETURNED, reasons=reason, checklist=checklist)
     return None, {"checklist": checklist}
 
 
@@ -81,7 +73,7 @@ def on_formal_check_passed(*, application: Application, by: User, **payload):
             field="checklist",
         )
     for task in open_tasks(application, TaskKind.FORMAL_CHECK).select_for_update():
-        _close(task, by=by, outcome=Outcome.PASSED, checklist=checklist)
+        task.close(by=by, outcome=Outcome.PASSED, checklist=checklist)
     program, call = application.call.program, application.call
     today = _today()
     reviewers = [program.lead, *[c for c in program.co_reviewers.all() if not c.confirms_budget]]
@@ -107,7 +99,7 @@ def on_formal_check_passed(*, application: Application, by: User, **payload):
 
 
 def on_withdrawn(*, application: Application, by: User, **_payload):
-    open_tasks(application).update(state=T.CANCELLED)
+    open_tasks(application).cancel()
     application.expert_assignments.exclude(state__in=EXCLUDED).exclude(state=AssignmentState.SCORED).update(
         state=AssignmentState.CANCELLED
     )

@@ -17,7 +17,6 @@ from portal.accounts.models import Role, User
 from portal.errors import ErrorCode, PortalError
 from reviews import permissions
 from reviews.models import AssignmentState, CallExpert, ExpertAssignment, Outcome, ReviewTask
-from reviews.models import TaskState as T
 
 
 class ReviewAction(StrEnum):
@@ -57,9 +56,7 @@ def opinion_give(*, task: ReviewTask, by: User, opinion: str, reasons: str = "")
     reasons = (reasons or "").strip()
     if opinion == Outcome.OBJECT and not reasons:
         raise PortalError(ErrorCode.REQUIRED, _("An objection needs its reasons."), field="reasons")
-    task.state, task.outcome, task.reasons = T.DONE, opinion, reasons
-    task.completed_at, task.completed_by = timezone.now(), by
-    task.save()
+    task.close(by=by, outcome=opinion, reasons=reasons)
     _audit(
         task.application,
         by=by,
@@ -80,10 +77,7 @@ def budget_confirm(*, task: ReviewTask, by: User, confirmed: bool, note: str = "
     note = (note or "").strip()
     if not confirmed and not note:
         raise PortalError(ErrorCode.REQUIRED, _("Say why the budget is not available."), field="note")
-    task.state = T.DONE
-    task.outcome = Outcome.CONFIRMED if confirmed else Outcome.NOT_CONFIRMED
-    task.reasons, task.completed_at, task.completed_by = note, timezone.now(), by
-    task.save()
+    task.close(by=by, outcome=Outcome.CONFIRMED if confirmed else Outcome.NOT_CONFIRMED, reasons=note)
     _audit(task.application, by=by, action=ReviewAction.BUDGET_CONFIRMATION, reason=note, data={"confirmed": confirmed})
     return task
 
