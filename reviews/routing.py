@@ -11,12 +11,10 @@ from django.utils.translation import gettext as _
 from applications.models import Application, State
 from portal.accounts.models import Commission, User
 from portal.errors import ErrorCode, PortalError
+from reviews.checklist import CODES
 from reviews.clock import stage_due
 from reviews.models import EXCLUDED, AssignmentState, CallExpert, ExpertAssignment, Outcome, ReviewTask, TaskKind
 from reviews.models import TaskState as T
-
-# What the formal check looks at (SPEC §5, "How a real call runs"). Each must hold to pass.
-CHECKLIST = ["documents", "credit", "milestone_window", "duplicates"]
 
 
 def _today():
@@ -51,7 +49,7 @@ def on_formal_check_started(*, application: Application, by: User, **_payload):
 
 
 def _checklist_from(payload: dict) -> dict:
-    return {item: bool(payload.get("checklist", {}).get(item)) for item in CHECKLIST}
+    return {code: bool(payload.get("checklist", {}).get(code)) for code in CODES}
 
 
 def on_returned(*, application: Application, by: User, reason: str = "", **payload):

@@ -15,7 +15,7 @@ from applications.models import CALL_BLOBS, PROGRAM_BLOBS, State
 from applications.selectors import get_application_for_user, visible_applications
 from portal.accounts.models import Role
 from portal.errors import PortalError
-from reviews import permissions, selectors, services
+from reviews import checklist, permissions, selectors, services
 from reviews.clock import working_days_left
 from reviews.forms import (
     AssignForm,
@@ -96,25 +96,6 @@ def queue_assign(request):
     return redirect(request.POST.get("next") or "review-queue")
 
 
-def _hints(application) -> dict:
-    """What the portal already knows for the formal checklist; the officer confirms each item."""
-    version = application.current_version
-    wanted = {d["code"] for d in application.call.program.document_types}
-    attached = {a.document_type for a in version.attachments.all()}
-    duplicates = selectors.duplicate_filings(application).count() if version.product_key else 0
-    return {
-        "documents": _("All %(n)s required documents are attached.") % {"n": len(wanted)}
-        if wanted <= attached
-        else _("Missing: %(codes)s") % {"codes": ", ".join(sorted(wanted - attached))},
-        "milestone_window": _("Checked at submission: milestone %(date)s.") % {"date": version.milestone_date or "—"},
-        "duplicates": _("%(n)s other filing(s) of this organisation for the same product key.") % {"n": duplicates},
-        "credit": _("Flagged in the portal: on the serious-dishonesty list or banned. Do not pass.")
-        if application.organisation.credit_flag or application.organisation.banned_until
-        else _("Not flagged in the portal; look the code up on the credit list too: %(uscc)s")
-        % {"uscc": application.organisation.uscc},
-    }
-
-
 @login_required
 @require_GET
 def review_page(request, pk):
@@ -144,7 +125,7 @@ def review_page(request, pk):
         "award": application.awards.first(),
     }
     if context["formal_task"] and application.state == State.FORMAL_CHECK:
-        context["formal_form"] = FormalCheckForm(hints=_hints(application))
+        context["formal_form"] = FormalCheckForm(hints=checklist.hints(application))
     if context["opinion_task"]:
         context["opinion_form"] = OpinionForm()
     if context["budget_task"]:

@@ -55,6 +55,7 @@ from portal.accounts.models import (
 )
 from portal.accounts.uscc import make_uscc
 from portal.management.commands.load_demo import DEMO_RUBRIC
+from reviews.checklist import CODES
 from reviews.clock import stage_due
 from reviews.models import (
     AssignmentState,
@@ -67,7 +68,6 @@ from reviews.models import (
     TaskKind,
     TaskState,
 )
-from reviews.routing import CHECKLIST
 
 PREFIX = "scale-"
 ORG_CODE_PREFIX = "MB"
@@ -762,7 +762,7 @@ class _Generator:
             self.event(batch, app, officer, "start_formal_check", State.SUBMITTED, State.FORMAL_CHECK, last, version)
         elif state == State.RETURNED:
             last = _between(rng, submitted, min(submitted + timedelta(days=7), self.now))
-            checklist = {item: item != "documents" for item in CHECKLIST}
+            checklist = {code: code != "documents" for code in CODES}
             reason = "审计报告缺少盖章页。 The audit report lacks its stamped page."
             self.task(
                 batch,
@@ -809,7 +809,7 @@ class _Generator:
             state=TaskState.DONE,
             outcome=Outcome.PASSED,
             done_at=checked,
-            checklist=dict.fromkeys(CHECKLIST, True),
+            checklist=dict.fromkeys(CODES, True),
         )
         self.event(
             batch,

@@ -270,11 +270,11 @@ def _submitted(call: Call, organisation: Organisation, title: str, track: str, r
 
 def _to_department_review(application):
     from applications import workflow
-    from reviews.routing import CHECKLIST
+    from reviews.checklist import CODES
 
     officer = _staff(application.call.program.lead)
     workflow.transition(application=application, action=workflow.Action.START_FORMAL_CHECK, by=officer)
-    checklist = dict.fromkeys(CHECKLIST, True)
+    checklist = dict.fromkeys(CODES, True)
     return workflow.transition(
         application=application, action=workflow.Action.PASS_FORMAL_CHECK, by=officer, checklist=checklist
     )
