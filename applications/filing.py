@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import workflow
-from applications.facts import FactsForm, unstorable_facts
+from applications.facts import FactsForm, dump, unstorable_facts
 from applications.models import Application, ApplicationVersion, Attachment, Call, State, Track
 from awards.engine import Context, compute
 from awards.explain import reason_text
@@ -190,14 +190,6 @@ def _check_limit(application: Application) -> None:
         )
 
 
-def _jsonable(facts: dict) -> dict:
-    return {
-        k: (v.isoformat() if isinstance(v, date) else str(v) if not isinstance(v, bool | list) else v)
-        for k, v in facts.items()
-        if v not in (None, "")
-    }
-
-
 def submit_effect(*, application: Application, by: User, at=None, **_payload) -> tuple[ApplicationVersion, dict]:
     now = at or timezone.now()
     call = application.call
@@ -233,7 +225,7 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
         application=application,
         number=number,
         title=application.title,
-        facts=_jsonable(facts),
+        facts=dump(facts),
         product_key=facts.get("product_key", ""),
         milestone_date=facts.get("milestone_date"),
         estimate={"amount": str(result.amount), "eligible": result.eligible},

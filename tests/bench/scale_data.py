@@ -33,7 +33,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from psycopg import sql
 
-from applications.facts import FactsForm, form_data_from_json
+from applications.facts import FactsForm, dump, form_data_from_json
 from applications.models import Application, ApplicationVersion, AuditEvent, Call, Policy, Program, State
 from applications.services import call_create, policy_confirm_amounts
 from awards.engine import Context, compute
@@ -416,18 +416,11 @@ def _facts(rng: random.Random, program: Program, track, milestone: date, key: st
     return facts
 
 
-def _jsonable(facts: dict) -> dict:
-    return {
-        k: v.isoformat() if isinstance(v, date) else v if isinstance(v, bool | list) else str(v)
-        for k, v in facts.items()
-    }
-
-
 def _typed(facts: dict) -> dict:
     """What the application form leaves in `draft_facts`: everything as typed (strings)."""
     return {
         k: v if isinstance(v, list) else ("true" if v else "false") if isinstance(v, bool) else str(v)
-        for k, v in _jsonable(facts).items()
+        for k, v in dump(facts).items()
     }
 
 
@@ -726,7 +719,7 @@ class _Generator:
             application_id=app_id,
             number=1,
             title=title,
-            facts=_jsonable(facts),
+            facts=dump(facts),
             product_key=key,
             milestone_date=milestone,
             estimate={"amount": str(estimate.amount), "eligible": estimate.eligible},
