@@ -106,6 +106,7 @@ def bench_letters(n: int = 100) -> None:
 
     from awards.letters import capital_yuan, render_letter
     from awards.models import Letter
+    from reviews.models import DecisionOutcome
 
     watch = _FallbackWatch()
     logging.getLogger("weasyprint").addHandler(watch)
@@ -135,7 +136,7 @@ def bench_letters(n: int = 100) -> None:
                 "number": "沪府办规〔2024〕9号",
             },
             "call": {"title_zh": "2026年度创新药申报", "title_en": "2026 call: innovative drugs", "year": 2026},
-            "outcome": "approved",
+            "outcome": DecisionOutcome.APPROVED,
             "reasons": "",
             "award": {
                 "amount": str(amount),

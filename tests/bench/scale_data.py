@@ -36,6 +36,7 @@ from psycopg import sql
 from applications.facts import FactsForm, dump, form_data_from_json
 from applications.models import Application, ApplicationVersion, AuditEvent, Call, Policy, Program, State
 from applications.services import call_create, policy_confirm_amounts
+from applications.workflow import Action
 from awards.engine import Context, compute
 from awards.explain import result_as_json
 
@@ -729,7 +730,7 @@ class _Generator:
         )
         batch.add(version)
         self.counts.versions += 1
-        self.event(batch, app, creator, "submit", State.DRAFT, State.SUBMITTED, submitted, version)
+        self.event(batch, app, creator, Action.SUBMIT, State.DRAFT, State.SUBMITTED, submitted, version)
         day = submitted.date()
         last = submitted
         if state == State.WITHDRAWN:
@@ -739,7 +740,7 @@ class _Generator:
                 batch,
                 app,
                 creator,
-                "withdraw",
+                Action.WITHDRAW,
                 State.SUBMITTED,
                 State.WITHDRAWN,
                 last,
@@ -752,7 +753,9 @@ class _Generator:
             officer = self.officer(lead)
             self.task(batch, app, version, lead, TaskKind.FORMAL_CHECK, day, lead=True, assigned=officer)
             last = _between(rng, submitted, min(submitted + timedelta(days=5), self.now))
-            self.event(batch, app, officer, "start_formal_check", State.SUBMITTED, State.FORMAL_CHECK, last, version)
+            self.event(
+                batch, app, officer, Action.START_FORMAL_CHECK, State.SUBMITTED, State.FORMAL_CHECK, last, version
+            )
         elif state == State.RETURNED:
             last = _between(rng, submitted, min(submitted + timedelta(days=7), self.now))
             checklist = {code: code != "documents" for code in CODES}
@@ -775,7 +778,7 @@ class _Generator:
                 batch,
                 app,
                 self.officer(lead),
-                "return_for_correction",
+                Action.RETURN_FOR_CORRECTION,
                 State.FORMAL_CHECK,
                 State.RETURNED,
                 last,
@@ -808,7 +811,7 @@ class _Generator:
             batch,
             app,
             self.officer(lead),
-            "pass_formal_check",
+            Action.PASS_FORMAL_CHECK,
             State.FORMAL_CHECK,
             State.DEPARTMENT_REVIEW,
             checked,
@@ -870,7 +873,7 @@ class _Generator:
             batch,
             app,
             officer,
-            "reject" if rejected else "approve",
+            Action.REJECT if rejected else Action.APPROVE,
             State.DEPARTMENT_REVIEW,
             state,
             decided_at,

@@ -19,7 +19,15 @@ TEMPLATES = ["templates", "applications/templates", "reviews/templates", "awards
 
 # Names that hold a state, an outcome or an action (model fields, their lookups, variables, payload keys).
 FIELDS = {"state", "from_state", "to_state", "outcome", "action"}
-LOOKUPS = {"", "__in", "__exact", "__iexact"}
+LOOKUPS = {"in", "exact", "iexact"}
+
+
+def _is_field_lookup(name: str) -> bool:
+    """state, state__in, application__state, awards__state__in: a lookup that ends on one of FIELDS."""
+    parts = name.split("__")
+    if len(parts) > 1 and parts[-1] in LOOKUPS:
+        parts.pop()
+    return parts[-1] in FIELDS
 
 
 def known_values() -> set[str]:
@@ -64,10 +72,12 @@ SQL = re.compile(r"\b(?:state|outcome|action)\s*(?:=|<>|!=|IN\s*\()\s*'(\w+)'", 
 def python_literals(source: str, values: set[str]) -> list[tuple[int, str]]:
     found = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.keyword) and node.arg:
-            field, _sep, lookup = node.arg.partition("__")
-            if field in FIELDS and (f"__{lookup}" if lookup else "") in LOOKUPS:
-                found += [(node.value.lineno, f"{node.arg}={v!r}") for v in _literals(node.value, values)]
+        if isinstance(node, ast.keyword) and node.arg and _is_field_lookup(node.arg):
+            found += [(node.value.lineno, f"{node.arg}={v!r}") for v in _literals(node.value, values)]
+        elif isinstance(node, ast.Dict):  # {"outcome": "approved"}
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value in FIELDS:
+                    found += [(key.lineno, f"{key.value!r}: {v!r}") for v in _literals(value, values)]
         elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(_names_a_field(target) for target in targets):
@@ -159,6 +169,9 @@ def test_every_enum_a_template_names_is_given_to_templates():
     [
         'Application.objects.filter(state="approved")',
         'Award.objects.filter(state__in=["computed", AwardState.PUBLICITY])',
+        'Decision.objects.filter(application__state="approved")',
+        'Call.objects.exclude(awards__state__in=("overturned",))',
+        'content = {"outcome": "approved"}',
         'transition(application=a, action="withdraw", by=u)',
         'if task.state == "open": pass',
         'if "letter_issued" != event.action: pass',
@@ -182,6 +195,7 @@ def test_a_literal_put_back_in_python_is_found(source):
         'transition(application=a, action=Action.WITHDRAW, by=u, reason="approved")',
         'if task.kind == "formal_check": pass',  # not a state: stage names are the deadlines' keys
         'parser.add_argument("--reset", action="store_true")',
+        'Call.objects.filter(stage_deadlines__state_x="open", state_deadline="open")',
     ],
 )
 def test_the_enums_and_other_strings_pass(source):
