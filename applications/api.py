@@ -28,14 +28,14 @@ from portal.bilingual import localized
 # The officers' steps the API takes through `transitions/`. The applicant's own steps have their endpoints
 # (submit/, withdraw/); reopening after an objection belongs to the notice's objection handling.
 OFFICER_ACTIONS = [
-    "start_formal_check",
-    "pass_formal_check",
-    "return_for_correction",
-    "send_to_experts",
-    "approve",
-    "reject",
+    workflow.Action.START_FORMAL_CHECK,
+    workflow.Action.PASS_FORMAL_CHECK,
+    workflow.Action.RETURN_FOR_CORRECTION,
+    workflow.Action.SEND_TO_EXPERTS,
+    workflow.Action.APPROVE,
+    workflow.Action.REJECT,
 ]
-CHECKLIST_ACTIONS = {"pass_formal_check", "return_for_correction"}
+CHECKLIST_ACTIONS = {workflow.Action.PASS_FORMAL_CHECK, workflow.Action.RETURN_FOR_CORRECTION}
 MAX_FACTS = 50
 
 
@@ -369,7 +369,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         payload = {}
         if data["action"] in CHECKLIST_ACTIONS:
             payload["checklist"] = data.get("checklist", {})
-        if data["action"] == "approve":
+        if data["action"] == workflow.Action.APPROVE:
             payload["recommended_amount"] = data.get("recommended_amount")
         workflow.transition(
             application=application, action=data["action"], by=request.user, reason=data["reason"], **payload

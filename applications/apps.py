@@ -7,10 +7,15 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from applications import filing, notifications, workflow
+        from applications.models import State
+        from applications.workflow import Action
         from portal.accounts import outbox
         from portal.accounts.models import OutboxKind
+        from portal.template_enums import register
 
         # Submission checks and freezes the file before reviews route it (reviews/apps.py registers later).
-        workflow.on_transition("submit", filing.submit_effect)
-        workflow.on_transition("resubmit", filing.submit_effect)
+        workflow.on_transition(Action.SUBMIT, filing.submit_effect)
+        workflow.on_transition(Action.RESUBMIT, filing.submit_effect)
         outbox.when_sent(OutboxKind.EVENT, recipients=notifications.recipients_when_sent)
+        # The enums the templates compare with (portal/template_enums.py).
+        register(State, Action)

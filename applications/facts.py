@@ -5,6 +5,7 @@ feeds it JSON (after `form_data_from_json`), so a fact is valid or not in the sa
 """
 
 import math
+from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -160,3 +161,13 @@ def form_data_from_json(schema: list[dict], payload, *, ignored: tuple[str, ...]
             continue
         data[f"facts-{name}"] = value
     return data, errors
+
+
+def dump(facts: dict) -> dict:
+    """Cleaned facts as stored on a frozen version (`ApplicationVersion.facts`): dates in ISO form, amounts and
+    text as strings (a Decimal stays exact), booleans and lists as they are; unanswered facts left out."""
+    return {
+        k: (v.isoformat() if isinstance(v, date) else str(v) if not isinstance(v, bool | list) else v)
+        for k, v in facts.items()
+        if v not in (None, "")
+    }

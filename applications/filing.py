@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import estimator, workflow
-from applications.facts import FactsForm, unstorable_facts
+from applications.facts import FactsForm, dump, unstorable_facts
 from applications.models import Application, ApplicationVersion, Attachment, Call, State, Track
 from portal.accounts.models import Organisation, User
 from portal.accounts.verification import require_verified_email
@@ -184,14 +184,6 @@ def _check_limit(application: Application) -> None:
         )
 
 
-def _jsonable(facts: dict) -> dict:
-    return {
-        k: (v.isoformat() if isinstance(v, date) else str(v) if not isinstance(v, bool | list) else v)
-        for k, v in facts.items()
-        if v not in (None, "")
-    }
-
-
 def submit_effect(*, application: Application, by: User, at=None, **_payload) -> tuple[ApplicationVersion, dict]:
     now = at or timezone.now()
     call = application.call
@@ -225,7 +217,7 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
         application=application,
         number=number,
         title=application.title,
-        facts=_jsonable(facts),
+        facts=dump(facts),
         product_key=facts.get("product_key", ""),
         milestone_date=facts.get("milestone_date"),
         estimate={"amount": str(result.amount), "eligible": result.eligible},
@@ -246,12 +238,12 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
 
 
 def application_submit(*, application: Application, by: User) -> Application:
-    action = "resubmit" if application.state == State.RETURNED else "submit"
+    action = workflow.Action.RESUBMIT if application.state == State.RETURNED else workflow.Action.SUBMIT
     return workflow.transition(application=application, action=action, by=by)
 
 
 def application_withdraw(*, application: Application, by: User, reason: str) -> Application:
-    return workflow.transition(application=application, action="withdraw", by=by, reason=reason)
+    return workflow.transition(application=application, action=workflow.Action.WITHDRAW, by=by, reason=reason)
 
 
 @transaction.atomic

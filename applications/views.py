@@ -27,6 +27,7 @@ from applications.selectors import (
     organisation_dashboard,
     program_kinds,
 )
+from applications.workflow import Action
 from portal.accounts.guards import requires
 from portal.accounts.models import Commission
 from portal.accounts.predicates import may_apply
@@ -123,7 +124,7 @@ def application_edit(request, pk):
         except PortalError as error:
             error.flash(request)  # what cannot be stored at all (NUL in a text): nothing was saved
             return redirect("application-edit", pk=pk)
-        if request.POST.get("action") != "submit":
+        if request.POST.get("action") != Action.SUBMIT:
             messages.success(request, _("Draft saved."))
             return redirect("application-edit", pk=pk)
         try:
@@ -173,7 +174,7 @@ def application_detail(request, pk):
         "history": applicant_history(application),
         "can_edit": permissions.can_edit_application(request.user, application)[0],
         "can_withdraw": permissions.can_withdraw_application(request.user, application)[0],
-        "returned_reason": application.events.filter(action="return_for_correction").order_by("-at").first()
+        "returned_reason": application.events.filter(action=Action.RETURN_FOR_CORRECTION).order_by("-at").first()
         if application.state == State.RETURNED
         else None,
         "decision": application.decisions.first() if application.state in (State.APPROVED, State.REJECTED) else None,

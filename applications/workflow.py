@@ -10,6 +10,7 @@ registered by the app that owns it (`on_transition`, `after_commit`).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,9 +28,27 @@ APPLICANT = "applicant"  # a member of the application's organisation with the a
 LEAD_OFFICER = "lead_officer"  # an officer of the program's lead commission
 
 
+class Action(StrEnum):
+    """The steps of the table; each is also the name of its audit event (as `awards.lifecycle.AwardAction`)."""
+
+    SUBMIT = "submit"
+    RESUBMIT = "resubmit"
+    START_FORMAL_CHECK = "start_formal_check"
+    RETURN_FOR_CORRECTION = "return_for_correction"
+    PASS_FORMAL_CHECK = "pass_formal_check"  # noqa: S105 (a step, not a password)
+    SEND_TO_EXPERTS = "send_to_experts"
+    APPROVE = "approve"
+    REJECT = "reject"
+    WITHDRAW = "withdraw"
+    REOPEN_AFTER_OBJECTION = "reopen_after_objection"
+
+
+A = Action
+
+
 @dataclass(frozen=True)
 class Step:
-    action: str
+    action: Action
     source: S
     role: str
     target: S
@@ -39,20 +58,20 @@ class Step:
 BEFORE_DECISION = [S.SUBMITTED, S.FORMAL_CHECK, S.RETURNED, S.DEPARTMENT_REVIEW, S.EXPERT_REVIEW]
 
 TABLE: list[Step] = [
-    Step("submit", S.DRAFT, APPLICANT, S.SUBMITTED, gettext_lazy("Submit")),
-    Step("resubmit", S.RETURNED, APPLICANT, S.SUBMITTED, gettext_lazy("Resubmit")),
-    Step("start_formal_check", S.SUBMITTED, LEAD_OFFICER, S.FORMAL_CHECK, gettext_lazy("Start the formal check")),
-    Step("return_for_correction", S.FORMAL_CHECK, LEAD_OFFICER, S.RETURNED, gettext_lazy("Return for correction")),
-    Step("pass_formal_check", S.FORMAL_CHECK, LEAD_OFFICER, S.DEPARTMENT_REVIEW, gettext_lazy("Pass the formal check")),
-    Step("send_to_experts", S.DEPARTMENT_REVIEW, LEAD_OFFICER, S.EXPERT_REVIEW, gettext_lazy("Send to expert review")),
-    Step("approve", S.DEPARTMENT_REVIEW, LEAD_OFFICER, S.APPROVED, gettext_lazy("Approve")),
-    Step("reject", S.DEPARTMENT_REVIEW, LEAD_OFFICER, S.REJECTED, gettext_lazy("Reject")),
-    Step("approve", S.EXPERT_REVIEW, LEAD_OFFICER, S.APPROVED, gettext_lazy("Approve")),
-    Step("reject", S.EXPERT_REVIEW, LEAD_OFFICER, S.REJECTED, gettext_lazy("Reject")),
-    *[Step("withdraw", state, APPLICANT, S.WITHDRAWN, gettext_lazy("Withdraw")) for state in BEFORE_DECISION],
+    Step(A.SUBMIT, S.DRAFT, APPLICANT, S.SUBMITTED, gettext_lazy("Submit")),
+    Step(A.RESUBMIT, S.RETURNED, APPLICANT, S.SUBMITTED, gettext_lazy("Resubmit")),
+    Step(A.START_FORMAL_CHECK, S.SUBMITTED, LEAD_OFFICER, S.FORMAL_CHECK, gettext_lazy("Start the formal check")),
+    Step(A.RETURN_FOR_CORRECTION, S.FORMAL_CHECK, LEAD_OFFICER, S.RETURNED, gettext_lazy("Return for correction")),
+    Step(A.PASS_FORMAL_CHECK, S.FORMAL_CHECK, LEAD_OFFICER, S.DEPARTMENT_REVIEW, gettext_lazy("Pass the formal check")),
+    Step(A.SEND_TO_EXPERTS, S.DEPARTMENT_REVIEW, LEAD_OFFICER, S.EXPERT_REVIEW, gettext_lazy("Send to expert review")),
+    Step(A.APPROVE, S.DEPARTMENT_REVIEW, LEAD_OFFICER, S.APPROVED, gettext_lazy("Approve")),
+    Step(A.REJECT, S.DEPARTMENT_REVIEW, LEAD_OFFICER, S.REJECTED, gettext_lazy("Reject")),
+    Step(A.APPROVE, S.EXPERT_REVIEW, LEAD_OFFICER, S.APPROVED, gettext_lazy("Approve")),
+    Step(A.REJECT, S.EXPERT_REVIEW, LEAD_OFFICER, S.REJECTED, gettext_lazy("Reject")),
+    *[Step(A.WITHDRAW, state, APPLICANT, S.WITHDRAWN, gettext_lazy("Withdraw")) for state in BEFORE_DECISION],
     # An objection upheld during the public notice sends the application back for a new decision.
     Step(
-        "reopen_after_objection",
+        A.REOPEN_AFTER_OBJECTION,
         S.APPROVED,
         LEAD_OFFICER,
         S.DEPARTMENT_REVIEW,
@@ -61,7 +80,7 @@ TABLE: list[Step] = [
 ]
 
 # Actions whose reason the actor must give (the applicant reads it, or an auditor does).
-REASON_REQUIRED = {"return_for_correction", "reject", "withdraw", "reopen_after_objection"}
+REASON_REQUIRED = {A.RETURN_FOR_CORRECTION, A.REJECT, A.WITHDRAW, A.REOPEN_AFTER_OBJECTION}
 
 
 def is_applicant(user: User, application: Application) -> bool:
@@ -134,7 +153,7 @@ def after_commit_of(action: str) -> list[AfterCommit]:
 
 
 # Steps whose applicant gets an e-mail: written to the outbox in the step's transaction, with the event.
-NOTIFIED = {"submit", "resubmit", "return_for_correction", "withdraw", "approve", "reject", "reopen_after_objection"}
+NOTIFIED = {A.SUBMIT, A.RESUBMIT, A.RETURN_FOR_CORRECTION, A.WITHDRAW, A.APPROVE, A.REJECT, A.REOPEN_AFTER_OBJECTION}
 
 
 def transition(*, application: Application, action: str, by: User, reason: str = "", **payload) -> Application:

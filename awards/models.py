@@ -1,6 +1,9 @@
 """Awards: what the engine computed for an approved application, and where the money stands."""
 
+from decimal import Decimal
+
 from django.db import models
+from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +20,22 @@ class AwardState(models.TextChoices):
 # Awards that hold money against caps and budgets. A clawed-back award keeps what was not clawed back
 # (`amount - clawed_back`); an overturned one holds nothing.
 HOLDING = [s for s in AwardState.values if s != AwardState.OVERTURNED]
+
+
+def held_amount(through: str = ""):
+    """What one holding award holds: its amount less any clawback. `through` reaches awards from another
+    model ("awards__"). The raw SQL of `services._holdings` spells the same: `amount - clawed_back` over
+    `state = ANY(HOLDING)`."""
+    return F(f"{through}amount") - F(f"{through}clawed_back")
+
+
+class AwardQuerySet(models.QuerySet):
+    def holding(self) -> "AwardQuerySet":
+        return self.filter(state__in=HOLDING)
+
+    def held(self) -> Decimal:
+        """What these awards hold against caps and budgets, together."""
+        return self.holding().aggregate(total=Sum(held_amount()))["total"] or Decimal(0)
 
 
 class Award(models.Model):
@@ -46,6 +65,8 @@ class Award(models.Model):
     # Running totals of Payment and Clawback rows, kept under the award's row lock.
     paid = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     clawed_back = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    objects = AwardQuerySet.as_manager()
 
     class Meta:
         ordering = ["-computed_at"]
@@ -104,7 +125,7 @@ class Objection(models.Model):
             # Each open objection holds the award back from confirmation: one per objector and award.
             models.UniqueConstraint(
                 fields=["award", "id_number"],
-                condition=models.Q(state="open"),
+                condition=models.Q(state=ObjectionState.OPEN),
                 name="objection_one_open_per_identity",
             )
         ]

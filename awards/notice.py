@@ -140,7 +140,10 @@ def objection_resolve(*, objection: Objection, by: User, upheld: bool, resolutio
         award = Award.objects.select_for_update().get(pk=award.pk)
         # Back to the lead commission: the application returns to department review for a new decision.
         workflow.transition(
-            application=award.application, action="reopen_after_objection", by=by, reason=resolution.strip()
+            application=award.application,
+            action=workflow.Action.REOPEN_AFTER_OBJECTION,
+            by=by,
+            reason=resolution.strip(),
         )
         award_move(
             award=award, action=AwardAction.OBJECTION_RESOLVED, by=by, reason=resolution, public=False, data=data

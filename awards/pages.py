@@ -73,7 +73,7 @@ def call_awards_page(request, call_id):
         "objections": objections,
         "resolve_form": ResolveObjectionForm(),
         "dismiss_form": DismissObjectionsForm(objections=objections, auto_id="dismiss_%s"),  # ids unique on the page
-        "can_publish": any(a.state == "computed" for a in awards),
+        "can_publish": any(a.state == AwardState.COMPUTED for a in awards),
     }
     return render(request, "awards/call_awards.html", context)
 

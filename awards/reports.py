@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, ApplicationVersion, Call, Policy, Program, State
-from awards.models import HOLDING, Award, AwardState
+from awards.models import HOLDING, Award, AwardState, held_amount
 from portal.accounts.districts import DISTRICT_CHOICES
 from portal.accounts.models import Commission
 from portal.accounts.predicates import is_admin
@@ -138,7 +138,7 @@ def pivot(queryset: QuerySet[Award], row_field: str) -> tuple[list, list, dict]:
 
 
 def budget_use_by_call() -> list[dict]:
-    held = Sum(F("awards__amount") - F("awards__clawed_back"), filter=Q(awards__state__in=HOLDING))
+    held = Sum(held_amount("awards__"), filter=Q(awards__state__in=HOLDING))
     return list(
         Call.objects.select_related("program")
         .annotate(used=Coalesce(held, ZERO))
@@ -166,10 +166,7 @@ def sla_by_commission() -> list[dict]:
 def awards_by_district() -> list[tuple[str, Decimal]]:
     labels = dict(DISTRICT_CHOICES)
     totals_ = (
-        Award.objects.filter(state__in=HOLDING)
-        .values("organisation__district")
-        .annotate(total=Sum(F("amount") - F("clawed_back")))
-        .order_by("-total")
+        Award.objects.holding().values("organisation__district").annotate(total=Sum(held_amount())).order_by("-total")
     )
     return [(str(labels.get(t["organisation__district"], t["organisation__district"])), t["total"]) for t in totals_]
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Subquery
 from django.utils import translation
 
 from applications.facts import FactsForm, form_data_from_json
@@ -29,40 +29,46 @@ def overlap_key(application: Application, product_key: str) -> str:
     return "|".join(parts)
 
 
-def held(queryset) -> Decimal:
-    """What the awards in `queryset` hold against caps and budgets: the amount less any clawback."""
-    total = queryset.filter(state__in=HOLDING).aggregate(total=Sum(F("amount") - F("clawed_back")))["total"]
-    return total or ZERO
-
-
-# One round trip for the two sums an approval is re-computed against (allocation, below), each an
-# index-only scan of the covering index award_org_holdings. `{exclude}` is left out when empty: comparing
-# ids would need the table, not only the index.
-HELD_SQL = """
-SELECT
+# What organisations' awards hold (models.held_amount, in SQL), per organisation and product (overlap key):
+# all of it, and what counts against this program's yearly cap. One round trip and one scan of the covering
+# index award_org_holdings, for one approval (held_for) or for a batch's organisations (_holdings).
+# `{exclude}` is left out when empty: comparing ids would need the table, not only the index.
+HOLDINGS_SQL = """
+SELECT organisation_id, overlap_key,
     COALESCE(SUM(amount - clawed_back) FILTER (WHERE program_id = %(program)s AND year = %(year)s), 0),
-    COALESCE(SUM(amount - clawed_back) FILTER (WHERE overlap_key = %(key)s), 0)
+    COALESCE(SUM(amount - clawed_back), 0)
 FROM awards_award
-WHERE organisation_id = %(organisation)s AND state = ANY(%(holding)s){exclude}
+WHERE organisation_id = ANY(%(organisations)s) AND state = ANY(%(holding)s){exclude}
+GROUP BY organisation_id, overlap_key
 """
+
+
+def _holdings(call: Call, organisations: list[int], *, exclude=()) -> tuple[dict, dict]:
+    """What the organisations' awards, less those in `exclude`, hold against this program's yearly cap (per
+    organisation) and against each overlap key (per organisation and key)."""
+    sql = HOLDINGS_SQL.format(exclude=" AND NOT (id = ANY(%(exclude)s))" if exclude else "")
+    params = {
+        "program": call.program_id,
+        "year": call.year,
+        "holding": list(HOLDING),
+        "organisations": organisations,
+        "exclude": list(exclude),
+    }
+    yearly, overlap = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for organisation_id, key, this_year, in_group in cursor.fetchall():
+            yearly[organisation_id] = yearly.get(organisation_id, ZERO) + this_year
+            overlap[(organisation_id, key)] = in_group
+    return yearly, overlap
 
 
 def held_for(application: Application, call: Call, key: str, *, exclude=()) -> tuple[Decimal, Decimal]:
     """What the organisation's awards hold against its yearly cap in the program and against the
     overlap group, leaving out the awards in `exclude`."""
-    sql = HELD_SQL.format(exclude=" AND NOT (id = ANY(%(exclude)s))" if exclude else "")
-    params = {
-        "program": call.program_id,
-        "year": call.year,
-        "key": key,
-        "holding": list(HOLDING),
-        "exclude": list(exclude),
-        "organisation": application.organisation_id,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        yearly, overlap = cursor.fetchone()
-    return yearly, overlap
+    organisation = application.organisation_id
+    yearly, overlap = _holdings(call, [organisation], exclude=exclude)
+    return yearly.get(organisation, ZERO), overlap.get((organisation, key), ZERO)
 
 
 @dataclass(frozen=True)
@@ -154,18 +160,6 @@ CALL_READS = ("program_id", "year", "budget", "track_terms")
 # held for a moment, not for the whole queue.
 BATCH = 200
 
-# Holdings of the batch's organisations in one scan of award_org_holdings: per organisation and product
-# (overlap key), all of it and what counts against this program's yearly cap.
-ORG_HELD_SQL = """
-SELECT organisation_id, overlap_key,
-    COALESCE(SUM(amount - clawed_back) FILTER (WHERE program_id = %(program)s AND year = %(year)s), 0),
-    COALESCE(SUM(amount - clawed_back), 0)
-FROM awards_award
-WHERE organisation_id = ANY(%(organisations)s) AND state = ANY(%(holding)s)
-GROUP BY organisation_id, overlap_key
-"""
-
-
 # The award of an application's latest approval (Decision.Meta.ordering). Plain SQL: the ORM took ~1.2 ms
 # to compile the same query with its subquery, and this runs once per queued approval (`make bench`).
 AWARD_OF_LATEST_APPROVAL_SQL = """
@@ -209,19 +203,6 @@ def _waiting(application: Application, call: Call) -> list[Application]:
     )
 
 
-def _holdings(call: Call, organisations: list[int]) -> tuple[dict, dict]:
-    """What the organisations' awards hold against this program's yearly cap (per organisation) and
-    against each overlap key (per organisation and key)."""
-    params = {"program": call.program_id, "year": call.year, "holding": list(HOLDING), "organisations": organisations}
-    yearly, overlap = {}, {}
-    with connection.cursor() as cursor:
-        cursor.execute(ORG_HELD_SQL, params)
-        for organisation_id, key, this_year, in_group in cursor.fetchall():
-            yearly[organisation_id] = yearly.get(organisation_id, ZERO) + this_year
-            overlap[(organisation_id, key)] = in_group
-    return yearly, overlap
-
-
 def award_compute(*, application_id: int) -> Award:
     """The award of this approval, and in the same transaction those of up to BATCH - 1 other approvals
     of its call still waiting for theirs, in the order they were decided: each against what the awards
@@ -262,7 +243,7 @@ def _award_compute_locked(application_id: int) -> Award:
     organisations = sorted({member.organisation_id for member in batch})
     list(Organisation.objects.select_for_update().filter(pk__in=organisations).order_by("pk").values_list("pk"))
     yearly, overlap = _holdings(call, organisations)
-    budget_left = None if call.budget is None else call.budget - held(Award.objects.filter(call=call))
+    budget_left = None if call.budget is None else call.budget - Award.objects.filter(call=call).held()
     awards = []
     for member in sorted(batch, key=lambda member: (decisions[member.pk].decided_at, member.pk)):
         member.call = call
@@ -340,7 +321,7 @@ def allocate_call_budget(call: Call) -> list[Award]:
     )
     ids = [a.pk for a in batch]
     budget_left = (
-        None if call.budget is None else call.budget - held(Award.objects.filter(call=call).exclude(pk__in=ids))
+        None if call.budget is None else call.budget - Award.objects.filter(call=call).exclude(pk__in=ids).held()
     )
     for place, award in enumerate(batch, start=1):
         # The awards after this one in the batch are not counted yet: they get what is left.

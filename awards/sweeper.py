@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from applications.models import State
 from awards.models import Award, AwardState, Letter
 from portal.queueing import enqueue
 from reviews.models import Decision, DecisionOutcome
@@ -21,7 +22,7 @@ def approvals_without_award(now=None):
     return Decision.objects.filter(
         outcome=DecisionOutcome.APPROVED,
         decided_at__lt=cutoff,
-        application__state="approved",
+        application__state=State.APPROVED,
     ).exclude(Exists(Award.objects.filter(decision=OuterRef("pk"))))
 
 

@@ -4,6 +4,8 @@ e-mails carry them one after the other, Chinese first."""
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from portal.template_enums import REGISTERED
+
 EMAIL_SEPARATOR = "\n\n----------------------------------------\n\n"
 
 
@@ -19,7 +21,9 @@ def localized(obj, field: str, language: str | None = None) -> str:
 
 
 def render_bilingual_email(subject_template: str, body_template: str, context: dict) -> tuple[str, str]:
-    """(subject, body) of an e-mail: the Chinese text first, then the English one, from the same context."""
+    """(subject, body) of an e-mail: the Chinese text first, then the English one, from the same context, which
+    also holds the enums the templates compare with (no request, so no context processor)."""
+    context = {**REGISTERED, **context}
     subjects, parts = [], []
     for language in ("zh-hans", "en"):
         with translation.override(language):

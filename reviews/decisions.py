@@ -8,8 +8,7 @@ from applications.models import Application
 from portal.accounts.models import User
 from portal.amounts import amount_for
 from portal.errors import ErrorCode, PortalError
-from reviews.models import Decision, DecisionOutcome, Outcome, ReviewTask, TaskKind
-from reviews.models import TaskState as T
+from reviews.models import Decision, DecisionOutcome, Outcome, TaskKind
 from reviews.routing import check_decision_ready, open_tasks
 
 
@@ -40,11 +39,9 @@ def _close_review(application: Application, by: User, outcome: str, reasons: str
     # (the decision went ahead without them) leave the queues.
     for task in open_tasks(application, TaskKind.OPINION).select_for_update():
         if task.is_lead:
-            task.state, task.outcome, task.reasons, task.completed_by = T.DONE, outcome, reasons, by
-            task.save()
+            task.close(by=by, outcome=outcome, reasons=reasons, timed=False)
         else:
-            task.state = T.CANCELLED
-            task.save(update_fields=["state"])
+            task.cancel()
 
 
 def on_approved(*, application: Application, by: User, reason: str = "", recommended_amount=None, **_payload):
@@ -72,5 +69,5 @@ def on_rejected(*, application: Application, by: User, reason: str = "", **_payl
         decided_by=by,
     )
     _close_review(application, by, Outcome.OBJECT, reason)
-    ReviewTask.objects.filter(application=application, kind=TaskKind.BUDGET, state=T.OPEN).update(state=T.CANCELLED)
+    open_tasks(application, TaskKind.BUDGET).cancel()
     return None, {}

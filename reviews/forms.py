@@ -11,15 +11,8 @@ from portal.accounts.districts import DISTRICT_CHOICES
 from portal.accounts.models import Commission
 from portal.amounts import AmountField
 from portal.bilingual import localized
+from reviews.checklist import CHECKLIST, CODES
 from reviews.models import Outcome, ReviewTask, TaskKind
-from reviews.routing import CHECKLIST
-
-CHECKLIST_LABELS = {
-    "documents": _("Every required document is attached and legible"),
-    "credit": _("Not on the serious-dishonesty list and not under a ban (credit check)"),
-    "milestone_window": _("The milestone date falls inside the call's window"),
-    "duplicates": _("No duplicate filing of the same product or project"),
-}
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -99,13 +92,13 @@ class FormalCheckForm(forms.Form):
     def __init__(self, *args, hints=None, **kwargs):
         super().__init__(*args, **kwargs)
         for item in CHECKLIST:
-            self.fields[f"check_{item}"] = forms.BooleanField(
-                label=CHECKLIST_LABELS[item], required=False, help_text=(hints or {}).get(item, "")
+            self.fields[f"check_{item.code}"] = forms.BooleanField(
+                label=item.label, required=False, help_text=(hints or {}).get(item.code, "")
             )
-        self.order_fields([f"check_{item}" for item in CHECKLIST] + ["reason"])
+        self.order_fields([f"check_{code}" for code in CODES] + ["reason"])
 
     def checklist(self) -> dict:
-        return {item: self.cleaned_data.get(f"check_{item}", False) for item in CHECKLIST}
+        return {code: self.cleaned_data.get(f"check_{code}", False) for code in CODES}
 
 
 class OpinionForm(forms.Form):

@@ -3,6 +3,7 @@ lead commission's decision. Application states live on `applications.Application
 the work that moves it along."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +28,12 @@ class Outcome(models.TextChoices):
     NOT_CONFIRMED = "not_confirmed", _("Budget not available")
 
 
+class ReviewTaskQuerySet(models.QuerySet):
+    def cancel(self) -> int:
+        """These tasks leave the queues unanswered (a withdrawal, a decision that went ahead without them)."""
+        return self.update(state=TaskState.CANCELLED)
+
+
 class ReviewTask(models.Model):
     """The work one commission does on one submitted version at one stage."""
 
@@ -47,6 +54,8 @@ class ReviewTask(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey("portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
+    objects = ReviewTaskQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on", "pk"]
         indexes = [
@@ -58,7 +67,7 @@ class ReviewTask(models.Model):
             # Routing twice (a retried request) must not give a commission two open tasks of one kind.
             models.UniqueConstraint(
                 fields=["application", "commission", "kind"],
-                condition=models.Q(state="open"),
+                condition=models.Q(state=TaskState.OPEN),
                 name="one_open_task_per_commission_and_stage",
             ),
         ]
@@ -67,6 +76,21 @@ class ReviewTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.commission.code} {self.kind}"
+
+    def close(self, *, by, outcome: str, reasons: str = "", checklist: dict | None = None, timed: bool = True) -> None:
+        """Done, with its outcome: the one way a task is answered (formal check, opinion, budget, decision). The
+        caller holds the task's row lock. `timed=False` leaves `completed_at` empty: the decision that closes
+        the lead's own opinion task has its time on the Decision, and the on-time figures count answers only."""
+        self.state, self.outcome, self.reasons, self.completed_by = TaskState.DONE, outcome, reasons, by
+        if timed:
+            self.completed_at = timezone.now()
+        if checklist is not None:
+            self.checklist = checklist
+        self.save(update_fields=["state", "outcome", "reasons", "completed_by", "completed_at", "checklist"])
+
+    def cancel(self) -> None:
+        self.state = TaskState.CANCELLED
+        self.save(update_fields=["state"])
 
 
 class CallExpert(models.Model):

@@ -11,12 +11,10 @@ from django.utils.translation import gettext as _
 from applications.models import Application, State
 from portal.accounts.models import Commission, User
 from portal.errors import ErrorCode, PortalError
+from reviews.checklist import CODES
 from reviews.clock import stage_due
 from reviews.models import EXCLUDED, AssignmentState, CallExpert, ExpertAssignment, Outcome, ReviewTask, TaskKind
 from reviews.models import TaskState as T
-
-# What the formal check looks at (SPEC §5, "How a real call runs"). Each must hold to pass.
-CHECKLIST = ["documents", "credit", "milestone_window", "duplicates"]
 
 
 def _today():
@@ -26,14 +24,6 @@ def _today():
 def open_tasks(application: Application, kind: str | None = None):
     tasks = ReviewTask.objects.filter(application=application, state=T.OPEN)
     return tasks.filter(kind=kind) if kind else tasks
-
-
-def _close(task: ReviewTask, *, by: User, outcome: str, reasons: str = "", checklist=None) -> None:
-    task.state, task.outcome, task.reasons = T.DONE, outcome, reasons
-    task.completed_at, task.completed_by = timezone.now(), by
-    if checklist is not None:
-        task.checklist = checklist
-    task.save()
 
 
 def on_submitted(*, application: Application, by: User, **_payload):
@@ -59,13 +49,13 @@ def on_formal_check_started(*, application: Application, by: User, **_payload):
 
 
 def _checklist_from(payload: dict) -> dict:
-    return {item: bool(payload.get("checklist", {}).get(item)) for item in CHECKLIST}
+    return {code: bool(payload.get("checklist", {}).get(code)) for code in CODES}
 
 
 def on_returned(*, application: Application, by: User, reason: str = "", **payload):
     checklist = _checklist_from(payload)
     for task in open_tasks(application, TaskKind.FORMAL_CHECK).select_for_update():
-        _close(task, by=by, outcome=Outcome.RETURNED, reasons=reason, checklist=checklist)
+        task.close(by=by, outcome=Outcome.RETURNED, reasons=reason, checklist=checklist)
     return None, {"checklist": checklist}
 
 
@@ -81,7 +71,7 @@ def on_formal_check_passed(*, application: Application, by: User, **payload):
             field="checklist",
         )
     for task in open_tasks(application, TaskKind.FORMAL_CHECK).select_for_update():
-        _close(task, by=by, outcome=Outcome.PASSED, checklist=checklist)
+        task.close(by=by, outcome=Outcome.PASSED, checklist=checklist)
     program, call = application.call.program, application.call
     today = _today()
     reviewers = [program.lead, *[c for c in program.co_reviewers.all() if not c.confirms_budget]]
@@ -107,7 +97,7 @@ def on_formal_check_passed(*, application: Application, by: User, **payload):
 
 
 def on_withdrawn(*, application: Application, by: User, **_payload):
-    open_tasks(application).update(state=T.CANCELLED)
+    open_tasks(application).cancel()
     application.expert_assignments.exclude(state__in=EXCLUDED).exclude(state=AssignmentState.SCORED).update(
         state=AssignmentState.CANCELLED
     )

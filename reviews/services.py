@@ -6,6 +6,7 @@ decision on one application never interleave, and writes an internal AuditEvent.
 """
 
 from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,15 @@ from portal.accounts.predicates import is_expert
 from portal.errors import ErrorCode, PortalError
 from reviews import permissions
 from reviews.models import AssignmentState, CallExpert, ExpertAssignment, Outcome, ReviewTask
-from reviews.models import TaskState as T
+
+
+class ReviewAction(StrEnum):
+    """The audit events of these services: review work recorded on the application, never a move."""
+
+    OPINION = "opinion"
+    BUDGET_CONFIRMATION = "budget_confirmation"
+    CONFLICT_DECLARED = "conflict_declared"
+    SCORED = "scored"
 
 
 def _refuse(check: tuple[bool, str]) -> None:
@@ -30,7 +39,7 @@ def _lock(application_id: int) -> Application:
     return Application.objects.select_for_update().get(pk=application_id)
 
 
-def _audit(application: Application, *, by: User, action: str, reason: str = "", data=None, version=None):
+def _audit(application: Application, *, by: User, action: ReviewAction, reason: str = "", data=None, version=None):
     return AuditEvent.record(
         application=application, by=by, action=action, reason=reason, data=data, version=version, public=False
     )
@@ -48,13 +57,11 @@ def opinion_give(*, task: ReviewTask, by: User, opinion: str, reasons: str = "")
     reasons = (reasons or "").strip()
     if opinion == Outcome.OBJECT and not reasons:
         raise PortalError(ErrorCode.REQUIRED, _("An objection needs its reasons."), field="reasons")
-    task.state, task.outcome, task.reasons = T.DONE, opinion, reasons
-    task.completed_at, task.completed_by = timezone.now(), by
-    task.save()
+    task.close(by=by, outcome=opinion, reasons=reasons)
     _audit(
         task.application,
         by=by,
-        action="opinion",
+        action=ReviewAction.OPINION,
         reason=reasons,
         data={"commission": task.commission.code, "opinion": opinion},
     )
@@ -71,11 +78,8 @@ def budget_confirm(*, task: ReviewTask, by: User, confirmed: bool, note: str = "
     note = (note or "").strip()
     if not confirmed and not note:
         raise PortalError(ErrorCode.REQUIRED, _("Say why the budget is not available."), field="note")
-    task.state = T.DONE
-    task.outcome = Outcome.CONFIRMED if confirmed else Outcome.NOT_CONFIRMED
-    task.reasons, task.completed_at, task.completed_by = note, timezone.now(), by
-    task.save()
-    _audit(task.application, by=by, action="budget_confirmation", reason=note, data={"confirmed": confirmed})
+    task.close(by=by, outcome=Outcome.CONFIRMED if confirmed else Outcome.NOT_CONFIRMED, reasons=note)
+    _audit(task.application, by=by, action=ReviewAction.BUDGET_CONFIRMATION, reason=note, data={"confirmed": confirmed})
     return task
 
 
@@ -117,7 +121,7 @@ def conflict_declare(*, assignment: ExpertAssignment, by: User, has_conflict: bo
     assignment.state = AssignmentState.CONFLICT if has_conflict else AssignmentState.OPEN
     assignment.declared_at, assignment.conflict_note = timezone.now(), note
     assignment.save()
-    _audit(application, by=by, action="conflict_declared", reason=note, data={"conflict": has_conflict})
+    _audit(application, by=by, action=ReviewAction.CONFLICT_DECLARED, reason=note, data={"conflict": has_conflict})
     return assignment
 
 
@@ -153,5 +157,5 @@ def score_submit(*, assignment: ExpertAssignment, by: User, scores: dict, commen
     assignment.comment, assignment.scored_at = (comment or "").strip(), timezone.now()
     assignment.state = AssignmentState.SCORED
     assignment.save()
-    _audit(application, by=by, action="scored", data={"weighted_score": str(assignment.weighted_score)})
+    _audit(application, by=by, action=ReviewAction.SCORED, data={"weighted_score": str(assignment.weighted_score)})
     return assignment

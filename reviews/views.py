@@ -16,7 +16,7 @@ from applications.selectors import get_application_for_user, visible_application
 from portal.accounts.guards import requires
 from portal.accounts.predicates import is_commission_staff, is_expert
 from portal.errors import PortalError
-from reviews import permissions, selectors, services
+from reviews import checklist, permissions, selectors, services
 from reviews.clock import working_days_left
 from reviews.forms import (
     AssignForm,
@@ -32,6 +32,9 @@ from reviews.models import AssignmentState, TaskKind, TaskState
 from reviews.routing import budget_confirmed, missing_opinions, missing_scores
 
 PAGE_SIZE = 25
+A = workflow.Action
+FORMAL_CHECK_STEPS = (A.START_FORMAL_CHECK, A.PASS_FORMAL_CHECK, A.RETURN_FOR_CORRECTION)
+DECISION_STEPS = (A.SEND_TO_EXPERTS, A.APPROVE, A.REJECT)
 
 
 @login_required
@@ -89,25 +92,6 @@ def queue_assign(request):
     return redirect(request.POST.get("next") or "review-queue")
 
 
-def _hints(application) -> dict:
-    """What the portal already knows for the formal checklist; the officer confirms each item."""
-    version = application.current_version
-    wanted = {d["code"] for d in application.call.program.document_types}
-    attached = {a.document_type for a in version.attachments.all()}
-    duplicates = selectors.duplicate_filings(application).count() if version.product_key else 0
-    return {
-        "documents": _("All %(n)s required documents are attached.") % {"n": len(wanted)}
-        if wanted <= attached
-        else _("Missing: %(codes)s") % {"codes": ", ".join(sorted(wanted - attached))},
-        "milestone_window": _("Checked at submission: milestone %(date)s.") % {"date": version.milestone_date or "—"},
-        "duplicates": _("%(n)s other filing(s) of this organisation for the same product key.") % {"n": duplicates},
-        "credit": _("Flagged in the portal: on the serious-dishonesty list or banned. Do not pass.")
-        if application.organisation.credit_flag or application.organisation.banned_until
-        else _("Not flagged in the portal; look the code up on the credit list too: %(uscc)s")
-        % {"uscc": application.organisation.uscc},
-    }
-
-
 @login_required
 @require_GET
 @requires(is_commission_staff)
@@ -137,7 +121,7 @@ def review_page(request, pk):
         "award": application.awards.first(),
     }
     if context["formal_task"] and application.state == State.FORMAL_CHECK:
-        context["formal_form"] = FormalCheckForm(hints=_hints(application))
+        context["formal_form"] = FormalCheckForm(hints=checklist.hints(application))
     if context["opinion_task"]:
         context["opinion_form"] = OpinionForm()
     if context["budget_task"]:
@@ -160,7 +144,7 @@ def review_page(request, pk):
 def formal_check(request, pk):
     application = get_application_for_user(request.user, pk)
     action = request.POST.get("action")
-    if action not in ("start_formal_check", "pass_formal_check", "return_for_correction"):
+    if action not in FORMAL_CHECK_STEPS:
         raise Http404
     form = FormalCheckForm(request.POST)
     form.is_valid()
@@ -170,7 +154,7 @@ def formal_check(request, pk):
             action=action,
             by=request.user,
             reason=form.cleaned_data.get("reason", ""),
-            **({} if action == "start_formal_check" else {"checklist": form.checklist()}),
+            **({} if action == A.START_FORMAL_CHECK else {"checklist": form.checklist()}),
         )
     except PortalError as error:
         error.flash(request)
@@ -233,7 +217,7 @@ def budget(request, pk):
 def decide(request, pk):
     application = get_application_for_user(request.user, pk)
     action = request.POST.get("action")
-    if action not in ("send_to_experts", "approve", "reject"):
+    if action not in DECISION_STEPS:
         raise Http404
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -241,7 +225,7 @@ def decide(request, pk):
             for error in errors:
                 messages.error(request, error)
         return redirect("review-application", pk=application.pk)
-    payload = {"recommended_amount": form.cleaned_data["recommended_amount"]} if action == "approve" else {}
+    payload = {"recommended_amount": form.cleaned_data["recommended_amount"]} if action == A.APPROVE else {}
     try:
         workflow.transition(
             application=application, action=action, by=request.user, reason=form.cleaned_data["reason"], **payload

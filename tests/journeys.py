@@ -4,11 +4,11 @@ from applications import workflow
 from applications.models import Application
 from portal.accounts.models import Commission, Role, User
 from reviews import services
+from reviews.checklist import CODES
 from reviews.models import ReviewTask, TaskKind, TaskState
-from reviews.routing import CHECKLIST
 from tests.factories import UserFactory
 
-ALL_HOLD = {item: True for item in CHECKLIST}
+ALL_HOLD = dict.fromkeys(CODES, True)
 
 
 def staff(code: str) -> User:

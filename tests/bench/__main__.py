@@ -106,6 +106,7 @@ def bench_letters(n: int = 100) -> None:
 
     from awards.letters import capital_yuan, render_letter
     from awards.models import Letter
+    from reviews.models import DecisionOutcome
 
     watch = _FallbackWatch()
     logging.getLogger("weasyprint").addHandler(watch)
@@ -135,7 +136,7 @@ def bench_letters(n: int = 100) -> None:
                 "number": "沪府办规〔2024〕9号",
             },
             "call": {"title_zh": "2026年度创新药申报", "title_en": "2026 call: innovative drugs", "year": 2026},
-            "outcome": "approved",
+            "outcome": DecisionOutcome.APPROVED,
             "reasons": "",
             "award": {
                 "amount": str(amount),
@@ -281,10 +282,10 @@ def bench_pages(n: int = 200) -> None:
     from django.test.utils import override_settings
 
     from portal.accounts.models import Organisation, User
-    from reviews.models import ReviewTask
+    from reviews.models import ReviewTask, TaskState
 
     open_tasks = (
-        ReviewTask.objects.filter(state="open", commission__staff__username__startswith="scale-")
+        ReviewTask.objects.filter(state=TaskState.OPEN, commission__staff__username__startswith="scale-")
         .values_list("commission_id")
         .annotate(n=Count("pk", distinct=True))
         .order_by("-n")
@@ -384,11 +385,11 @@ def bench_award_compute(n: int = 10_000) -> None:
     `services.BATCH` a transaction), so most calls find their award made."""
     from django.test.utils import override_settings
 
-    from applications.models import Application
+    from applications.models import Application, State
     from awards.models import Award, AwardState
     from awards.services import award_compute
 
-    pending = Application.objects.filter(state="approved", awards__isnull=True)
+    pending = Application.objects.filter(state=State.APPROVED, awards__isnull=True)
     computed = Award.objects.filter(state=AwardState.COMPUTED, letter__isnull=True, payments__isnull=True)
     ids = list(pending.values_list("pk", flat=True).order_by("pk")[:n])
     ids += list(computed.values_list("application_id", flat=True).order_by("application_id")[: n - len(ids)])

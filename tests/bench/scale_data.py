@@ -33,9 +33,10 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from psycopg import sql
 
-from applications.facts import FactsForm, form_data_from_json
+from applications.facts import FactsForm, dump, form_data_from_json
 from applications.models import Application, ApplicationVersion, AuditEvent, Call, Policy, Program, State
 from applications.services import call_create, policy_confirm_amounts
+from applications.workflow import Action
 from awards.engine import Context, compute
 from awards.explain import result_as_json
 
@@ -56,6 +57,7 @@ from portal.accounts.models import (
 from portal.accounts.predicates import is_admin, is_expert
 from portal.accounts.uscc import make_uscc
 from portal.management.commands.load_demo import DEMO_RUBRIC
+from reviews.checklist import CODES
 from reviews.clock import stage_due
 from reviews.models import (
     AssignmentState,
@@ -68,7 +70,6 @@ from reviews.models import (
     TaskKind,
     TaskState,
 )
-from reviews.routing import CHECKLIST
 
 PREFIX = "scale-"
 ORG_CODE_PREFIX = "MB"
@@ -417,18 +418,11 @@ def _facts(rng: random.Random, program: Program, track, milestone: date, key: st
     return facts
 
 
-def _jsonable(facts: dict) -> dict:
-    return {
-        k: v.isoformat() if isinstance(v, date) else v if isinstance(v, bool | list) else str(v)
-        for k, v in facts.items()
-    }
-
-
 def _typed(facts: dict) -> dict:
     """What the application form leaves in `draft_facts`: everything as typed (strings)."""
     return {
         k: v if isinstance(v, list) else ("true" if v else "false") if isinstance(v, bool) else str(v)
-        for k, v in _jsonable(facts).items()
+        for k, v in dump(facts).items()
     }
 
 
@@ -727,7 +721,7 @@ class _Generator:
             application_id=app_id,
             number=1,
             title=title,
-            facts=_jsonable(facts),
+            facts=dump(facts),
             product_key=key,
             milestone_date=milestone,
             estimate={"amount": str(estimate.amount), "eligible": estimate.eligible},
@@ -737,7 +731,7 @@ class _Generator:
         )
         batch.add(version)
         self.counts.versions += 1
-        self.event(batch, app, creator, "submit", State.DRAFT, State.SUBMITTED, submitted, version)
+        self.event(batch, app, creator, Action.SUBMIT, State.DRAFT, State.SUBMITTED, submitted, version)
         day = submitted.date()
         last = submitted
         if state == State.WITHDRAWN:
@@ -747,7 +741,7 @@ class _Generator:
                 batch,
                 app,
                 creator,
-                "withdraw",
+                Action.WITHDRAW,
                 State.SUBMITTED,
                 State.WITHDRAWN,
                 last,
@@ -760,10 +754,12 @@ class _Generator:
             officer = self.officer(lead)
             self.task(batch, app, version, lead, TaskKind.FORMAL_CHECK, day, lead=True, assigned=officer)
             last = _between(rng, submitted, min(submitted + timedelta(days=5), self.now))
-            self.event(batch, app, officer, "start_formal_check", State.SUBMITTED, State.FORMAL_CHECK, last, version)
+            self.event(
+                batch, app, officer, Action.START_FORMAL_CHECK, State.SUBMITTED, State.FORMAL_CHECK, last, version
+            )
         elif state == State.RETURNED:
             last = _between(rng, submitted, min(submitted + timedelta(days=7), self.now))
-            checklist = {item: item != "documents" for item in CHECKLIST}
+            checklist = {code: code != "documents" for code in CODES}
             reason = "审计报告缺少盖章页。 The audit report lacks its stamped page."
             self.task(
                 batch,
@@ -783,7 +779,7 @@ class _Generator:
                 batch,
                 app,
                 self.officer(lead),
-                "return_for_correction",
+                Action.RETURN_FOR_CORRECTION,
                 State.FORMAL_CHECK,
                 State.RETURNED,
                 last,
@@ -810,13 +806,13 @@ class _Generator:
             state=TaskState.DONE,
             outcome=Outcome.PASSED,
             done_at=checked,
-            checklist=dict.fromkeys(CHECKLIST, True),
+            checklist=dict.fromkeys(CODES, True),
         )
         self.event(
             batch,
             app,
             self.officer(lead),
-            "pass_formal_check",
+            Action.PASS_FORMAL_CHECK,
             State.FORMAL_CHECK,
             State.DEPARTMENT_REVIEW,
             checked,
@@ -878,7 +874,7 @@ class _Generator:
             batch,
             app,
             officer,
-            "reject" if rejected else "approve",
+            Action.REJECT if rejected else Action.APPROVE,
             State.DEPARTMENT_REVIEW,
             state,
             decided_at,

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from applications.models import Application
-from reviews.models import ReviewTask
+from reviews.models import ReviewTask, TaskState
 
 
 def bare(request):
@@ -12,7 +12,9 @@ def bare(request):
     the page lists first (an officer's open tasks by deadline; an organisation's latest applications)."""
     user = request.user
     if user.commission_id:
-        rows = ReviewTask.objects.filter(commission_id=user.commission_id, state="open").order_by("due_on", "pk")
+        rows = ReviewTask.objects.filter(commission_id=user.commission_id, state=TaskState.OPEN).order_by(
+            "due_on", "pk"
+        )
     else:
         rows = Application.objects.filter(organisation_id=user.organisation_id).order_by("-updated_at")
     return HttpResponse("\n".join(str(pk) for pk in rows.values_list("pk", flat=True)[:25]))

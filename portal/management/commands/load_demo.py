@@ -270,24 +270,28 @@ def _submitted(call: Call, organisation: Organisation, title: str, track: str, r
 
 def _to_department_review(application):
     from applications import workflow
-    from reviews.routing import CHECKLIST
+    from reviews.checklist import CODES
 
     officer = _staff(application.call.program.lead)
-    workflow.transition(application=application, action="start_formal_check", by=officer)
-    checklist = dict.fromkeys(CHECKLIST, True)
-    return workflow.transition(application=application, action="pass_formal_check", by=officer, checklist=checklist)
+    workflow.transition(application=application, action=workflow.Action.START_FORMAL_CHECK, by=officer)
+    checklist = dict.fromkeys(CODES, True)
+    return workflow.transition(
+        application=application, action=workflow.Action.PASS_FORMAL_CHECK, by=officer, checklist=checklist
+    )
 
 
 def _reviewed(application):
     """Every opinion given and the budget confirmed: ready for the lead's decision."""
     from reviews import services
-    from reviews.models import ReviewTask, TaskKind, TaskState
+    from reviews.models import Outcome, ReviewTask, TaskKind, TaskState
 
     for task in ReviewTask.objects.filter(application=application, state=TaskState.OPEN).select_related("commission"):
         if task.kind == TaskKind.BUDGET:
             services.budget_confirm(task=task, by=_staff(task.commission), confirmed=True)
         else:
-            services.opinion_give(task=task, by=_staff(task.commission), opinion="support", reasons="Demo: reviewed.")
+            services.opinion_give(
+                task=task, by=_staff(task.commission), opinion=Outcome.SUPPORT, reasons="Demo: reviewed."
+            )
     return application
 
 
@@ -298,7 +302,7 @@ def _approved(application):
 
     _reviewed(_to_department_review(application))
     officer = _staff(application.call.program.lead)
-    workflow.transition(application=application, action="approve", by=officer, reason="Demo: approved.")
+    workflow.transition(application=application, action=workflow.Action.APPROVE, by=officer, reason="Demo: approved.")
     return award_compute(application_id=application.pk)
 
 
@@ -318,10 +322,10 @@ def _demo_stages(organisations):
         call = drug if stage in DRUG_STAGES else device
         made[stage] = _submitted(call, organisations[org], title, track, rd)
     lead = _staff(drug.program.lead)
-    workflow.transition(application=made["formal_check"], action="start_formal_check", by=lead)
+    workflow.transition(application=made["formal_check"], action=workflow.Action.START_FORMAL_CHECK, by=lead)
     _to_department_review(made["department_review"])  # the co-reviewers' opinions are still to give
     _reviewed(_to_department_review(made["expert_review"]))
-    workflow.transition(application=made["expert_review"], action="send_to_experts", by=lead)
+    workflow.transition(application=made["expert_review"], action=workflow.Action.SEND_TO_EXPERTS, by=lead)
 
     awards = {stage: _approved(made[stage]) for stage in ["letter_issued", "partly_paid", "clawed_back"]}
     published = notice.notice_publish(call=device, by=lead)
