@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import filing, selectors, workflow
+from applications.facts import untypable_facts
 from applications.models import Application, Attachment, Call, State
 from portal.accounts.models import Organisation
 from portal.accounts.selectors import get_organisation_for_user
@@ -196,11 +197,7 @@ class FactsField(serializers.DictField):
         facts = super().to_internal_value(data)
         if len(facts) > MAX_FACTS:
             raise serializers.ValidationError(_("Too many facts."))
-        errors = {}
-        for name, value in facts.items():
-            items = value if isinstance(value, list) else [value]
-            if not all(isinstance(v, str | int | float | bool) or v is None for v in items):
-                errors[name] = [_("Give a text, a number, true/false or a list of those.")]
+        errors = untypable_facts(facts)
         # What can be stored (finite numbers, plain text) is checked where drafts are saved
         # (filing.application_save_draft), for the page and the API alike.
         if errors:

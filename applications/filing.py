@@ -11,8 +11,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import facts as facts_codec
 from applications import workflow
-from applications.facts import FactsForm, unstorable_facts
+from applications.facts import unstorable_facts
 from applications.models import Application, ApplicationVersion, Attachment, Call, State, Track
 from awards.engine import Context, compute
 from awards.explain import reason_text
@@ -54,12 +55,6 @@ def application_create(*, call: Call, track: Track, title: str, by: User, at=Non
     return application
 
 
-def _clean_facts(application: Application, draft_facts: dict) -> tuple[dict | None, FactsForm]:
-    schema = application.track.program.fact_schema
-    form = FactsForm(schema, data={f"facts-{k}": v for k, v in draft_facts.items()})
-    return (form.cleaned_data if form.is_valid() else None), form
-
-
 def _estimate(application: Application, facts: dict):
     return compute(rule_for(application.track, application.call), facts, Context())
 
@@ -74,7 +69,10 @@ def application_save_draft(*, application: Application, title: str, draft_facts:
         raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
     application.title = title.strip() or application.title
     application.draft_facts = draft_facts
-    facts, _form = _clean_facts(application, application.draft_facts)
+    try:
+        facts = facts_codec.parse(application.track.program.fact_schema, application.draft_facts)
+    except PortalError:
+        facts = None  # not every fact answered (or valid) yet: no estimate
     application.estimated_amount = _estimate(application, facts).amount if facts else None
     application.save(update_fields=["title", "draft_facts", "estimated_amount", "updated_at"])
     return application
@@ -190,14 +188,6 @@ def _check_limit(application: Application) -> None:
         )
 
 
-def _jsonable(facts: dict) -> dict:
-    return {
-        k: (v.isoformat() if isinstance(v, date) else str(v) if not isinstance(v, bool | list) else v)
-        for k, v in facts.items()
-        if v not in (None, "")
-    }
-
-
 def submit_effect(*, application: Application, by: User, at=None, **_payload) -> tuple[ApplicationVersion, dict]:
     now = at or timezone.now()
     call = application.call
@@ -206,10 +196,9 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
     _check_credit(application.organisation, now.date())
     if not application.first_submitted_at and not call.is_open(now):
         raise PortalError(ErrorCode.CALL_CLOSED, _("The call closed on %(date)s.") % {"date": call.closes_at.date()})
-    facts, form = _clean_facts(application, application.draft_facts)
-    errors: dict = {name: list(messages) for name, messages in form.errors.items()}
-    if facts is not None:
-        _check_milestone(application, facts, errors)
+    facts = facts_codec.parse(application.track.program.fact_schema, application.draft_facts)
+    errors: dict = {}
+    _check_milestone(application, facts, errors)
     if errors:
         raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
     attachments = list(application.attachments.filter(in_draft=True))
@@ -233,7 +222,7 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
         application=application,
         number=number,
         title=application.title,
-        facts=_jsonable(facts),
+        facts=facts_codec.dump(facts),
         product_key=facts.get("product_key", ""),
         milestone_date=facts.get("milestone_date"),
         estimate={"amount": str(result.amount), "eligible": result.eligible},
