@@ -14,6 +14,7 @@ from applications import filing, permissions
 from applications.facts import FactsForm, facts_for_display
 from applications.forms import (
     AttachmentForm,
+    CallFilter,
     CallFilterForm,
     CallQueryForm,
     NewApplicationForm,
@@ -46,12 +47,7 @@ def calls_page(request):
     form = CallFilterForm(request.GET or None, commissions=commissions, policies=policies, kinds=kinds)
     calls = open_calls().order_by("closes_at").prefetch_related("program__tracks", "program__co_reviewers")
     if form.is_valid():
-        if form.cleaned_data["commission"]:
-            calls = calls.filter(program__lead__code=form.cleaned_data["commission"])
-        if form.cleaned_data["kind"]:
-            calls = calls.filter(program__kind=form.cleaned_data["kind"])
-        if form.cleaned_data["policy"]:
-            calls = calls.filter(program__policy__code=form.cleaned_data["policy"])
+        calls = CallFilter(form.cleaned_data, queryset=calls).qs
     today = timezone.localdate()
     rows = [(call, (timezone.localtime(call.closes_at).date() - today).days) for call in calls]
     return render(request, "applications/calls.html", {"form": form, "rows": rows})
