@@ -6,7 +6,6 @@ PortalError the exception handler turns into a 400 with field errors (a refusal 
 """
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -18,6 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import filing, selectors, workflow
+from applications.facts import untypable_facts
+from applications.forms import CallFilter
 from applications.models import Application, Attachment, Call, State
 from portal.accounts.models import Organisation
 from portal.accounts.selectors import get_organisation_for_user
@@ -119,22 +120,6 @@ class CallSerializer(serializers.ModelSerializer):
         return localized(call.program, "title")
 
 
-class CallFilter(django_filters.FilterSet):
-    commission = django_filters.CharFilter(
-        method="by_commission", help_text="Code of a commission that leads or co-reviews the program, e.g. SMPA."
-    )
-    program = django_filters.CharFilter(field_name="program__code", help_text="Program code.")
-    kind = django_filters.CharFilter(field_name="program__kind", help_text="Kind of support.")
-
-    class Meta:
-        model = Call
-        fields = ["commission", "program", "kind"]
-
-    def by_commission(self, queryset, name, value):
-        value = value.strip().upper()
-        return queryset.filter(Q(program__lead__code=value) | Q(program__co_reviewers__code=value)).distinct()
-
-
 class OpenCallsFirstToClose(NewestFirst):
     ordering = ("closes_at", "pk")
 
@@ -196,11 +181,7 @@ class FactsField(serializers.DictField):
         facts = super().to_internal_value(data)
         if len(facts) > MAX_FACTS:
             raise serializers.ValidationError(_("Too many facts."))
-        errors = {}
-        for name, value in facts.items():
-            items = value if isinstance(value, list) else [value]
-            if not all(isinstance(v, str | int | float | bool) or v is None for v in items):
-                errors[name] = [_("Give a text, a number, true/false or a list of those.")]
+        errors = untypable_facts(facts)
         # What can be stored (finite numbers, plain text) is checked where drafts are saved
         # (filing.application_save_draft), for the page and the API alike.
         if errors:

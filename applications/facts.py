@@ -1,10 +1,17 @@
-"""A program's facts as a Django form, generated from the catalogue's fact schema.
+"""A program's facts: the codec between what people type or send and the typed values the engine reads.
 
-One validator for every door: the estimate page and the application form render it, and the API
-feeds it JSON (after `form_data_from_json`), so a fact is valid or not in the same way everywhere.
+Three encodings, one validator (`FactsForm`, generated from the catalogue's fact schema), so a fact is
+valid or not in the same way at every door:
+
+- as typed: what the form posts and a draft keeps (text, "true"/"false", a list for several choices);
+  `parse` turns it into typed facts or a PortalError with each fact's errors;
+- typed: Decimal, bool, date, str, list (what `parse` and `load` return, what the engine reads);
+- stored JSON: a frozen version's facts, and the facts of the estimate's JSON request (`dump` writes it,
+  `load` reads it back, through `form_data_from_json`).
 """
 
 import math
+from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +21,10 @@ from django.utils.translation import gettext_lazy
 
 from portal.amounts import MAX_WHOLE_DIGITS, AmountField, yuan
 from portal.bilingual import localized
+from portal.errors import ErrorCode, PortalError
+
+# The HTML inputs are named `facts-<name>` (browser tests fill them by that name); only here.
+PREFIX = "facts"
 
 MAX_NUMBER = 10**MAX_WHOLE_DIGITS  # beyond the largest amount the portal stores
 MAX_FACT_LENGTH = 1000
@@ -76,6 +87,11 @@ def facts_for_display(schema: list[dict], facts: dict) -> list[tuple[str, str]]:
     return rows
 
 
+def input_name(name: str) -> str:
+    """The name of a fact's input in the form's POST."""
+    return f"{PREFIX}-{name}"
+
+
 def _problem(value) -> str | None:
     """Why a fact's value cannot be stored as typed ("number", "text" or "type"), or None."""
     if isinstance(value, bool) or value is None:
@@ -113,18 +129,78 @@ def unstorable_facts(facts: dict) -> dict:
     return errors
 
 
+def untypable_facts(values: Mapping) -> dict:
+    """{name: [message]} for the values no input of the form could have typed: anything but a text, a number,
+    true/false or empty, alone or in a list. What the API takes into a draft, before `unstorable_facts`."""
+    errors = {}
+    for name, value in values.items():
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str | int | float | bool) or v is None for v in items):
+            errors[name] = [_("Give a text, a number, true/false or a list of those.")]
+    return errors
+
+
 class FactsForm(forms.Form):
     """A form with one field per fact; `cleaned_data` holds typed values (Decimal, bool, list, date)."""
 
-    def __init__(self, schema: list[dict], *args, prefix: str | None = "facts", **kwargs):
-        super().__init__(*args, prefix=prefix, **kwargs)
+    prefix = PREFIX
+
+    def __init__(self, schema: list[dict], *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.schema = schema
         for definition in schema:
             # Optional facts (declared figures the dashboards read) may be left empty.
             self.fields[definition["name"]] = fact_field(definition, required=not definition.get("optional", False))
 
+    @classmethod
+    def bound_to(cls, schema: list[dict], values: Mapping) -> "FactsForm":
+        """The form as if `values` (facts as typed, by name) had been posted."""
+        return cls(schema, data={input_name(name): value for name, value in values.items()})
 
-def form_data_from_json(schema: list[dict], payload, *, ignored: tuple[str, ...] = ()) -> tuple[dict, dict]:
+    def parsed(self) -> dict:
+        """The typed facts; PortalError with every invalid fact's messages otherwise."""
+        if not self.is_valid():
+            raise PortalError(ErrorCode.INVALID, errors={"facts": {k: list(v) for k, v in self.errors.items()}})
+        return self.cleaned_data
+
+
+def values_from_post(schema: list[dict], post) -> dict:
+    """The facts of a POST as typed, by name: a list for a several-choice fact, text ("" when absent) otherwise."""
+    values = {}
+    for definition in schema:
+        name, key = definition["name"], input_name(definition["name"])
+        values[name] = post.getlist(key) if definition["kind"] == "multichoice" else post.get(key, "")
+    return values
+
+
+def parse(schema: list[dict], values: Mapping) -> dict:
+    """Facts as typed (a form's POST by name, a draft's kept values) -> typed facts, or PortalError."""
+    return FactsForm.bound_to(schema, values).parsed()
+
+
+def dump(facts: dict) -> dict:
+    """Typed facts -> the JSON a version stores: dates in ISO form, amounts as decimal strings; empty
+    answers are left out (an optional fact not given is not stored)."""
+    return {
+        k: (v.isoformat() if isinstance(v, date) else str(v) if not isinstance(v, bool | list) else v)
+        for k, v in facts.items()
+        if v not in (None, "")
+    }
+
+
+def load(schema: list[dict], stored, *, ignored: Collection[str] = (), drop_unknown: bool = False) -> dict:
+    """Facts as JSON (a stored version, the estimate's request) -> typed facts, or PortalError: first for
+    what only JSON can get wrong (see `form_data_from_json`), then for what the form refuses. Names in
+    `ignored` are dropped; with `drop_unknown`, so is every name the schema does not know."""
+    if drop_unknown and isinstance(stored, dict):
+        ignored = {*ignored, *stored}  # `ignored` only ever drops names the schema does not know
+    data, errors = form_data_from_json(schema, stored, ignored=ignored)
+    if errors:
+        raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
+    return FactsForm(schema, data=data).parsed()
+
+
+def form_data_from_json(schema: list[dict], payload, *, ignored: Collection[str] = ()) -> tuple[dict, dict]:
     """Map a JSON facts object onto data for `FactsForm(schema)`. Returns (data, errors) — errors for
     what the form cannot judge: a missing or unknown fact, a value of the wrong JSON type. Names in
     `ignored` are accepted and dropped (the identifiers an estimate does not need)."""
@@ -159,15 +235,5 @@ def form_data_from_json(schema: list[dict], payload, *, ignored: tuple[str, ...]
         elif not isinstance(value, str):
             errors[name] = [_("Enter text.")]
             continue
-        data[f"facts-{name}"] = value
+        data[input_name(name)] = value
     return data, errors
-
-
-def dump(facts: dict) -> dict:
-    """Cleaned facts as stored on a frozen version (`ApplicationVersion.facts`): dates in ISO form, amounts and
-    text as strings (a Decimal stays exact), booleans and lists as they are; unanswered facts left out."""
-    return {
-        k: (v.isoformat() if isinstance(v, date) else str(v) if not isinstance(v, bool | list) else v)
-        for k, v in facts.items()
-        if v not in (None, "")
-    }

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import estimator, workflow
-from applications.facts import FactsForm, dump, unstorable_facts
+from applications import facts as facts_codec
+from applications.facts import unstorable_facts
 from applications.models import Application, ApplicationVersion, Attachment, Call, State, Track
 from portal.accounts.models import Organisation, User
 from portal.accounts.verification import require_verified_email
@@ -52,12 +53,6 @@ def application_create(*, call: Call, track: Track, title: str, by: User, at=Non
     return application
 
 
-def _clean_facts(application: Application, draft_facts: dict) -> tuple[dict | None, FactsForm]:
-    schema = application.track.program.fact_schema
-    form = FactsForm(schema, data={f"facts-{k}": v for k, v in draft_facts.items()})
-    return (form.cleaned_data if form.is_valid() else None), form
-
-
 def application_save_draft(*, application: Application, title: str, draft_facts: dict, by: User) -> Application:
     """Keep what the applicant typed, valid or not; estimate when everything is answered."""
     _require_applicant(by, application)
@@ -68,8 +63,6 @@ def application_save_draft(*, application: Application, title: str, draft_facts:
         raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
     application.title = title.strip() or application.title
     application.draft_facts = draft_facts
-    facts, _form = _clean_facts(application, application.draft_facts)
-    application.estimated_amount = estimator.estimate(application, facts).amount if facts else None
     application.save(update_fields=["title", "draft_facts", "estimated_amount", "updated_at"])
     return application
 
@@ -192,10 +185,9 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
     _check_credit(application.organisation, now.date())
     if not application.first_submitted_at and not call.is_open(now):
         raise PortalError(ErrorCode.CALL_CLOSED, _("The call closed on %(date)s.") % {"date": call.closes_at.date()})
-    facts, form = _clean_facts(application, application.draft_facts)
-    errors: dict = {name: list(messages) for name, messages in form.errors.items()}
-    if facts is not None:
-        _check_milestone(application, facts, errors)
+    facts = facts_codec.parse(application.track.program.fact_schema, application.draft_facts)
+    errors: dict = {}
+    _check_milestone(application, facts, errors)
     if errors:
         raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
     attachments = list(application.attachments.filter(in_draft=True))
@@ -217,7 +209,7 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
         application=application,
         number=number,
         title=application.title,
-        facts=dump(facts),
+        facts=facts_codec.dump(facts),
         product_key=facts.get("product_key", ""),
         milestone_date=facts.get("milestone_date"),
         estimate={"amount": str(result.amount), "eligible": result.eligible},

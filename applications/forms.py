@@ -1,6 +1,8 @@
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Call
 from portal.bilingual import localized
 
 
@@ -49,7 +51,30 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+class CallFilter(django_filters.FilterSet):
+    """Which open calls a visitor asks for, the same on the calls page and at GET /api/v1/calls/. A call is
+    the lead commission's (SPEC §4: the first unit a clause lists leads and issues the call; co-reviewers
+    give opinions, and FIN co-reviews every program, so "FIN's calls" would be all of them)."""
+
+    commission = django_filters.CharFilter(
+        method="led_by", help_text="Code of the commission that leads the program, e.g. STCSM."
+    )
+    program = django_filters.CharFilter(field_name="program__code", help_text="Program code.")
+    kind = django_filters.CharFilter(field_name="program__kind", help_text="Kind of support.")
+    policy = django_filters.CharFilter(field_name="program__policy__code", help_text="Policy code.")
+
+    class Meta:
+        model = Call
+        fields = ["commission", "program", "kind", "policy"]
+
+    def led_by(self, queryset, name, value):
+        return queryset.filter(program__lead__code=value.strip().upper())
+
+
 class CallFilterForm(forms.Form):
+    """The calls page's filters as choices (a value not offered is a field error there); `CallFilter`
+    applies what it cleaned."""
+
     commission = forms.ChoiceField(label=_("Lead commission"), required=False)
     kind = forms.ChoiceField(label=_("Kind of support"), required=False)
     policy = forms.ChoiceField(label=_("Policy"), required=False)

@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications import estimator, filing, permissions
+from applications import facts as facts_codec
 from applications.facts import FactsForm, facts_for_display
 from applications.forms import (
     AttachmentForm,
+    CallFilter,
     CallFilterForm,
     CallQueryForm,
     NewApplicationForm,
@@ -44,12 +46,7 @@ def calls_page(request):
     form = CallFilterForm(request.GET or None, commissions=commissions, policies=policies, kinds=kinds)
     calls = open_calls().order_by("closes_at").prefetch_related("program__tracks", "program__co_reviewers")
     if form.is_valid():
-        if form.cleaned_data["commission"]:
-            calls = calls.filter(program__lead__code=form.cleaned_data["commission"])
-        if form.cleaned_data["kind"]:
-            calls = calls.filter(program__kind=form.cleaned_data["kind"])
-        if form.cleaned_data["policy"]:
-            calls = calls.filter(program__policy__code=form.cleaned_data["policy"])
+        calls = CallFilter(form.cleaned_data, queryset=calls).qs
     today = timezone.localdate()
     rows = [(call, (timezone.localtime(call.closes_at).date() - today).days) for call in calls]
     return render(request, "applications/calls.html", {"form": form, "rows": rows})
@@ -86,18 +83,8 @@ def application_new(request):
     return render(request, "applications/new.html", {"form": form, "call": call})
 
 
-def _raw_facts(request, schema) -> dict:
-    raw = {}
-    for definition in schema:
-        key = f"facts-{definition['name']}"
-        raw[definition["name"]] = (
-            request.POST.getlist(key) if definition["kind"] == "multichoice" else request.POST.get(key, "")
-        )
-    return raw
-
-
 def _estimate_for(application, raw: dict) -> dict | None:
-    form = FactsForm(application.track.program.fact_schema, data={f"facts-{k}": v for k, v in raw.items()})
+    form = FactsForm.bound_to(application.track.program.fact_schema, raw)
     if not form.is_valid():
         return None
     return estimator.estimate_shown(application, form.cleaned_data)
@@ -116,7 +103,7 @@ def application_edit(request, pk):
     facts_form = FactsForm(schema, initial=application.draft_facts)
     errors: list[str] = []
     if request.method == "POST" and title_form.is_valid():
-        raw = _raw_facts(request, schema)
+        raw = facts_codec.values_from_post(schema, request.POST)
         try:
             filing.application_save_draft(
                 application=application, title=title_form.cleaned_data["title"], draft_facts=raw, by=request.user
@@ -130,7 +117,7 @@ def application_edit(request, pk):
         try:
             filing.application_submit(application=application, by=request.user)
         except PortalError as error:
-            facts_form = FactsForm(schema, data={f"facts-{k}": v for k, v in application.draft_facts.items()})
+            facts_form = FactsForm.bound_to(schema, application.draft_facts)
             facts_form.is_valid()
             for field, problems in error.errors.items():
                 if field == "facts" and isinstance(problems, dict):
@@ -160,7 +147,7 @@ def application_edit(request, pk):
 def application_estimate(request, pk):
     """The live estimate beside the form (htmx): what the typed facts would give, nothing saved."""
     application = get_application_for_user(request.user, pk)
-    raw = _raw_facts(request, application.track.program.fact_schema)
+    raw = facts_codec.values_from_post(application.track.program.fact_schema, request.POST)
     return render(request, "applications/_estimate.html", {"estimate": _estimate_for(application, raw)})
 
 

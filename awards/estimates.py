@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from applications import facts as facts_codec
 from applications.estimator import Estimate, Estimator
-from applications.facts import FactsForm, estimate_schema, form_data_from_json
+from applications.facts import estimate_schema
 from applications.models import Application, Program, Track
 from applications.selectors import find_track, open_call_for
 from awards.engine import Context, Result, compute
@@ -63,12 +64,6 @@ def resolve_track(program_code: str, track_code: str | None) -> Track:
     )
 
 
-def clean_facts(form: FactsForm) -> dict:
-    if not form.is_valid():
-        raise PortalError(ErrorCode.INVALID, errors={"facts": {k: list(v) for k, v in form.errors.items()}})
-    return form.cleaned_data
-
-
 def estimate(*, track: Track, facts: dict, context: Context, at: datetime | None = None) -> Result:
     """The engine's answer for validated facts. Where the policy leaves the rate to each call, the
     terms of the program's open call apply."""
@@ -84,10 +79,7 @@ def estimate_from_payload(payload) -> dict:
     data = request.validated_data
     track = resolve_track(data["program"], data.get("track"))
     schema = estimate_schema(track.program.fact_schema)
-    form_data, errors = form_data_from_json(schema, data["facts"], ignored=("product_key", "milestone_date"))
-    if errors:
-        raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
-    facts = clean_facts(FactsForm(schema, form_data))
+    facts = facts_codec.load(schema, data["facts"], ignored=("product_key", "milestone_date"))
     context = Context(**data["context"]) if "context" in data else Context()
     return result_as_json(estimate(track=track, facts=facts, context=context), track)
 

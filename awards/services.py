@@ -8,13 +8,14 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import translation
 
-from applications.facts import FactsForm, form_data_from_json
+from applications import facts as facts_codec
 from applications.models import Application, Call, State
 from awards.engine import Context, Result, compute
 from awards.explain import result_as_json
 from awards.models import HOLDING, Award, AwardState
 from awards.rules import rule_for
 from portal.accounts.models import Organisation
+from portal.errors import PortalError
 from reviews.models import AssignmentState, Decision, DecisionOutcome
 
 ZERO = Decimal(0)
@@ -79,11 +80,11 @@ class Computed:
 
 
 def _facts(decision: Decision, schema: list[dict]) -> dict:
-    data, _errors = form_data_from_json(schema, decision.version.facts)
-    form = FactsForm(schema, data=data)
-    if not form.is_valid():
-        raise ValueError(f"version {decision.version_id} no longer validates: {form.errors.as_json()}")
-    return form.cleaned_data
+    try:
+        # A fact the catalogue has dropped since the submission does not stop the award.
+        return facts_codec.load(schema, decision.version.facts, drop_unknown=True)
+    except PortalError as error:
+        raise ValueError(f"version {decision.version_id} no longer validates: {error.errors}") from error
 
 
 def _compute(

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_http_methods
 from applications.facts import FactsForm, estimate_schema
 from applications.selectors import programs_with_tracks
 from awards.engine import Context
-from awards.estimates import clean_facts, estimate, resolve_track
+from awards.estimates import estimate, resolve_track
 from awards.explain import result_as_json
 from awards.forms import EstimateContextForm, TrackChoiceForm
 from portal.errors import PortalError
@@ -31,7 +31,7 @@ def estimate_page(request):
     context.update(track=track, program=track.program, facts_form=facts_form, context_form=context_form)
     if request.method == "POST" and context_form.is_valid():
         try:
-            facts = clean_facts(facts_form)
+            facts = facts_form.parsed()
         except PortalError:
             pass  # the form carries its field errors
         else:

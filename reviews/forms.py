@@ -2,17 +2,17 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import CALL_BLOBS, PROGRAM_BLOBS, Call, Program
 from portal.accounts.districts import DISTRICT_CHOICES
-from portal.accounts.models import Commission
 from portal.amounts import AmountField
 from portal.bilingual import localized
 from reviews.checklist import CHECKLIST, CODES
 from reviews.models import Outcome, ReviewTask, TaskKind
+from reviews.routing import programs_reviewed_by
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -39,15 +39,9 @@ class QueueFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        # Calls of the programs this commission reviews, as routing decides from the catalogue (lead,
-        # co-reviewer, or every program for a commission that confirms budgets). Reading them off the
+        # Calls of the programs this commission reviews, as routing decides. Reading them off the
         # commission's tasks instead joined every task and application: seconds at 100,000 applications.
-        reviews = (
-            Q(lead_id=user.commission_id)
-            | Q(co_reviewers__id=user.commission_id)
-            | Q(Exists(Commission.objects.filter(pk=user.commission_id, confirms_budget=True)))
-        )
-        calls = Call.objects.filter(program__in=Program.objects.filter(reviews).values("pk"))
+        calls = Call.objects.filter(program__in=programs_reviewed_by(user.commission_id).values("pk"))
         self.filters["call"].queryset = calls.select_related("program").defer(
             *CALL_BLOBS, *(f"program__{blob}" for blob in PROGRAM_BLOBS)
         )

@@ -5,10 +5,11 @@ confirm budgets), never from code. Each function here runs inside `applications.
 after its checks and under its row lock, and returns (version, audit data).
 """
 
+from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, State
+from applications.models import Application, Program, State
 from portal.accounts.models import Commission, User
 from portal.errors import ErrorCode, PortalError
 from reviews.checklist import CODES
@@ -94,6 +95,16 @@ def on_formal_check_passed(*, application: Application, by: User, **payload):
             due_on=stage_due(call, "budget_confirmation", today),
         )
     return None, {"checklist": checklist, "routed_to": [c.code for c in reviewers + budget]}
+
+
+def programs_reviewed_by(commission_id: int | None) -> QuerySet[Program]:
+    """The programs whose applications the routing above brings to a commission: those it leads or
+    co-reviews, and every program for a commission that confirms budgets."""
+    return Program.objects.filter(
+        Q(lead_id=commission_id)
+        | Q(co_reviewers__id=commission_id)
+        | Q(Exists(Commission.objects.filter(pk=commission_id, confirms_budget=True)))
+    )
 
 
 def on_withdrawn(*, application: Application, by: User, **_payload):

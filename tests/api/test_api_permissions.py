@@ -322,8 +322,8 @@ def test_open_calls_are_public_and_filter_by_commission_program_and_kind(review_
     anonymous = APIClient()
     everything = ids(anonymous.get(f"{API}/calls/"))
     assert review_call.pk in everything
-    assert ids(anonymous.get(f"{API}/calls/?commission=SMPA")) == {review_call.pk}
-    assert ids(anonymous.get(f"{API}/calls/?commission=smpa&program=BIO24-DRUG-INNOVATIVE")) == {review_call.pk}
+    assert ids(anonymous.get(f"{API}/calls/?commission=STCSM")) == {review_call.pk}
+    assert ids(anonymous.get(f"{API}/calls/?commission=stcsm&program=BIO24-DRUG-INNOVATIVE")) == {review_call.pk}
     assert ids(anonymous.get(f"{API}/calls/?commission=COMMERCE")) == set()
     kind = review_call.program.kind
     assert review_call.pk in ids(anonymous.get(f"{API}/calls/?kind={kind}"))

@@ -73,3 +73,35 @@ def test_calls_page_queries_do_not_grow_with_calls(client, catalogue, django_ass
         open_call(code, code)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("calls")).status_code == 200
+
+
+# The drugs program is led by STCSM and co-reviewed by SHEITC, DRC, SMPA and FIN; the hospital one led by SHEITC.
+SAME_QUERIES = [
+    {},
+    {"commission": "SHEITC"},
+    {"commission": "STCSM"},
+    {"commission": "SMPA"},
+    {"commission": "FIN"},
+    {"kind": "rd_innovation"},
+    {"policy": "SH-GOV-OFFICE-2024-9"},
+    {"commission": "SHEITC", "kind": "rd_innovation"},
+]
+
+
+def test_the_page_and_the_api_answer_the_same_for_the_same_filter(client, catalogue):
+    """One CallFilter for both: a commission's calls are those it leads, on the page and in the API."""
+    policy_confirm_amounts(policy_code="SH-GOV-OFFICE-2024-9")
+    drugs = open_call("BIO24-DRUG-INNOVATIVE", "Drugs 2026")
+    hospital = open_call("BIO24-HOSPITAL-DEMO", "Hospital demonstration 2026")
+    answers = {}
+    for query in SAME_QUERIES:
+        response = client.get(reverse("calls"), query)
+        assert response.status_code == 200 and not response.context["form"].errors, query
+        on_page = {call.pk for call, _days in response.context["rows"]}
+        in_api = {row["id"] for row in client.get("/api/v1/calls/", query).json()["results"]}
+        assert on_page == in_api, query
+        answers[tuple(query.items())] = on_page
+    assert answers[(("commission", "SHEITC"),)] == {hospital.pk}
+    assert answers[(("commission", "STCSM"),)] == {drugs.pk}
+    assert answers[(("commission", "SMPA"),)] == answers[(("commission", "FIN"),)] == set()
+    assert answers[()] == {drugs.pk, hospital.pk}

@@ -33,7 +33,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from psycopg import sql
 
-from applications.facts import FactsForm, dump, form_data_from_json
+from applications import facts as facts_codec
 from applications.models import Application, ApplicationVersion, AuditEvent, Call, Policy, Program, State
 from applications.services import call_create, policy_confirm_amounts
 from applications.workflow import Action
@@ -56,6 +56,7 @@ from portal.accounts.models import (
 )
 from portal.accounts.predicates import is_admin, is_expert
 from portal.accounts.uscc import make_uscc
+from portal.errors import PortalError
 from portal.management.commands.load_demo import DEMO_RUBRIC
 from reviews.checklist import CODES
 from reviews.clock import stage_due
@@ -422,7 +423,7 @@ def _typed(facts: dict) -> dict:
     """What the application form leaves in `draft_facts`: everything as typed (strings)."""
     return {
         k: v if isinstance(v, list) else ("true" if v else "false") if isinstance(v, bool) else str(v)
-        for k, v in dump(facts).items()
+        for k, v in facts_codec.dump(facts).items()
     }
 
 
@@ -721,7 +722,7 @@ class _Generator:
             application_id=app_id,
             number=1,
             title=title,
-            facts=dump(facts),
+            facts=facts_codec.dump(facts),
             product_key=key,
             milestone_date=milestone,
             estimate={"amount": str(estimate.amount), "eligible": estimate.eligible},
@@ -1120,7 +1121,7 @@ def _applications(rng, today, now, calls, staff, orgs, first_member, n, counts, 
         "application__call__program"
     )[:20]
     for version in sample:
-        data, errors = form_data_from_json(version.application.call.program.fact_schema, version.facts)
-        form = FactsForm(version.application.call.program.fact_schema, data=data)
-        if errors or not form.is_valid():
-            raise ValueError(f"generated facts do not validate: {errors or form.errors.as_json()}")
+        try:
+            facts_codec.load(version.application.call.program.fact_schema, version.facts)
+        except PortalError as error:
+            raise ValueError(f"generated facts do not validate: {error.errors}") from error

@@ -1,6 +1,7 @@
 """Routing from catalogue data, parallel opinions, the deadline rule, the decision and the audit trail."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -10,8 +11,10 @@ from applications import workflow
 from applications.catalogue import load_catalogue
 from applications.models import Application, AuditEvent, State
 from awards.models import Award
+from portal.accounts.models import Commission
 from portal.errors import ErrorCode, PortalError
-from reviews import services
+from reviews import routing, services
+from reviews.forms import QueueFilter
 from reviews.models import Decision, ReviewTask, TaskKind, TaskState
 from tests import journeys
 from tests.reviews.conftest import submit
@@ -45,6 +48,17 @@ def test_formal_check_opens_parallel_reviews_for_the_lead_co_reviewers_and_finan
     assert tasks_of(application, TaskKind.OPINION) == ["DRC", "SHEITC", "SMPA", "STCSM"]
     assert tasks_of(application, TaskKind.BUDGET) == ["FIN"]
     assert ReviewTask.objects.get(application=application, kind=TaskKind.FORMAL_CHECK).outcome == "passed"
+
+
+def test_the_queue_offers_a_call_to_exactly_the_commissions_routing_gives_its_tasks(review_call, alice):
+    application = journeys.pass_formal_check(submit(review_call, alice))
+    routed = set(ReviewTask.objects.filter(application=application).values_list("commission__code", flat=True))
+    assert routed == {"STCSM", "SHEITC", "DRC", "SMPA", "FIN"}
+    for commission in Commission.objects.all():
+        reviews = routing.programs_reviewed_by(commission.pk).filter(pk=review_call.program_id).exists()
+        officer = SimpleNamespace(commission_id=commission.pk)  # the queue's filters read only the commission
+        offered = QueueFilter(user=officer, queryset=ReviewTask.objects.all()).filters["call"].queryset
+        assert reviews == (commission.code in routed) == (review_call in offered), commission.code
 
 
 def test_changing_co_reviewers_in_the_catalogue_changes_the_next_routing(review_call, alice, tmp_path, settings):
