@@ -63,6 +63,11 @@ def application_save_draft(*, application: Application, title: str, draft_facts:
         raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
     application.title = title.strip() or application.title
     application.draft_facts = draft_facts
+    try:
+        facts = facts_codec.parse(application.track.program.fact_schema, application.draft_facts)
+    except PortalError:
+        facts = None  # not every fact answered (or valid) yet: no estimate
+    application.estimated_amount = estimator.estimate(application, facts).amount if facts else None
     application.save(update_fields=["title", "draft_facts", "estimated_amount", "updated_at"])
     return application
 
