@@ -9,12 +9,7 @@ from applications.notifications import render_event_email, send_event_email
 from tests import journeys
 from tests.applications.conftest import DRUG_FACTS, EXE, make_draft, pdf
 from tests.factories import PASSWORD
-
-
-def login(client, user, language="en"):
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
+from tests.logins import login
 
 
 def urls_of(application):

@@ -19,24 +19,15 @@ from tests import journeys
 from tests.awards.bulk import make_awards
 from tests.conftest import ROOT
 from tests.factories import administrator, finance_officer, officer
+from tests.logins import login
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def admin_user(db):
-    return administrator(username="ops")
 
 
 @pytest.fixture
 def awards(drug_call, applicant, admin_user):
     make_awards(drug_call, 30, decided_by=journeys.lead_of_call(drug_call), creator=applicant)
     return Award.objects.filter(call=drug_call)
-
-
-def login(client, user):
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
 
 
 def test_only_administrators_see_reports_and_the_dashboard(client, awards, applicant, catalogue):

@@ -14,6 +14,7 @@ from portal.accounts.uscc import make_uscc
 from tests.applications.conftest import make_draft
 from tests.factories import PASSWORD, UserFactory, member
 from tests.portal.conftest import NEW_ACCOUNT, token_from
+from tests.logins import login
 
 JINGAN = make_uscc("91310106MA1GT5K2X")
 
@@ -31,12 +32,6 @@ REGISTER = {
     "password_again": PASSWORD,
 }
 ACCEPT = {**NEW_ACCOUNT, "password_again": NEW_ACCOUNT["password"]}
-
-
-def login(client, user, language="en"):
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 def english(client):

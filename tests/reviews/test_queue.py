@@ -14,14 +14,9 @@ from reviews.models import ReviewTask, TaskKind
 from tests import journeys
 from tests.factories import OrganisationFactory, expert, member, officer
 from tests.reviews.conftest import submit
+from tests.logins import login
 
 QUEUE = reverse("review-queue")
-
-
-def login(client, user, language="en"):
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 def bulk_tasks(call, commission_code: str, n: int, start: int = 0) -> None:
