@@ -7,9 +7,9 @@ from openpyxl import load_workbook
 from awards.models import Award
 from tests import journeys, personas
 from tests.awards.bulk import make_awards
-from tests.browser.conftest import log_in, shot
+from tests.browser.pages import log_in, shot
+from tests.calls import bio24_call
 from tests.factories import PASSWORD
-from tests.reviews.conftest import bio24_call
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -7,12 +7,12 @@ from applications.models import Application, State
 from awards.models import Award
 from reviews import services
 from reviews.models import ReviewTask, TaskKind
-from tests.applications.conftest import make_draft
-from tests.browser.conftest import log_in, shot
 from tests import personas
+from tests.browser.pages import log_in, shot
+from tests.calls import bio24_call
 from tests.factories import PASSWORD, expert
+from tests.filings import make_draft
 from tests.journeys import confirm_budget, staff
-from tests.reviews.conftest import bio24_call
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -33,9 +33,9 @@ from portal.accounts.organisations import hash_token, member_invite
 from reviews import services
 from reviews.models import ExpertAssignment, ReviewTask, TaskKind
 from tests import journeys, personas
-from tests.applications.conftest import DRUG_FACTS, make_draft
+from tests.calls import bio24_call
 from tests.factories import expert
-from tests.reviews.conftest import bio24_call
+from tests.filings import DRUG_FACTS, make_draft
 
 INVITATION_TOKEN = "matrix-invitation-token-for-org-a"
 

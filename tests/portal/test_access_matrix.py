@@ -38,8 +38,8 @@ from awards.models import Award, Export
 from portal.accounts.models import User
 from portal.accounts.verification import email_verification_token
 from reviews.models import ExpertAssignment
-from tests.applications.conftest import pdf
 from tests.factories import PASSWORD
+from tests.filings import pdf
 from tests.logins import login
 from tests.portal import access_world
 from tests.portal.access_world import INVITATION_TOKEN
