@@ -241,15 +241,15 @@ def _objections(award, n: int, start: int = 0) -> list[Objection]:
     ]
 
 
-def _award_of_another_commission(drug_call, applicant) -> Award:
+def _award_of_another_commission(review_call, alice) -> Award:
     """An award on notice in a call whose program another commission (SHEITC) leads."""
-    program = type(drug_call.program).objects.get(pk=drug_call.program_id)  # a copy, not the call's own
+    program = type(review_call.program).objects.get(pk=review_call.program_id)  # a copy, not the call's own
     program.pk, program.code, program.lead = None, "OTHER-LEAD", Commission.objects.get(code="SHEITC")
     program.save()
-    call = type(drug_call).objects.get(pk=drug_call.pk)
+    call = type(review_call).objects.get(pk=review_call.pk)
     call.pk, call.program = None, program
     call.save()
-    (application,) = approved_directly(drug_call, applicant, rd_spending="5000000", product_key="SH")
+    (application,) = approved_directly(review_call, alice, rd_spending="5000000", product_key="SH")
     award = award_compute(application_id=application.pk)
     publish(award)
     Award.objects.filter(pk=award.pk).update(call=call)
