@@ -1,71 +1,169 @@
 import os
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "tests" / "artifacts"
+# --- the people of tests/personas.py, one fixture each -------------------------------------------------------
 
 
-# Personas (healthchecks' alice/bob/charlie): alice administers Zhangjiang Demo Biotech, bob is her
-# colleague, charlie administers Other Pharma and must never see their files.
 @pytest.fixture
 def org_a(db):
-    from tests.factories import OrganisationFactory
+    from tests import personas
 
-    return OrganisationFactory(name="Zhangjiang Demo Biotech")
+    return personas.org_a()
 
 
 @pytest.fixture
 def org_b(db):
-    from tests.factories import OrganisationFactory
+    from tests import personas
 
-    return OrganisationFactory(name="Other Pharma")
+    return personas.org_b()
 
 
 @pytest.fixture
 def alice(org_a):
-    from tests.factories import member
+    from tests import personas
 
-    return member(org_a, admin=True, username="alice", first_name="Alice", last_name="Li")
+    return personas.alice()
 
 
 @pytest.fixture
 def bob(org_a):
-    from tests.factories import member
+    from tests import personas
 
-    return member(org_a, username="bob", first_name="Bob", last_name="Zhang")
+    return personas.bob()
 
 
 @pytest.fixture
 def charlie(org_b):
-    from tests.factories import member
+    from tests import personas
 
-    return member(org_b, admin=True, username="charlie")
+    return personas.charlie()
+
+
+@pytest.fixture
+def dora(db):
+    from tests import personas
+
+    return personas.dora()
+
+
+@pytest.fixture
+def stcsm_officer(catalogue):
+    from tests import personas
+
+    return personas.stcsm_officer()
+
+
+@pytest.fixture
+def sheitc_officer(catalogue):
+    from tests import personas
+
+    return personas.sheitc_officer()
+
+
+@pytest.fixture
+def drc_officer(catalogue):
+    from tests import personas
+
+    return personas.drc_officer()
+
+
+@pytest.fixture
+def smpa_officer(catalogue):
+    from tests import personas
+
+    return personas.smpa_officer()
+
+
+@pytest.fixture
+def health_officer(catalogue):
+    from tests import personas
+
+    return personas.health_officer()
+
+
+@pytest.fixture
+def hsa_officer(catalogue):
+    from tests import personas
+
+    return personas.hsa_officer()
+
+
+@pytest.fixture
+def commerce_officer(catalogue):
+    from tests import personas
+
+    return personas.commerce_officer()
+
+
+@pytest.fixture
+def shdc_officer(catalogue):
+    from tests import personas
+
+    return personas.shdc_officer()
+
+
+@pytest.fixture
+def finance_officer(catalogue):
+    from tests import personas
+
+    return personas.finance_officer()
+
+
+@pytest.fixture
+def expert(db):
+    from tests import personas
+
+    return personas.expert()
+
+
+@pytest.fixture
+def admin(db):
+    from tests import personas
+
+    return personas.admin()
+
+
+# --- the calls of tests/calls.py -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def review_call(catalogue):
+    """A BIO24-DRUG-INNOVATIVE call without expert review and without a per-applicant limit."""
+    from tests.calls import bio24_call
+
+    return bio24_call()
+
+
+@pytest.fixture
+def expert_call(catalogue):
+    """A BIO24-DRUG-INNOVATIVE call with expert review (its rubric: tests/calls.RUBRIC)."""
+    from tests.calls import bio24_call
+
+    return bio24_call(uses_expert_review=True)
+
+
+@pytest.fixture
+def filing_call(catalogue):
+    """The open BIO24 call of the filing tests, limited to 3 applications per applicant."""
+    from tests.calls import filing_call
+
+    return filing_call()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _force_login_includes_the_second_factor():
     """`client.force_login` skips the password; for people with an authenticator app it skips the code
-    too, as if they had entered it. Tests of two-factor sign-in itself go through the pages."""
+    too, as if they had entered it (tests/logins.py). Tests of two-factor sign-in itself go through the pages."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
 
-    from portal.accounts.two_factor import confirmed_device
+    from tests.logins import pass_second_factor
 
     original = Client.force_login
 
     def force_login(self, user, backend=None):
         original(self, user, backend)
-        device = confirmed_device(user)
-        if device is not None:
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+        pass_second_factor(self, user)
 
     Client.force_login = force_login
     yield
@@ -119,75 +217,6 @@ def _clear_cache():
     yield
 
 
-def start_celery_worker(queue: str, log_name: str, **extra_env):
-    """A real `celery worker` process on the local Redis and the test database, consuming `queue`.
-    Returns (process, node name, log file) once the worker answers a ping."""
-    from django.db import connection as db_connection
-
-    from portal.celery import app
-
-    db = db_connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_QUEUE": queue,
-        **extra_env,
-    }
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / log_name, "w")  # noqa: SIM115 -- open for the worker's whole life
-    name = f"{queue}-{uuid.uuid4().hex[:4]}@{os.uname().nodename}"
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "-Q",
-            queue,
-            "-c",
-            "1",
-            "--pool",
-            "solo",
-            "-n",
-            name,
-            "-l",
-            "info",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-    # A worker on a broker of its own (REDIS_URL in extra_env) cannot be pinged over the run's broker;
-    # it says "ready" in its log instead.
-    def ready() -> bool:
-        if "REDIS_URL" in extra_env:
-            time.sleep(0.2)
-            return " ready." in Path(log.name).read_text(errors="replace")
-        return bool(app.control.ping(destination=[name], timeout=0.5))
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the Celery worker exited early; see {log.name}")
-        if ready():
-            return process, name, log
-    process.kill()
-    raise RuntimeError("the Celery worker did not answer within 60 s")
-
-
-def stop_celery_worker(process, log) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-
-
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real `celery worker` process on the local Redis, using the test database.
@@ -195,6 +224,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     Tests that use it need `transactional_db`, so that what they write is committed and visible to
     the worker's own connection.
     """
+    from tests.workers import start_celery_worker, stop_celery_worker
+
     # The queue this test run sends to (tests/testenv.py), fixed before Celery reads its settings.
     queue = os.environ["CELERY_QUEUE"]
     process, name, log = start_celery_worker(queue, "celery-worker.log")

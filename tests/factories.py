@@ -1,4 +1,5 @@
-"""factory_boy personas. alice (administrator) and bob work for one organisation, charlie for another."""
+"""factory_boy factories and the builders of each kind of person; the named people (alice, bob, charlie, the
+officers, expert, admin) are made from these in tests/personas.py."""
 
 import factory
 from django.utils import timezone

@@ -1,22 +1,20 @@
 """Steps of the review, as the officers take them, for tests that need an application further along."""
 
-from applications import workflow
-from applications.models import Application
-from portal.accounts.models import Commission, Role, User
+from applications import filing, workflow
+from applications.models import Application, State
+from portal.accounts.models import User
 from reviews import services
 from reviews.checklist import CODES
-from reviews.models import ReviewTask, TaskKind, TaskState
-from tests.factories import UserFactory
+from reviews.models import Decision, ReviewTask, TaskKind, TaskState
+from tests import personas
+from tests.filings import make_draft
 
 ALL_HOLD = dict.fromkeys(CODES, True)
 
 
 def staff(code: str) -> User:
-    """An officer (or, for the Finance Bureau, a finance officer) of the commission `code`."""
-    commission = Commission.objects.get(code=code)
-    role = Role.FINANCE if commission.confirms_budget else Role.OFFICER
-    existing = User.objects.filter(commission=commission, role=role, username=f"staff-{code.lower()}").first()
-    return existing or UserFactory(role=role, commission=commission, username=f"staff-{code.lower()}")
+    """The officer persona (or, for the Finance Bureau, the finance officer) of the commission `code`."""
+    return personas.officer_of(code)
 
 
 def lead(application: Application) -> User:
@@ -53,3 +51,26 @@ def approve(application: Application, **payload) -> Application:
 
 def lead_of_call(call) -> User:
     return staff(call.program.lead.code)
+
+
+def approved_directly(call, by, *, rd_spending: str, product_key: str, n: int = 1) -> list[Application]:
+    """Submitted applications marked approved with a Decision row, without walking every review step:
+    for tests about what happens after the decision (the review itself is tested in tests/reviews)."""
+    applications = []
+    for i in range(n):
+        facts = {
+            "rd_spending": rd_spending,
+            "drug_category": "chemical",
+            "product_key": f"{product_key}-{i}",
+            "milestone_date": "2025-03-01",
+        }
+        application = filing.application_submit(application=make_draft(call, by, facts=facts, title=f"Drug {i}"), by=by)
+        Application.objects.filter(pk=application.pk).update(state=State.APPROVED)
+        Decision.objects.create(
+            application=application,
+            version=application.current_version,
+            outcome="approved",
+            decided_by=lead(application),
+        )
+        applications.append(application)
+    return applications

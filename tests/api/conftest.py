@@ -1,13 +1,10 @@
-"""People, calls and token clients of the API tests. Applicants (alice, bob, charlie) come from tests/conftest.py."""
+"""People and token clients of the API tests: the personas of tests/personas.py under the names the
+permission tables use for them (relative to the review call)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from knox.models import AuthToken
 from rest_framework.test import APIClient
-
-from tests import journeys
-from tests.factories import expert
-from tests.reviews.conftest import bio24_call
 
 
 @pytest.fixture(autouse=True)
@@ -16,22 +13,18 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
-def review_call(catalogue):
-    """An open BIO24-DRUG-INNOVATIVE call without expert review: STCSM leads, SMPA co-reviews, FIN confirms."""
-    return bio24_call()
-
-
-@pytest.fixture
-def people(review_call, alice, bob, charlie) -> dict:
+def people(
+    review_call, alice, bob, charlie, stcsm_officer, smpa_officer, commerce_officer, finance_officer, expert
+) -> dict:
     return {
         "alice": alice,  # administrator of the applying organisation
         "bob": bob,  # her colleague
         "charlie": charlie,  # another organisation
-        "lead_officer": journeys.staff("STCSM"),  # the program's lead commission
-        "co_reviewer": journeys.staff("SMPA"),  # a co-reviewing commission
-        "unrelated_officer": journeys.staff("COMMERCE"),  # not routed to this program
-        "finance_officer": journeys.staff("FIN"),
-        "expert": expert(username="dr-wang"),
+        "lead_officer": stcsm_officer,  # the program's lead commission
+        "co_reviewer": smpa_officer,  # a co-reviewing commission
+        "unrelated_officer": commerce_officer,  # not routed to this program
+        "finance_officer": finance_officer,
+        "expert": expert,
         "anonymous": AnonymousUser(),
     }
 

@@ -18,9 +18,8 @@ from awards.services import award_compute
 from reviews import selectors as review_selectors
 from reviews.models import Decision, ReviewTask, TaskKind, TaskState
 from tests import journeys
-from tests.applications.conftest import EXE, make_draft, pdf
 from tests.factories import PASSWORD
-from tests.reviews.conftest import submit
+from tests.filings import EXE, make_draft, pdf, submit
 
 REASON = "Recorded for the API permission matrix."
 API = "/api/v1"

@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 from awards.models import Award
 from tests import journeys
 from tests.awards.bulk import make_awards
+from tests.calls import bio24_call
 from tests.factories import administrator, finance_officer
-from tests.reviews.conftest import bio24_call
 
 URL = "/api/v1/reports/awards/"
 

@@ -15,8 +15,7 @@ from hypothesis.errors import Unsatisfiable
 from knox.models import AuthToken
 from schemathesis import GenerationMode
 
-from tests.applications.conftest import make_draft
-from tests.reviews.conftest import submit
+from tests.filings import make_draft, submit
 
 CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.response_schema_conformance]
 

@@ -8,8 +8,8 @@ from applications import filing, workflow
 from applications.models import Application, ApplicationVersion, AuditEvent, State
 from portal.errors import ErrorCode, PortalError
 from tests import journeys
-from tests.applications.conftest import DRUG_FACTS, EXE, PNG, make_draft, pdf
 from tests.factories import member
+from tests.filings import DRUG_FACTS, EXE, PNG, make_draft, pdf
 
 
 def refused(code: ErrorCode, call, **kwargs):
@@ -19,16 +19,16 @@ def refused(code: ErrorCode, call, **kwargs):
     return error.value
 
 
-def test_draft_keeps_what_was_typed_even_if_wrong(drug_call, alice):
-    application = make_draft(drug_call, alice, facts={**DRUG_FACTS, "rd_spending": "-5"}, documents=False)
+def test_draft_keeps_what_was_typed_even_if_wrong(filing_call, alice):
+    application = make_draft(filing_call, alice, facts={**DRUG_FACTS, "rd_spending": "-5"}, documents=False)
     application.refresh_from_db()
     assert application.draft_facts["rd_spending"] == "-5"
     assert application.state == State.DRAFT
     assert application.estimated_amount is None
 
 
-def test_complete_draft_carries_the_estimate(drug_call, alice):
-    application = make_draft(drug_call, alice, documents=False)
+def test_complete_draft_carries_the_estimate(filing_call, alice):
+    application = make_draft(filing_call, alice, documents=False)
     assert application.estimated_amount == Decimal(4_000_000)
 
 
@@ -83,50 +83,50 @@ def test_audit_events_cannot_be_changed_or_deleted(submitted):
         event.delete()
 
 
-def test_submission_validates_every_fact(drug_call, alice):
-    application = make_draft(drug_call, alice, facts={**DRUG_FACTS, "rd_spending": "-5", "drug_category": ""})
+def test_submission_validates_every_fact(filing_call, alice):
+    application = make_draft(filing_call, alice, facts={**DRUG_FACTS, "rd_spending": "-5", "drug_category": ""})
     error = refused(ErrorCode.INVALID, filing.application_submit, application=application, by=alice)
     assert set(error.errors["facts"]) >= {"rd_spending", "drug_category"}
     assert Application.objects.get(pk=application.pk).state == State.DRAFT
     assert not ApplicationVersion.objects.exists()
 
 
-def test_missing_documents_are_named(drug_call, alice):
-    application = make_draft(drug_call, alice, documents=False)
+def test_missing_documents_are_named(filing_call, alice):
+    application = make_draft(filing_call, alice, documents=False)
     error = refused(ErrorCode.MISSING_DOCUMENTS, filing.application_submit, application=application, by=alice)
     assert "Pledge of truthfulness" in error.errors["attachments"][0]
 
 
-def test_milestone_outside_the_calls_window_is_refused(drug_call, alice):
-    drug_call.milestone_windows = {"*": {"from": "2025-01-01", "to": "2025-12-31"}}
-    drug_call.save()
-    application = make_draft(drug_call, alice)
+def test_milestone_outside_the_calls_window_is_refused(filing_call, alice):
+    filing_call.milestone_windows = {"*": {"from": "2025-01-01", "to": "2025-12-31"}}
+    filing_call.save()
+    application = make_draft(filing_call, alice)
     error = refused(ErrorCode.INVALID, filing.application_submit, application=application, by=alice)
     assert "2025-01-01" in error.errors["facts"]["milestone_date"][0]
 
 
-def test_milestone_before_the_policy_was_in_force_is_refused(drug_call, alice):
+def test_milestone_before_the_policy_was_in_force_is_refused(filing_call, alice):
     # 2023: policy A was in force, not policy C, whose program this call opens.
-    application = make_draft(drug_call, alice, facts={**DRUG_FACTS, "milestone_date": "2023-03-01"})
+    application = make_draft(filing_call, alice, facts={**DRUG_FACTS, "milestone_date": "2023-03-01"})
     error = refused(ErrorCode.INVALID, filing.application_submit, application=application, by=alice)
     assert "policy in force on the milestone date" in error.errors["facts"]["milestone_date"][0]
 
 
-def test_per_applicant_limit_counts_submitted_not_drafts_or_withdrawn(drug_call, alice, bob):
-    first = filing.application_submit(application=make_draft(drug_call, alice, title="A"), by=alice)
-    filing.application_submit(application=make_draft(drug_call, bob, title="B"), by=bob)
-    filing.application_submit(application=make_draft(drug_call, alice, title="C"), by=alice)
-    fourth = make_draft(drug_call, bob, title="D")
+def test_per_applicant_limit_counts_submitted_not_drafts_or_withdrawn(filing_call, alice, bob):
+    first = filing.application_submit(application=make_draft(filing_call, alice, title="A"), by=alice)
+    filing.application_submit(application=make_draft(filing_call, bob, title="B"), by=bob)
+    filing.application_submit(application=make_draft(filing_call, alice, title="C"), by=alice)
+    fourth = make_draft(filing_call, bob, title="D")
     error = refused(ErrorCode.LIMIT_REACHED, filing.application_submit, application=fourth, by=bob)
     assert "at most 3" in str(error.errors[None][0])
     filing.application_withdraw(application=first, by=alice, reason="filed twice by mistake")
     assert filing.application_submit(application=fourth, by=bob).state == State.SUBMITTED
 
 
-def test_limit_is_per_organisation(drug_call, alice, charlie):
+def test_limit_is_per_organisation(filing_call, alice, charlie):
     for title in "ABC":
-        filing.application_submit(application=make_draft(drug_call, alice, title=title), by=alice)
-    assert filing.application_submit(application=make_draft(drug_call, charlie), by=charlie).state == State.SUBMITTED
+        filing.application_submit(application=make_draft(filing_call, alice, title=title), by=alice)
+    assert filing.application_submit(application=make_draft(filing_call, charlie), by=charlie).state == State.SUBMITTED
 
 
 def test_ineligible_facts_are_refused_with_the_reason(catalogue, alice):
@@ -192,8 +192,8 @@ def test_decided_application_cannot_be_withdrawn(submitted, alice):
     refused(ErrorCode.ILLEGAL_TRANSITION, filing.application_withdraw, application=submitted, by=alice, reason="late")
 
 
-def test_colleague_may_file_and_outsider_may_not(drug_call, alice, bob, charlie):
-    application = make_draft(drug_call, alice)
+def test_colleague_may_file_and_outsider_may_not(filing_call, alice, bob, charlie):
+    application = make_draft(filing_call, alice)
     filing.application_save_draft(application=application, title="by bob", draft_facts=DRUG_FACTS, by=bob)
     refused(
         ErrorCode.NOT_ALLOWED,
@@ -207,12 +207,16 @@ def test_colleague_may_file_and_outsider_may_not(drug_call, alice, bob, charlie)
     assert filing.application_submit(application=application, by=bob).state == State.SUBMITTED
 
 
-def test_illegal_step_changes_nothing(submitted, alice, heitc_officer):
+def test_illegal_step_changes_nothing(submitted, alice, sheitc_officer):
     events = AuditEvent.objects.count()
     refused(ErrorCode.ILLEGAL_TRANSITION, workflow.transition, application=submitted, action="approve", by=alice)
     # SHEITC does not lead BIO24-DRUG-INNOVATIVE: the step exists, the officer may not take it.
     refused(
-        ErrorCode.NOT_ALLOWED, workflow.transition, application=submitted, action="start_formal_check", by=heitc_officer
+        ErrorCode.NOT_ALLOWED,
+        workflow.transition,
+        application=submitted,
+        action="start_formal_check",
+        by=sheitc_officer,
     )
     assert AuditEvent.objects.count() == events
     assert Application.objects.get(pk=submitted.pk).state == State.SUBMITTED
@@ -221,8 +225,8 @@ def test_illegal_step_changes_nothing(submitted, alice, heitc_officer):
 # --- documents ------------------------------------------------------------------------------------
 
 
-def test_exe_renamed_to_pdf_is_refused(drug_call, alice):
-    application = make_draft(drug_call, alice, documents=False)
+def test_exe_renamed_to_pdf_is_refused(filing_call, alice):
+    application = make_draft(filing_call, alice, documents=False)
     error = refused(
         ErrorCode.UPLOAD_REFUSED,
         filing.attachment_add,
@@ -235,8 +239,8 @@ def test_exe_renamed_to_pdf_is_refused(drug_call, alice):
     assert not application.attachments.exists()
 
 
-def test_png_is_accepted_and_stored_under_our_own_name(drug_call, alice):
-    application = make_draft(drug_call, alice, documents=False)
+def test_png_is_accepted_and_stored_under_our_own_name(filing_call, alice):
+    application = make_draft(filing_call, alice, documents=False)
     upload = pdf("../../etc/passwd.png", PNG)
     attachment = filing.attachment_add(application=application, document_type="pledge", upload=upload, by=alice)
     assert attachment.content_type == "image/png"
@@ -245,9 +249,9 @@ def test_png_is_accepted_and_stored_under_our_own_name(drug_call, alice):
     assert attachment.file.name.endswith(".png")
 
 
-def test_oversized_upload_is_refused(drug_call, alice, monkeypatch):
+def test_oversized_upload_is_refused(filing_call, alice, monkeypatch):
     monkeypatch.setattr(filing, "MAX_UPLOAD_BYTES", 100)
-    application = make_draft(drug_call, alice, documents=False)
+    application = make_draft(filing_call, alice, documents=False)
     refused(
         ErrorCode.UPLOAD_REFUSED,
         filing.attachment_add,
@@ -258,8 +262,8 @@ def test_oversized_upload_is_refused(drug_call, alice, monkeypatch):
     )
 
 
-def test_document_type_must_be_one_the_program_asks_for(drug_call, alice):
-    application = make_draft(drug_call, alice, documents=False)
+def test_document_type_must_be_one_the_program_asks_for(filing_call, alice):
+    application = make_draft(filing_call, alice, documents=False)
     refused(
         ErrorCode.INVALID,
         filing.attachment_add,
@@ -270,17 +274,17 @@ def test_document_type_must_be_one_the_program_asks_for(drug_call, alice):
     )
 
 
-def test_only_a_never_submitted_draft_can_be_deleted(drug_call, alice, submitted):
-    draft = make_draft(drug_call, alice, title="scratch")
+def test_only_a_never_submitted_draft_can_be_deleted(filing_call, alice, submitted):
+    draft = make_draft(filing_call, alice, title="scratch")
     filing.application_delete_draft(application=draft, by=alice)
     assert not Application.objects.filter(pk=draft.pk).exists()
     refused(ErrorCode.ILLEGAL_TRANSITION, filing.application_delete_draft, application=submitted, by=alice)
 
 
-def test_an_applicant_whose_email_is_not_verified_cannot_submit(drug_call, org_a):
+def test_an_applicant_whose_email_is_not_verified_cannot_submit(filing_call, org_a):
     # Receipts and the decision letter go to that address (issue 12, defect 13).
     dora = member(org_a, username="dora", email_verified_at=None)
-    application = make_draft(drug_call, dora)
+    application = make_draft(filing_call, dora)
     error = refused(ErrorCode.EMAIL_NOT_VERIFIED, filing.application_submit, application=application, by=dora)
     assert "Confirm your e-mail address" in error.messages()[0]
     application.refresh_from_db()

@@ -5,11 +5,11 @@ from django.db import transaction
 
 from applications import filing
 from portal.accounts.models import OutboxMessage
-from tests.applications.conftest import make_draft
+from tests.filings import make_draft
 
 
-def test_a_submission_writes_its_receipt_mail_with_the_event(drug_call, alice, bob):
-    application = filing.application_submit(application=make_draft(drug_call, alice), by=alice)
+def test_a_submission_writes_its_receipt_mail_with_the_event(filing_call, alice, bob):
+    application = filing.application_submit(application=make_draft(filing_call, alice), by=alice)
     event = application.events.get(action="submit")
     row = OutboxMessage.objects.get(event=event)
     assert row.dedupe_key == f"event:{event.pk}"
@@ -18,9 +18,9 @@ def test_a_submission_writes_its_receipt_mail_with_the_event(drug_call, alice, b
 
 
 def test_a_rolled_back_submission_leaves_no_mail(
-    drug_call, alice, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+    filing_call, alice, eager_celery, mailoutbox, django_capture_on_commit_callbacks
 ):
-    draft = make_draft(drug_call, alice)
+    draft = make_draft(filing_call, alice)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
         filing.application_submit(application=draft, by=alice)
         raise RuntimeError("something after the submission failed")

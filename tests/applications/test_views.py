@@ -7,14 +7,9 @@ from applications import filing, workflow
 from applications.models import Application, State
 from applications.notifications import render_event_email, send_event_email
 from tests import journeys
-from tests.applications.conftest import DRUG_FACTS, EXE, make_draft, pdf
 from tests.factories import PASSWORD
-
-
-def login(client, user, language="en"):
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
+from tests.filings import DRUG_FACTS, EXE, make_draft, pdf
+from tests.logins import login
 
 
 def urls_of(application):
@@ -33,8 +28,8 @@ def urls_of(application):
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])
-def test_outsider_gets_404_for_every_page_and_file(client, drug_call, alice, charlie, state):
-    application = make_draft(drug_call, alice)
+def test_outsider_gets_404_for_every_page_and_file(client, filing_call, alice, charlie, state):
+    application = make_draft(filing_call, alice)
     if state == "submitted":
         application = filing.application_submit(application=application, by=alice)
     login(client, charlie)
@@ -45,14 +40,14 @@ def test_outsider_gets_404_for_every_page_and_file(client, drug_call, alice, cha
     assert Application.objects.get(pk=application.pk).state == application.state
 
 
-def test_anonymous_is_sent_to_log_in(client, drug_call, alice):
-    application = make_draft(drug_call, alice)
+def test_anonymous_is_sent_to_log_in(client, filing_call, alice):
+    application = make_draft(filing_call, alice)
     response = client.get(reverse("application-detail", args=[application.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_colleague_sees_and_downloads(client, drug_call, alice, bob):
-    application = make_draft(drug_call, alice)
+def test_colleague_sees_and_downloads(client, filing_call, alice, bob):
+    application = make_draft(filing_call, alice)
     login(client, bob)
     assert client.get(reverse("application-edit", args=[application.pk])).status_code == 200
     response = client.get(reverse("attachment-download", args=[application.attachments.first().pk]))
@@ -79,8 +74,8 @@ def test_officer_of_an_unrelated_commission_sees_nothing(client, submitted, cata
     assert client.get(reverse("application-detail", args=[submitted.pk])).status_code == 404
 
 
-def test_edit_page_saves_a_draft_and_shows_field_errors_on_submit(client, drug_call, alice):
-    application = make_draft(drug_call, alice)
+def test_edit_page_saves_a_draft_and_shows_field_errors_on_submit(client, filing_call, alice):
+    application = make_draft(filing_call, alice)
     login(client, alice)
     url = reverse("application-edit", args=[application.pk])
     data = {f"facts-{k}": v for k, v in {**DRUG_FACTS, "rd_spending": "lots"}.items()}
@@ -91,9 +86,9 @@ def test_edit_page_saves_a_draft_and_shows_field_errors_on_submit(client, drug_c
     assert Application.objects.get(pk=application.pk).draft_facts["rd_spending"] == "lots"
 
 
-def test_edit_page_refuses_facts_that_cannot_be_stored_and_saves_nothing(client, drug_call, alice):
+def test_edit_page_refuses_facts_that_cannot_be_stored_and_saves_nothing(client, filing_call, alice):
     # The same check as the API's (filing.application_save_draft): a NUL in a text answered 500 here.
-    application = make_draft(drug_call, alice)
+    application = make_draft(filing_call, alice)
     before = Application.objects.get(pk=application.pk).draft_facts
     login(client, alice)
     url = reverse("application-edit", args=[application.pk])
@@ -105,8 +100,8 @@ def test_edit_page_refuses_facts_that_cannot_be_stored_and_saves_nothing(client,
     assert (saved.title, saved.draft_facts) == (application.title, before)
 
 
-def test_edit_page_submits_and_shows_the_receipt(client, drug_call, alice):
-    application = make_draft(drug_call, alice)
+def test_edit_page_submits_and_shows_the_receipt(client, filing_call, alice):
+    application = make_draft(filing_call, alice)
     login(client, alice)
     data = {f"facts-{k}": v for k, v in DRUG_FACTS.items()}
     response = client.post(
@@ -118,8 +113,8 @@ def test_edit_page_submits_and_shows_the_receipt(client, drug_call, alice):
     assert application.receipt_number in receipt and "4,000,000" in receipt
 
 
-def test_upload_of_a_renamed_exe_is_refused_on_the_page(client, drug_call, alice):
-    application = make_draft(drug_call, alice, documents=False)
+def test_upload_of_a_renamed_exe_is_refused_on_the_page(client, filing_call, alice):
+    application = make_draft(filing_call, alice, documents=False)
     login(client, alice)
     response = client.post(
         reverse("attachment-upload", args=[application.pk]),
@@ -130,8 +125,8 @@ def test_upload_of_a_renamed_exe_is_refused_on_the_page(client, drug_call, alice
     assert not application.attachments.exists()
 
 
-def test_live_estimate_fragment(client, drug_call, alice):
-    application = make_draft(drug_call, alice, documents=False)
+def test_live_estimate_fragment(client, filing_call, alice):
+    application = make_draft(filing_call, alice, documents=False)
     login(client, alice)
     data = {f"facts-{k}": v for k, v in {**DRUG_FACTS, "rd_spending": "100000000"}.items()}
     fragment = client.post(reverse("application-estimate", args=[application.pk]), data, HTTP_HX_REQUEST="true")
@@ -147,13 +142,13 @@ def test_pages_render_in_both_languages(client, submitted, alice, language):
         assert f'lang="{"en" if language == "en" else "zh-Hans"}"' in response.content.decode()
 
 
-def test_dashboard_queries_do_not_grow_with_applications(client, drug_call, alice, django_assert_max_num_queries):
+def test_dashboard_queries_do_not_grow_with_applications(client, filing_call, alice, django_assert_max_num_queries):
     login(client, alice)
-    make_draft(drug_call, alice, documents=False)
+    make_draft(filing_call, alice, documents=False)
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("dashboard"))
     for i in range(30):
-        make_draft(drug_call, alice, title=f"Drug {i}", documents=False)
+        make_draft(filing_call, alice, title=f"Drug {i}", documents=False)
     with django_assert_max_num_queries(len(few.captured_queries)) as many:
         page = client.get(reverse("dashboard")).content.decode()
     assert page.count("/edit/") == 0 and page.count("Drug ") >= 30

@@ -8,9 +8,9 @@ from awards.models import Award
 from awards.tasks import compute_award
 from portal.accounts.models import OutboxMessage
 from tests import journeys
-from tests.applications.conftest import make_draft
+from tests.calls import bio24_call
 from tests.factories import OrganisationFactory, member
-from tests.reviews.conftest import bio24_call
+from tests.filings import make_draft
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -22,10 +22,10 @@ from awards.models import Award, AwardState, Letter, LetterSequence
 from awards.services import award_compute
 from awards.tasks import issue_letter, sweep_unfinished
 from tests import journeys
-from tests.awards.conftest import approved_directly
 from tests.awards.test_letter_worker import wait_for
-from tests.conftest import start_celery_worker, stop_celery_worker
 from tests.factories import OrganisationFactory, member
+from tests.journeys import approved_directly
+from tests.workers import start_celery_worker, stop_celery_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def fault_redis_url() -> str:
     return settings.REDIS_URL.rsplit("/", 1)[0] + "/" + db
 
 
-def test_killed_worker_and_flushed_redis_lose_no_letter(drug_call, monkeypatch):
+def test_killed_worker_and_flushed_redis_lose_no_letter(review_call, monkeypatch):
     url = fault_redis_url()
     broker = redis.Redis.from_url(url)
     broker.flushdb()
@@ -53,7 +53,7 @@ def test_killed_worker_and_flushed_redis_lose_no_letter(drug_call, monkeypatch):
     awards = []
     for k in range(LETTERS // 2):
         applicant = member(OrganisationFactory(name=f"Fault Biotech {k}"), admin=True, username=f"fault{k}")
-        for application in approved_directly(drug_call, applicant, rd_spending="10000000", product_key=f"F{k}", n=2):
+        for application in approved_directly(review_call, applicant, rd_spending="10000000", product_key=f"F{k}", n=2):
             awards.append(award_compute(application_id=application.pk))
     # Long breakdowns make each render take a moment, so the kill lands in the middle of the run.
     for award in awards:
@@ -61,7 +61,7 @@ def test_killed_worker_and_flushed_redis_lose_no_letter(drug_call, monkeypatch):
         for language in ("zh-hans", "en"):
             breakdown[language]["breakdown"] = breakdown[language]["breakdown"][:1] * 150
         Award.objects.filter(pk=award.pk).update(breakdown=breakdown)
-    notice.notice_publish(call=drug_call, by=journeys.lead(awards[0].application))
+    notice.notice_publish(call=review_call, by=journeys.lead(awards[0].application))
     # Confirmation queues one letter task per award, on commit.
     assert len(notice.notices_close(today=timezone.localdate() + timedelta(days=30))) == LETTERS
     decisions = [award.decision_id for award in awards]

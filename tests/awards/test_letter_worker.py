@@ -10,7 +10,7 @@ import pytest
 from awards.models import Award, Letter, LetterSequence
 from awards.tasks import issue_letter
 from tests.awards.test_letters import confirmed_award
-from tests.conftest import start_celery_worker, stop_celery_worker
+from tests.workers import start_celery_worker, stop_celery_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +25,11 @@ def wait_for(condition, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_worker_killed_mid_render_leaves_the_letter_queued_and_it_is_produced_once(drug_call, applicant, monkeypatch):
+def test_a_worker_killed_mid_render_leaves_the_letter_queued_and_it_is_produced_once(review_call, alice, monkeypatch):
     # Confirmation would queue the letter on the run's own queue; this test queues it on a queue whose
     # workers it starts and kills itself.
     monkeypatch.setattr("awards.notice.enqueue_on_commit", lambda task, decision_id: None)
-    award = confirmed_award(drug_call, applicant)
+    award = confirmed_award(review_call, alice)
     # A long breakdown makes the render take seconds, so the worker can be killed in the middle of it.
     breakdown = award.breakdown
     for language in ("zh-hans", "en"):

@@ -21,10 +21,10 @@ from awards.models import Award, AwardState, Letter, LetterSequence
 from awards.services import award_compute
 from portal.accounts.models import Commission
 from tests import journeys
-from tests.awards.conftest import approved_directly
-from tests.conftest import ARTIFACTS
 from tests.factories import OrganisationFactory, member, officer
-from tests.reviews.conftest import submit
+from tests.filings import submit
+from tests.journeys import approved_directly
+from tests.paths import ARTIFACTS
 
 
 def confirmed_award(call, by, **kwargs) -> Award:
@@ -55,8 +55,8 @@ def test_amounts_in_chinese_capital_numerals(amount, capital):
     assert capital_yuan(amount) == capital
 
 
-def test_award_letter_says_the_amount_in_figures_and_capitals_with_its_number(drug_call, applicant):
-    award = confirmed_award(drug_call, applicant)
+def test_award_letter_says_the_amount_in_figures_and_capitals_with_its_number(review_call, alice):
+    award = confirmed_award(review_call, alice)
     letter = letter_issue(decision_id=award.decision_id)
     text = pdf_text(letter)
     assert letter.reference == f"STCSM-{timezone.localdate().year}-00001"
@@ -71,16 +71,16 @@ def test_award_letter_says_the_amount_in_figures_and_capitals_with_its_number(dr
         (ARTIFACTS / "letter-award.pdf").write_bytes(handle.read())
 
 
-def test_a_letter_re_renders_identically_from_its_stored_content(drug_call, applicant):
-    award = confirmed_award(drug_call, applicant)
+def test_a_letter_re_renders_identically_from_its_stored_content(review_call, alice):
+    award = confirmed_award(review_call, alice)
     letter = letter_issue(decision_id=award.decision_id)
     assert hashlib.sha256(letters.render_letter(letter)).hexdigest() == letter.sha256
     assert letter_issue(decision_id=award.decision_id).pk == letter.pk  # issuing twice: one letter
     assert Letter.objects.count() == 1
 
 
-def test_a_rejection_gets_a_letter_with_its_reasons(drug_call, applicant):
-    application = journeys.ready_for_decision(submit(drug_call, applicant))
+def test_a_rejection_gets_a_letter_with_its_reasons(review_call, alice):
+    application = journeys.ready_for_decision(submit(review_call, alice))
     workflow.transition(
         application=application, action="reject", by=journeys.lead(application), reason="Not a Class 1 drug."
     )
@@ -89,8 +89,8 @@ def test_a_rejection_gets_a_letter_with_its_reasons(drug_call, applicant):
     assert "不予资助" in text and "Not a Class 1 drug." in text and letter.kind == "rejection"
 
 
-def test_no_letter_before_the_award_is_confirmed(drug_call, applicant):
-    (application,) = approved_directly(drug_call, applicant, rd_spending="10000000", product_key="ZJ")
+def test_no_letter_before_the_award_is_confirmed(review_call, alice):
+    (application,) = approved_directly(review_call, alice, rd_spending="10000000", product_key="ZJ")
     award_compute(application_id=application.pk)
     with pytest.raises(ValueError):
         letter_issue(decision_id=application.decisions.get().pk)
@@ -121,13 +121,13 @@ def test_letter_numbers_are_unique_and_gapless_per_commission_and_year_under_con
         assert sorted(n for c, n in taken if c == code) == list(range(1, 9))
 
 
-def test_the_letter_is_downloaded_by_the_organisation_and_the_routed_officers_only(client, drug_call, applicant):
-    award = confirmed_award(drug_call, applicant)
+def test_the_letter_is_downloaded_by_the_organisation_and_the_routed_officers_only(client, review_call, alice):
+    award = confirmed_award(review_call, alice)
     letter = letter_issue(decision_id=award.decision_id)
     url = reverse("letter-download", args=[letter.pk])
-    colleague = member(applicant.organisation, username="bob")
+    colleague = member(alice.organisation, username="bob")
     for user, status in [
-        (applicant, 200),
+        (alice, 200),
         (colleague, 200),
         (journeys.lead(award.application), 200),
         (member(OrganisationFactory(), username="charlie"), 404),
@@ -138,28 +138,28 @@ def test_the_letter_is_downloaded_by_the_organisation_and_the_routed_officers_on
 
 
 def test_the_letter_is_mailed_to_the_organisation_with_the_pdf_attached(
-    drug_call, applicant, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+    review_call, alice, eager_celery, mailoutbox, django_capture_on_commit_callbacks
 ):
-    award = confirmed_award(drug_call, applicant)
+    award = confirmed_award(review_call, alice)
     with django_capture_on_commit_callbacks(execute=True):
         letter = letter_issue(decision_id=award.decision_id)
     (message,) = [m for m in mailoutbox if letter.reference in m.body]
-    assert message.to == [applicant.email]
+    assert message.to == [alice.email]
     assert "资助决定书" in message.subject or "Decision letter" in message.subject
     ((name, content, mimetype),) = message.attachments
     assert (name, mimetype) == (f"{letter.reference}.pdf", "application/pdf") and content.startswith(b"%PDF")
 
 
-def test_a_test_run_keeps_its_letters_out_of_the_working_tree(drug_call, applicant):
+def test_a_test_run_keeps_its_letters_out_of_the_working_tree(review_call, alice):
     """Letters of a test run go to a temporary MEDIA_ROOT, never beside the demo's in var/media; worker
     and gunicorn processes the tests start read the same directory from the environment."""
     from django.conf import settings
 
-    from tests.conftest import ROOT
+    from tests.paths import ROOT
 
     media = Path(settings.MEDIA_ROOT).resolve()
     assert not media.is_relative_to((ROOT / "var").resolve())
     assert os.environ["MEDIA_ROOT"] == str(settings.MEDIA_ROOT)
-    letter = letter_issue(decision_id=confirmed_award(drug_call, applicant).decision_id)
+    letter = letter_issue(decision_id=confirmed_award(review_call, alice).decision_id)
     assert Path(letter.pdf.path).resolve().is_relative_to(media)
     assert Path(letter.pdf.path).is_file()

@@ -13,15 +13,15 @@ from awards.lifecycle import TABLE, AwardAction, award_move
 from awards.models import Award, AwardState
 from awards.services import award_compute
 from portal.errors import ErrorCode, PortalError
-from tests.awards.conftest import approved_directly
+from tests.journeys import approved_directly
 
 ILLEGAL = [(state, action) for state in AwardState for action in AwardAction if (state, action) not in TABLE]
 LEGAL = [(state, action, target) for (state, action), targets in TABLE.items() for target in targets]
 
 
 @pytest.fixture
-def award(drug_call, applicant):
-    (application,) = approved_directly(drug_call, applicant, rd_spending="10000000", product_key="ZJ")
+def award(review_call, alice):
+    (application,) = approved_directly(review_call, alice, rd_spending="10000000", product_key="ZJ")
     return award_compute(application_id=application.pk)
 
 

@@ -12,15 +12,15 @@ from awards.models import Award, AwardState
 from awards.money import clawback_record, payment_record
 from portal.errors import ErrorCode, PortalError
 from tests import journeys
-from tests.applications.conftest import make_draft
 from tests.awards.test_letters import confirmed_award
 from tests.factories import officer
+from tests.filings import make_draft
 from tests.portal.test_amounts import REFUSED
 
 
 @pytest.fixture
-def issued(drug_call, applicant):
-    award = confirmed_award(drug_call, applicant)
+def issued(review_call, alice):
+    award = confirmed_award(review_call, alice)
     letter_issue(decision_id=award.decision_id)
     return Award.objects.get(pk=award.pk)
 
@@ -44,14 +44,14 @@ def test_instalments_are_recorded_and_never_exceed_the_award(issued):
     assert award.payments.count() == 2
 
 
-def test_only_the_finance_bureau_records_money(issued, applicant):
-    for user in [applicant, journeys.lead(issued.application), officer("SMPA", username="smpa-x")]:
+def test_only_the_finance_bureau_records_money(issued, alice):
+    for user in [alice, journeys.lead(issued.application), officer("SMPA", username="smpa-x")]:
         refused(ErrorCode.NOT_ALLOWED, payment_record, award=issued, by=user, amount="1", paid_on=date.today())
     assert Award.objects.get(pk=issued.pk).paid == 0
 
 
-def test_no_payment_before_the_letter(drug_call, applicant):
-    award = confirmed_award(drug_call, applicant)
+def test_no_payment_before_the_letter(review_call, alice):
+    award = confirmed_award(review_call, alice)
     refused(
         ErrorCode.ILLEGAL_TRANSITION,
         payment_record,
@@ -62,7 +62,7 @@ def test_no_payment_before_the_letter(drug_call, applicant):
     )
 
 
-def test_clawback_after_fraud_bans_the_organisation_for_three_years(issued, drug_call, applicant):
+def test_clawback_after_fraud_bans_the_organisation_for_three_years(issued, review_call, alice):
     finance = journeys.staff("FIN")
     payment_record(award=issued, by=finance, amount="4000000", paid_on=timezone.localdate())
     refused(ErrorCode.REQUIRED, clawback_record, award=issued, by=finance, amount="100", reason=" ")
@@ -75,13 +75,13 @@ def test_clawback_after_fraud_bans_the_organisation_for_three_years(issued, drug
     assert organisation.credit_flag
     assert organisation.banned_until == timezone.localdate().replace(year=timezone.localdate().year + 3)
     # Banned: a new application cannot be submitted.
-    draft = make_draft(drug_call, applicant, title="Another drug")
-    refused(ErrorCode.BANNED, filing.application_submit, application=draft, by=applicant)
+    draft = make_draft(review_call, alice, title="Another drug")
+    refused(ErrorCode.BANNED, filing.application_submit, application=draft, by=alice)
 
 
-def test_the_organisation_sees_its_payment_schedule(client, issued, applicant):
+def test_the_organisation_sees_its_payment_schedule(client, issued, alice):
     payment_record(award=issued, by=journeys.staff("FIN"), amount="2000000", paid_on=timezone.localdate())
-    client.force_login(applicant)
+    client.force_login(alice)
     client.cookies["django_language"] = "en"
     body = client.get(reverse("application-detail", args=[issued.application_id])).content.decode()
     assert "Payment schedule" in body and "2,000,000" in body and "Left to pay" in body

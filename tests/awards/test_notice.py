@@ -18,8 +18,8 @@ from portal.accounts.models import Commission
 from portal.accounts.uscc import make_uscc
 from portal.errors import ErrorCode, PortalError
 from tests import journeys
-from tests.awards.conftest import approved_directly
 from tests.factories import officer
+from tests.journeys import approved_directly
 
 
 def resident_id(body: str) -> str:
@@ -36,8 +36,8 @@ OBJECTOR = {
 
 
 @pytest.fixture
-def computed(drug_call, applicant):
-    (application,) = approved_directly(drug_call, applicant, rd_spending="10000000", product_key="ZJ")
+def computed(review_call, alice):
+    (application,) = approved_directly(review_call, alice, rd_spending="10000000", product_key="ZJ")
     return award_compute(application_id=application.pk)
 
 
@@ -91,8 +91,8 @@ def test_no_objection_outside_the_notice(computed):
         notice.objection_file(award=computed, **OBJECTOR)
 
 
-def test_notice_ends_and_the_award_is_confirmed_unless_an_objection_is_open(computed, drug_call, applicant):
-    (other,) = approved_directly(drug_call, applicant, rd_spending="5000000", product_key="OT")
+def test_notice_ends_and_the_award_is_confirmed_unless_an_objection_is_open(computed, review_call, alice):
+    (other,) = approved_directly(review_call, alice, rd_spending="5000000", product_key="OT")
     second = award_compute(application_id=other.pk)
     publish(computed)
     notice.objection_file(award=second, **OBJECTOR)
@@ -113,10 +113,10 @@ def test_a_dismissed_objection_lets_the_award_stand(computed):
     assert [a.pk for a in notice.notices_close(today=timezone.localdate() + timedelta(days=30))] == [computed.pk]
 
 
-def test_an_upheld_objection_sends_the_application_back_to_the_lead_commission(drug_call, applicant):
-    from tests.reviews.conftest import submit
+def test_an_upheld_objection_sends_the_application_back_to_the_lead_commission(review_call, alice):
+    from tests.filings import submit
 
-    application = journeys.approve(submit(drug_call, applicant))  # the whole review, budget confirmed
+    application = journeys.approve(submit(review_call, alice))  # the whole review, budget confirmed
     computed = award_compute(application_id=application.pk)
     publish(computed)
     objection = notice.objection_file(award=computed, **OBJECTOR)
@@ -241,24 +241,24 @@ def _objections(award, n: int, start: int = 0) -> list[Objection]:
     ]
 
 
-def _award_of_another_commission(drug_call, applicant) -> Award:
+def _award_of_another_commission(review_call, alice) -> Award:
     """An award on notice in a call whose program another commission (SHEITC) leads."""
-    program = type(drug_call.program).objects.get(pk=drug_call.program_id)  # a copy, not the call's own
+    program = type(review_call.program).objects.get(pk=review_call.program_id)  # a copy, not the call's own
     program.pk, program.code, program.lead = None, "OTHER-LEAD", Commission.objects.get(code="SHEITC")
     program.save()
-    call = type(drug_call).objects.get(pk=drug_call.pk)
+    call = type(review_call).objects.get(pk=review_call.pk)
     call.pk, call.program = None, program
     call.save()
-    (application,) = approved_directly(drug_call, applicant, rd_spending="5000000", product_key="SH")
+    (application,) = approved_directly(review_call, alice, rd_spending="5000000", product_key="SH")
     award = award_compute(application_id=application.pk)
     publish(award)
     Award.objects.filter(pk=award.pk).update(call=call)
     return Award.objects.get(pk=award.pk)
 
 
-def test_the_lead_dismisses_several_objections_at_once_with_one_resolution(client, computed, drug_call, applicant):
+def test_the_lead_dismisses_several_objections_at_once_with_one_resolution(client, computed, review_call, alice):
     publish(computed)
-    theirs = _award_of_another_commission(drug_call, applicant)
+    theirs = _award_of_another_commission(review_call, alice)
     mine = _objections(computed, 3)
     (foreign,) = _objections(theirs, 1, start=50)
     lead = journeys.lead(computed.application)

@@ -27,11 +27,11 @@ from awards.tasks import issue_letter, sweep_unfinished
 from portal.accounts.models import OutboxMessage
 from portal.accounts.tasks import send_outbox_message, sweep_outbox
 from tests import journeys
-from tests.awards.conftest import approved_directly
 from tests.awards.test_faults import fault_redis_url
 from tests.awards.test_letter_worker import wait_for
-from tests.conftest import start_celery_worker, stop_celery_worker
 from tests.factories import OrganisationFactory, member
+from tests.journeys import approved_directly
+from tests.workers import start_celery_worker, stop_celery_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +64,9 @@ def terminate_worker_connections() -> int:
         return cursor.fetchone()[0]
 
 
-def test_every_email_is_sent_exactly_once_through_kill_flush_and_dropped_connections(drug_call, monkeypatch, tmp_path):
+def test_every_email_is_sent_exactly_once_through_kill_flush_and_dropped_connections(
+    review_call, monkeypatch, tmp_path
+):
     started = time.monotonic()
     url = fault_redis_url()
     broker = redis.Redis.from_url(url)
@@ -84,9 +86,9 @@ def test_every_email_is_sent_exactly_once_through_kill_flush_and_dropped_connect
         organisation = OrganisationFactory(name=f"Outbox Biotech {k}")
         applicant = member(organisation, admin=True, username=f"outbox{k}")
         member(organisation, username=f"outbox{k}b")
-        for application in approved_directly(drug_call, applicant, rd_spending="10000000", product_key=f"O{k}", n=2):
+        for application in approved_directly(review_call, applicant, rd_spending="10000000", product_key=f"O{k}", n=2):
             awards.append(award_compute(application_id=application.pk))
-    notice.notice_publish(call=drug_call, by=journeys.lead(awards[0].application))
+    notice.notice_publish(call=review_call, by=journeys.lead(awards[0].application))
     assert len(notice.notices_close(today=timezone.localdate() + timedelta(days=30))) == LETTERS
     decisions = [award.decision_id for award in awards]
     rendered = Letter.objects.filter(decision_id__in=decisions, rendered_at__isnull=False)

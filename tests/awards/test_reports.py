@@ -17,37 +17,28 @@ from awards.exports import export_build, export_request
 from awards.models import Award, Export
 from tests import journeys
 from tests.awards.bulk import make_awards
-from tests.conftest import ROOT
 from tests.factories import administrator, finance_officer, officer
+from tests.logins import login
+from tests.paths import ROOT
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def admin_user(db):
-    return administrator(username="ops")
+def awards(review_call, alice, admin):
+    make_awards(review_call, 30, decided_by=journeys.lead_of_call(review_call), creator=alice)
+    return Award.objects.filter(call=review_call)
 
 
-@pytest.fixture
-def awards(drug_call, applicant, admin_user):
-    make_awards(drug_call, 30, decided_by=journeys.lead_of_call(drug_call), creator=applicant)
-    return Award.objects.filter(call=drug_call)
-
-
-def login(client, user):
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-
-
-def test_only_administrators_see_reports_and_the_dashboard(client, awards, applicant, catalogue):
-    for user in [applicant, officer("STCSM", username="o1"), finance_officer(username="f1")]:
+def test_only_administrators_see_reports_and_the_dashboard(client, awards, alice, catalogue):
+    for user in [alice, officer("STCSM", username="o1"), finance_officer(username="f1")]:
         login(client, user)
         for name in ["reports", "report-csv", "dashboard-admin"]:
             assert client.get(reverse(name)).status_code == 404, (user, name)
 
 
-def test_report_filters_and_totals(client, awards, admin_user):
-    login(client, admin_user)
+def test_report_filters_and_totals(client, awards, admin):
+    login(client, admin)
     body = client.get(reverse("reports"), {"district": "pudong"}).content.decode()
     pudong = awards.filter(organisation__district="pudong")
     expected = sum(a.amount for a in pudong)
@@ -55,8 +46,8 @@ def test_report_filters_and_totals(client, awards, admin_user):
     assert f"<dd>{pudong.count()}</dd>" in body
 
 
-def test_csv_export_streams_every_row_with_totals_matching_the_database(client, awards, admin_user):
-    login(client, admin_user)
+def test_csv_export_streams_every_row_with_totals_matching_the_database(client, awards, admin):
+    login(client, admin)
     response = client.get(reverse("report-csv"), {"year": awards.first().year})
     assert response.streaming and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
@@ -69,10 +60,10 @@ def test_csv_export_streams_every_row_with_totals_matching_the_database(client, 
 
 
 def test_xlsx_export_is_built_by_celery_with_pivot_sheets_that_open_in_openpyxl(
-    client, awards, admin_user, django_capture_on_commit_callbacks
+    client, awards, admin, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        export = export_request(user=admin_user, kind="xlsx", filters={})
+        export = export_request(user=admin, kind="xlsx", filters={})
     export = export_build(export_id=export.pk)
     assert (export.state, export.rows_done) == ("done", 30)
     workbook = load_workbook(export.file.path, read_only=True)
@@ -88,14 +79,14 @@ def test_xlsx_export_is_built_by_celery_with_pivot_sheets_that_open_in_openpyxl(
     assert Decimal(str(totals["Awarded 核定金额"])) == sum(a.amount for a in awards)
     pivot = list(workbook["District x year 区×年度"].iter_rows(values_only=True))
     assert sum(Decimal(str(row[-1])) for row in pivot[1:]) == sum(a.amount for a in awards)
-    login(client, admin_user)
+    login(client, admin)
     assert client.get(reverse("report-export-download", args=[export.pk])).status_code == 200
     login(client, administrator(username="other-admin"))
     assert client.get(reverse("report-export-download", args=[export.pk])).status_code == 404
 
 
-def test_the_export_page_shows_progress(client, admin_user, awards, django_capture_on_commit_callbacks):
-    login(client, admin_user)
+def test_the_export_page_shows_progress(client, admin, awards, django_capture_on_commit_callbacks):
+    login(client, admin)
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(reverse("report-xlsx"), {"district": "xuhui"})
     export = Export.objects.get()
@@ -105,16 +96,16 @@ def test_the_export_page_shows_progress(client, admin_user, awards, django_captu
 
 
 def test_dashboard_shows_budget_stages_sla_districts_and_the_action_plan_goals(
-    client, admin_user, awards, django_assert_max_num_queries
+    client, admin, awards, django_assert_max_num_queries
 ):
-    login(client, admin_user)
+    login(client, admin)
     with django_assert_max_num_queries(15):
         body = client.get(reverse("dashboard-admin")).content.decode()
     assert "chart-districts" in body and "vendor/chartjs/chart.umd.min.js" in body
     assert "Pudong New Area" in body and "Action Plan goals" in body
 
 
-def test_open_data_lists_published_awards_without_confidential_figures(client, awards, drug_call, applicant):
+def test_open_data_lists_published_awards_without_confidential_figures(client, awards, review_call, alice):
     Award.objects.filter(pk=awards.first().pk).update(state="publicity")  # not yet public
     body = json.loads(b"".join(client.get(reverse("open-data-json")).streaming_content))
     identifiers = {g["id"] for g in body["grants"]}
@@ -126,11 +117,11 @@ def test_open_data_lists_published_awards_without_confidential_figures(client, a
     assert csv_body.count("\n") == 30  # header + 29
 
 
-def test_declared_export_figures_feed_the_action_plan_indicators(drug_call, applicant):
+def test_declared_export_figures_feed_the_action_plan_indicators(review_call, alice):
     from applications.models import ApplicationVersion
     from awards.reports import action_plan_indicators
 
-    make_awards(drug_call, 2, decided_by=journeys.lead_of_call(drug_call), creator=applicant)
+    make_awards(review_call, 2, decided_by=journeys.lead_of_call(review_call), creator=alice)
     first, second = ApplicationVersion.objects.filter(catalogue_version="bulk")[:2]
     first.facts = {"export_value": "30000000000", "overseas_sales_value": "12000000000"}
     second.facts = {"export_value": "25000000000", "overseas_sales_value": "900000000"}
@@ -142,26 +133,26 @@ def test_declared_export_figures_feed_the_action_plan_indicators(drug_call, appl
 
 
 def test_a_name_that_looks_like_a_formula_stays_text_in_both_exports(
-    client, awards, admin_user, django_capture_on_commit_callbacks
+    client, awards, admin, django_capture_on_commit_callbacks
 ):
     from portal.accounts.models import Organisation
 
     evil = '=HYPERLINK("http://evil.example.com","Open")'
     Organisation.objects.filter(pk=awards.first().organisation_id).update(name=evil)
     with django_capture_on_commit_callbacks(execute=False):
-        export = export_request(user=admin_user, kind="xlsx", filters={})
+        export = export_request(user=admin, kind="xlsx", filters={})
     export = export_build(export_id=export.pk)
     sheet = load_workbook(export.file.path)["Awards 资助"]
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == evil]
     assert cells and all(cell.data_type == "s" for cell in cells)
 
-    login(client, admin_user)
+    login(client, admin)
     text = b"".join(client.get(reverse("report-csv")).streaming_content).decode("utf-8-sig")
     values = {value for row in csv.reader(io.StringIO(text)) for value in row}
     assert "'" + evil in values and evil not in values
 
 
-def test_exports_give_decision_times_in_shanghai_time(client, awards, admin_user, django_capture_on_commit_callbacks):
+def test_exports_give_decision_times_in_shanghai_time(client, awards, admin, django_capture_on_commit_callbacks):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -171,14 +162,14 @@ def test_exports_give_decision_times_in_shanghai_time(client, awards, admin_user
     # 01:30 in Shanghai is 17:30 UTC the day before: the export must say 1 May.
     early = datetime(2026, 5, 1, 1, 30, 15, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
     Decision.objects.filter(pk=award.decision_id).update(decided_at=early)
-    login(client, admin_user)
+    login(client, admin)
     text = b"".join(client.get(reverse("report-csv")).streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     column = next(i for i, header in enumerate(rows[0]) if header.startswith("Decided at"))
     assert rows[1][column] == "2026-05-01 01:30:15"
 
     with django_capture_on_commit_callbacks(execute=False):
-        export = export_request(user=admin_user, kind="xlsx", filters={})
+        export = export_request(user=admin, kind="xlsx", filters={})
     export = export_build(export_id=export.pk)
     sheet = load_workbook(export.file.path, read_only=True)["Awards 资助"]
     values = next(iter(sheet.iter_rows(min_row=2, max_row=2, values_only=True)))
@@ -250,14 +241,14 @@ def standard_title(path: tuple) -> str:
 
 
 @pytest.fixture
-def real_awards(drug_call, applicant):
+def real_awards(review_call, alice):
     """Awards made as the portal makes them: computed, published, confirmed, one with its letter issued."""
     from awards import letters
     from tests.awards.test_letters import confirmed_award
 
-    first = confirmed_award(drug_call, applicant)
+    first = confirmed_award(review_call, alice)
     letters.letter_issue(decision_id=first.decision_id)
-    second = confirmed_award(drug_call, applicant)
+    second = confirmed_award(review_call, alice)
     return [first, second]
 
 

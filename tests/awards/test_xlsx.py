@@ -23,9 +23,9 @@ def column(header: str) -> int:
 
 
 @pytest.fixture
-def awards(drug_call, applicant):
-    make_awards(drug_call, 30, decided_by=journeys.lead_of_call(drug_call), creator=applicant)
-    return Award.objects.filter(call=drug_call).order_by("pk")
+def awards(review_call, alice):
+    make_awards(review_call, 30, decided_by=journeys.lead_of_call(review_call), creator=alice)
+    return Award.objects.filter(call=review_call).order_by("pk")
 
 
 @pytest.fixture

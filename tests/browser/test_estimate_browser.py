@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import shot
+from tests.browser.pages import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

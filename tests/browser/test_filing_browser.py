@@ -14,9 +14,9 @@ from django.core import mail
 
 from applications.models import Application, Program, State
 from applications.services import call_create
-from tests.applications.conftest import EXE, PDF
-from tests.browser.conftest import log_in, shot
+from tests.browser.pages import log_in, shot
 from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.filings import EXE, PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

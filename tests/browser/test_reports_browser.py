@@ -5,11 +5,11 @@ import pytest
 from openpyxl import load_workbook
 
 from awards.models import Award
-from tests import journeys
+from tests import journeys, personas
 from tests.awards.bulk import make_awards
-from tests.browser.conftest import log_in, shot
-from tests.factories import PASSWORD, OrganisationFactory, administrator, member
-from tests.reviews.conftest import bio24_call
+from tests.browser.pages import log_in, shot
+from tests.calls import bio24_call
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -21,14 +21,14 @@ def test_administrator_exports_the_filtered_report_and_sees_the_dashboard(
 
     load_catalogue()
     call = bio24_call()
-    creator = member(OrganisationFactory(), username="alice")
+    creator = personas.alice()
     make_awards(call, 120, decided_by=journeys.lead_of_call(call), creator=creator)
-    administrator(username="ops")
+    admin = personas.admin()
     context = browser.new_context(
         base_url=live_server.url, locale="en-US", accept_downloads=True, viewport={"width": 1200, "height": 900}
     )
     page = context.new_page()
-    log_in(page, "ops", PASSWORD)
+    log_in(page, admin.username, PASSWORD)
 
     page.goto("/reports/awards/")
     page.select_option("#id_district", "pudong")

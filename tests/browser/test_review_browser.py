@@ -7,11 +7,12 @@ from applications.models import Application, State
 from awards.models import Award
 from reviews import services
 from reviews.models import ReviewTask, TaskKind
-from tests.applications.conftest import make_draft
-from tests.browser.conftest import log_in, shot
-from tests.factories import PASSWORD, OrganisationFactory, administrator, expert, member
+from tests import personas
+from tests.browser.pages import log_in, shot
+from tests.calls import bio24_call
+from tests.factories import PASSWORD, expert
+from tests.filings import make_draft
 from tests.journeys import confirm_budget, staff
-from tests.reviews.conftest import bio24_call
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,17 +29,17 @@ def test_commissions_and_an_expert_take_an_application_to_a_decision(browser, li
 
     load_catalogue()
     call = bio24_call(uses_expert_review=True)
-    applicant = member(OrganisationFactory(name="Zhangjiang Demo Biotech"), admin=True, username="alice")
+    applicant = personas.alice()
     application = filing.application_submit(
         application=make_draft(call, applicant, title="ZJ-101 phase 2"), by=applicant
     )
     for code in ["STCSM", "SMPA", "SHEITC", "DRC", "FIN", "HEALTH"]:
-        staff(code)
+        personas.officer_of(code)
     professor = expert(username="prof-li")
-    services.expert_invite(call=call, expert=professor, by=administrator(username="ops"))
+    services.expert_invite(call=call, expert=professor, by=personas.admin())
 
     # The lead commission (STCSM) works its queue: formal check, then its own opinion.
-    stcsm = officer_page(browser, live_server, "staff-stcsm")
+    stcsm = officer_page(browser, live_server, personas.stcsm_officer().username)
     stcsm.goto("/review/queue/")
     shot(stcsm, "review-01-stcsm-queue-en")
     stcsm.locator(f"a:has-text('{application.receipt_number}')").click()
@@ -57,7 +58,7 @@ def test_commissions_and_an_expert_take_an_application_to_a_decision(browser, li
     )
 
     # SMPA co-reviews from its own queue, in Chinese.
-    smpa = officer_page(browser, live_server, "staff-smpa", locale="zh-CN")
+    smpa = officer_page(browser, live_server, personas.smpa_officer().username, locale="zh-CN")
     smpa.goto("/review/queue/")
     smpa.locator(f"a:has-text('{application.receipt_number}')").click()
     smpa.locator("#opinion input[value=support]").check()
@@ -102,7 +103,7 @@ def test_commissions_and_an_expert_take_an_application_to_a_decision(browser, li
     stcsm.context.close()
 
     # An officer of a commission the application was never routed to sees none of it.
-    health = officer_page(browser, live_server, "staff-health")
+    health = officer_page(browser, live_server, personas.health_officer().username)
     health.goto("/review/queue/")
     assert application.receipt_number not in health.content()
     assert health.request.get(f"/review/applications/{application.pk}/").status == 404

@@ -13,7 +13,7 @@ from django.core import mail
 
 from portal.accounts.models import Organisation, User
 from portal.accounts.uscc import make_uscc
-from tests.browser.conftest import shot
+from tests.browser.pages import shot
 from tests.factories import PASSWORD, OrganisationFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

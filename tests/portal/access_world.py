@@ -7,19 +7,20 @@ People (the matrix's columns):
     alice    administrator of org_a (Zhangjiang Demo Biotech), the "own" organisation
     bob      her colleague in org_a (no team administration)
     charlie  administrator of org_b (Other Pharma), the "other" organisation
-    lead     officer of STCSM, the lead commission of both calls (BIO24-DRUG-INNOVATIVE)
-    co       officer of SMPA, a co-reviewing commission (routed once the formal check passes)
-    other    officer of COMMERCE, a commission the calls are never routed to
-    fin      finance officer of the Finance Bureau (budget confirmation, payments)
-    expert   expert invited to the expert call and assigned to its applications
+    lead     stcsm_officer: STCSM leads both calls (BIO24-DRUG-INNOVATIVE)
+    co       smpa_officer: SMPA co-reviews (routed once the formal check passes)
+    other    commerce_officer: COMMERCE, a commission the calls are never routed to
+    fin      finance_officer of the Finance Bureau (budget confirmation, payments)
+    expert   the expert persona (dr-wang), invited to the expert call and assigned to its applications
     stranger expert invited to nothing
-    admin    portal administrator (staff and superuser, as `load_demo` makes them)
+    admin    the admin persona (staff and superuser, as `load_demo` makes them)
+
+Every person but the stranger is a persona of tests/personas.py.
 """
 
 from datetime import timedelta
 from types import SimpleNamespace
 
-from django.apps import apps
 from django.utils import timezone
 
 from applications import filing, workflow
@@ -31,10 +32,10 @@ from awards.services import award_compute
 from portal.accounts.organisations import hash_token, member_invite
 from reviews import services
 from reviews.models import ExpertAssignment, ReviewTask, TaskKind
-from tests import journeys
-from tests.applications.conftest import DRUG_FACTS, make_draft
-from tests.factories import OrganisationFactory, administrator, expert, member
-from tests.reviews.conftest import bio24_call
+from tests import journeys, personas
+from tests.calls import bio24_call
+from tests.factories import expert
+from tests.filings import DRUG_FACTS, make_draft
 
 INVITATION_TOKEN = "matrix-invitation-token-for-org-a"
 
@@ -66,24 +67,18 @@ def _sent_to_experts(call, by, title):
 def build() -> SimpleNamespace:
     load_catalogue()
     w = SimpleNamespace()
-    w.org_a = OrganisationFactory(name="Zhangjiang Demo Biotech")
-    w.org_b = OrganisationFactory(name="Other Pharma")
-    w.alice = member(w.org_a, admin=True, username="alice", first_name="Alice", last_name="Li")
-    w.bob = member(w.org_a, username="bob", first_name="Bob", last_name="Zhang")
-    w.charlie = member(w.org_b, admin=True, username="charlie")
-    w.lead = journeys.staff("STCSM")
-    w.co = journeys.staff("SMPA")
-    w.other = journeys.staff("COMMERCE")
-    w.fin = journeys.staff("FIN")
-    w.expert = expert(username="dr-wang")
+    w.org_a = personas.org_a()
+    w.org_b = personas.org_b()
+    w.alice = personas.alice()
+    w.bob = personas.bob()
+    w.charlie = personas.charlie()
+    w.lead = personas.stcsm_officer()
+    w.co = personas.smpa_officer()
+    w.other = personas.commerce_officer()
+    w.fin = personas.finance_officer()
+    w.expert = personas.expert()
     w.stranger = expert(username="dr-zhao")
-    w.admin = administrator(username="admin-ops", is_superuser=True)
-    if apps.is_installed("django_otp"):
-        # Administrators sign in with an authenticator app (portal/two_factor.py).
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        if not TOTPDevice.objects.filter(user=w.admin, confirmed=True).exists():
-            TOTPDevice.objects.create(user=w.admin, name="phone", confirmed=True)
+    w.admin = personas.admin()  # with the authenticator app administrators sign in with
 
     # Two calls of one program led by STCSM; the second uses expert review.
     w.call = bio24_call()

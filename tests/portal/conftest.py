@@ -1,31 +1,9 @@
-"""Personas for organisations and their teams: alice (administrator) and bob work for Zhangjiang Demo
-Biotech, charlie administers Other Pharma, dora has an account that belongs to no organisation."""
-
-import re
+"""The team tests' invitations. Their people (alice and bob of org_a, charlie of org_b, dora of none) are
+the personas of tests/personas.py."""
 
 import pytest
 
-# The open BIO24 call of the filing tests: a removed colleague must lose its applications.
-from tests.applications.conftest import drug_call  # noqa: F401
-from tests.factories import PASSWORD, UserFactory
-
-LINK = re.compile(r"https?://\S+/invitations/([A-Za-z0-9_\-]+)/")
-
-# A new colleague's account, as typed on the invitation page or passed to the service.
-NEW_ACCOUNT = {"username": "erin", "email": "erin@example.com", "password": PASSWORD, "first_name": "Erin Wang"}
-
-
-@pytest.fixture
-def dora(db):
-    """An enterprise user whose account belongs to no organisation (for example removed from one)."""
-    return UserFactory(username="dora")
-
-
-def token_from(message) -> str:
-    """The one-time token of the link in an invitation e-mail."""
-    tokens = set(LINK.findall(message.body))
-    assert len(tokens) == 1, message.body
-    return tokens.pop()
+from tests.portal.invitations import token_from
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import connection, transaction
@@ -39,8 +38,9 @@ from awards.models import Award, Export
 from portal.accounts.models import User
 from portal.accounts.verification import email_verification_token
 from reviews.models import ExpertAssignment
-from tests.applications.conftest import pdf
 from tests.factories import PASSWORD
+from tests.filings import pdf
+from tests.logins import login
 from tests.portal import access_world
 from tests.portal.access_world import INVITATION_TOKEN
 
@@ -55,18 +55,7 @@ ADMIN_LOGIN_URL = "/admin/login/"
 def login_as(client: Client, user: User) -> Client:
     """Log `user` in, past the second factor where they have one (as if they had typed the code): the one
     place these tests sign in, so the matrix tests who may do what, not how one signs in."""
-    client.force_login(user)
-    if apps.is_installed("django_otp"):
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is not None:
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-    client.cookies["django_language"] = "en"
-    return client
+    return login(client, user)
 
 
 # --- what a row points at ---------------------------------------------------------------------------------

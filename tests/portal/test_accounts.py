@@ -15,8 +15,8 @@ from applications.models import State
 from portal.accounts.models import User
 from portal.accounts.organisations import invitation_accept
 from portal.accounts.verification import email_verification_token
-from tests.applications.conftest import DRUG_FACTS, make_draft
 from tests.factories import PASSWORD, UserFactory, member
+from tests.filings import DRUG_FACTS, make_draft
 from tests.portal.test_team_views import REGISTER
 
 pytestmark = pytest.mark.django_db
@@ -180,9 +180,9 @@ def test_the_link_is_sent_again_on_request(client, org_a, mail):
     assert dora.email_verified_at is not None
 
 
-def test_the_submit_button_says_why_and_offers_the_link_again(client, drug_call, org_a):
+def test_the_submit_button_says_why_and_offers_the_link_again(client, filing_call, org_a):
     dora = member(org_a, username="dora", email_verified_at=None)
-    application = make_draft(drug_call, dora)
+    application = make_draft(filing_call, dora)
     client.force_login(dora)
     form = {"title": application.title, "action": "submit", **{f"facts-{k}": v for k, v in DRUG_FACTS.items()}}
     page = english(client).post(reverse("application-edit", args=[application.pk]), form, follow=True)

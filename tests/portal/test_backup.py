@@ -11,9 +11,9 @@ from django.db import connection
 
 from applications.models import AuditEvent
 from awards.models import Award, Letter
-from tests.awards.conftest import approved_directly
 from tests.awards.test_letters import confirmed_award
-from tests.conftest import ROOT
+from tests.journeys import approved_directly
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,11 +41,11 @@ def counts(conninfo: str) -> dict[str, int]:
 
 
 def test_a_backup_restores_into_an_empty_database_with_everything_in_it(
-    drug_call, alice, eager_celery, tmp_path, settings
+    filing_call, alice, eager_celery, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    award = confirmed_award(drug_call, alice)
-    approved_directly(drug_call, alice, rd_spending="2000000", product_key="SECOND")
+    award = confirmed_award(filing_call, alice)
+    approved_directly(filing_call, alice, rd_spending="2000000", product_key="SECOND")
     letter = Letter.objects.get(decision=award.decision)
     assert letter.pdf and Award.objects.count() == 1
 

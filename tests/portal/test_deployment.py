@@ -14,7 +14,7 @@ import pytest
 import yaml
 from django.db import connection
 
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 VENV_BIN = os.path.dirname(sys.executable)
 

@@ -35,7 +35,7 @@ def test_heartbeat_task_runs_on_the_worker_against_the_database(celery_worker_pr
 def test_a_starting_worker_writes_its_heartbeat_at_once_without_waiting_for_beat():
     import time
 
-    from tests.conftest import start_celery_worker, stop_celery_worker
+    from tests.workers import start_celery_worker, stop_celery_worker
 
     process, name, log = start_celery_worker("health-start", "celery-worker-health.log")
     try:

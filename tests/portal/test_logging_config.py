@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.conftest import ROOT
+from tests.paths import ROOT
 from tests.portal.test_deployment import fetch, free_port
 
 

@@ -31,9 +31,9 @@ from portal.accounts.organisations import (
 from portal.accounts.permissions import can_manage_team, can_view_team
 from portal.accounts.uscc import make_uscc
 from portal.errors import ErrorCode, PortalError
-from tests.applications.conftest import make_draft
 from tests.factories import PASSWORD, member
-from tests.portal.conftest import NEW_ACCOUNT, token_from
+from tests.filings import make_draft
+from tests.portal.invitations import NEW_ACCOUNT, token_from
 
 XUHUI = make_uscc("91310104MA1K9W8T4")
 SHENZHEN = make_uscc("91440300MA5FAB123")
@@ -343,8 +343,8 @@ def test_a_new_account_must_be_a_valid_one(org_a, alice, invite):
 # --- removal -------------------------------------------------------------------------------------
 
 
-def test_removed_colleague_loses_the_organisations_applications(drug_call, org_a, alice, bob):
-    application = make_draft(drug_call, bob, documents=False)
+def test_removed_colleague_loses_the_organisations_applications(filing_call, org_a, alice, bob):
+    application = make_draft(filing_call, bob, documents=False)
     assert get_application_for_user(bob, application.pk) == application
     member_remove(organisation=org_a, member=bob, by=alice)
     bob = User.objects.get(pk=bob.pk)

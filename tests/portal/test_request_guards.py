@@ -10,7 +10,7 @@ from applications.filing import sniff_upload
 from applications.models import Attachment
 from portal.errors import PortalError
 from portal.request_guards import MAX_UPLOAD_BYTES
-from tests.applications.conftest import make_draft, pdf
+from tests.filings import make_draft, pdf
 
 GIB = 1024**3
 
@@ -22,8 +22,10 @@ def upload_announcing(client, url: str, length: int, **extra):
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_the_upload_page_refuses_an_oversized_request_unread_in_the_users_language(client, drug_call, alice, language):
-    application = make_draft(drug_call, alice, documents=False)
+def test_the_upload_page_refuses_an_oversized_request_unread_in_the_users_language(
+    client, filing_call, alice, language
+):
+    application = make_draft(filing_call, alice, documents=False)
     client.force_login(alice)
     client.cookies["django_language"] = language
     response = upload_announcing(client, reverse("attachment-upload", args=[application.pk]), GIB)
@@ -34,8 +36,8 @@ def test_the_upload_page_refuses_an_oversized_request_unread_in_the_users_langua
     assert not Attachment.objects.filter(application=application).exists()
 
 
-def test_the_api_refuses_an_oversized_upload_unread_with_a_413_json(drug_call, alice):
-    application = make_draft(drug_call, alice, documents=False)
+def test_the_api_refuses_an_oversized_upload_unread_with_a_413_json(filing_call, alice):
+    application = make_draft(filing_call, alice, documents=False)
     api = APIClient()
     api.force_authenticate(alice)
     url = f"/api/v1/applications/{application.pk}/attachments/"

@@ -16,9 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from applications.models import AuditEvent
-from tests.applications.conftest import make_draft
-from tests.conftest import ROOT
 from tests.factories import PASSWORD, TOTP_KEY, UserFactory, administrator, officer, totp_code
+from tests.filings import make_draft
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -242,10 +242,10 @@ def test_an_applicant_keeps_a_working_day_session(client, alice):
 
 
 @pytest.fixture
-def event(drug_call, alice):
+def event(filing_call, alice):
     from applications import workflow
 
-    application = make_draft(drug_call, alice)
+    application = make_draft(filing_call, alice)
     workflow.transition(application=application, action="submit", by=alice)
     return AuditEvent.objects.filter(application=application).latest("pk")
 

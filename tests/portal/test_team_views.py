@@ -11,9 +11,10 @@ from applications.models import Application
 from portal.accounts.models import Invitation, Organisation, Role, User
 from portal.accounts.organisations import invitation_for_token
 from portal.accounts.uscc import make_uscc
-from tests.applications.conftest import make_draft
 from tests.factories import PASSWORD, UserFactory, member
-from tests.portal.conftest import NEW_ACCOUNT, token_from
+from tests.filings import make_draft
+from tests.logins import login
+from tests.portal.invitations import NEW_ACCOUNT, token_from
 
 JINGAN = make_uscc("91310106MA1GT5K2X")
 
@@ -31,12 +32,6 @@ REGISTER = {
     "password_again": PASSWORD,
 }
 ACCEPT = {**NEW_ACCOUNT, "password_again": NEW_ACCOUNT["password"]}
-
-
-def login(client, user, language="en"):
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 def english(client):
@@ -210,8 +205,8 @@ def test_outsider_cannot_reach_another_organisations_members_or_invitations(clie
     assert Invitation.objects.get().revoked_at is None
 
 
-def test_removed_colleague_loses_the_team_and_the_applications(client, drug_call, alice, bob):
-    application = make_draft(drug_call, bob, documents=False)
+def test_removed_colleague_loses_the_team_and_the_applications(client, filing_call, alice, bob):
+    application = make_draft(filing_call, bob, documents=False)
     login(client, alice)
     response = client.post(reverse("team-member-remove", args=[bob.pk]), follow=True)
     assert "Bob Zhang was removed from the team." in response.content.decode()

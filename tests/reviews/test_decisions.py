@@ -6,20 +6,19 @@ from rest_framework.test import APIClient
 
 from reviews.models import Decision
 from tests import journeys
-from tests.applications.conftest import DRUG_FACTS
+from tests.filings import DRUG_FACTS, submit
 from tests.portal.test_amounts import REFUSED
-from tests.reviews.conftest import submit
 
 
 def test_the_recommended_amount_follows_the_one_money_rule_on_the_page_and_in_the_api(
-    client, review_call, alice, lead_officer
+    client, review_call, alice, stcsm_officer
 ):
     page_case = journeys.ready_for_decision(submit(review_call, alice))  # formula: 4,000,000
     api_case = journeys.ready_for_decision(submit(review_call, alice, facts={**DRUG_FACTS, "product_key": "OTHER"}))
-    client.force_login(lead_officer)
+    client.force_login(stcsm_officer)
     client.cookies["django_language"] = "en"
     api = APIClient()
-    api.force_authenticate(lead_officer)
+    api.force_authenticate(stcsm_officer)
     decide = reverse("review-decide", args=[page_case.pk])
     transitions = reverse("v1:application-transitions", args=[api_case.pk])
     reason = "Part of the spending is not eligible."

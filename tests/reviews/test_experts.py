@@ -18,9 +18,9 @@ from reviews import services
 from reviews.models import AssignmentState, Decision, ExpertAssignment
 from reviews.selectors import call_ranking, score_summary
 from tests import journeys
-from tests.applications.conftest import PDF
+from tests.calls import RUBRIC
 from tests.factories import expert
-from tests.reviews.conftest import RUBRIC, submit
+from tests.filings import PDF, submit
 
 
 @pytest.fixture(autouse=True)
@@ -84,13 +84,15 @@ def state_of(assignment) -> tuple:
 
 
 def test_expert_from_the_applicants_own_organisation_is_excluded_automatically(
-    expert_call, dr_wang, admin_user, alice, org_a, org_b, client
+    expert_call, invited_expert, admin, alice, org_a, org_b, client
 ):
-    dr_own = invite(expert_call, admin_user, "dr-own", organisation=org_a)
-    dr_other = invite(expert_call, admin_user, "dr-other", organisation=org_b)
+    dr_own = invite(expert_call, admin, "dr-own", organisation=org_a)
+    dr_other = invite(expert_call, admin, "dr-other", organisation=org_b)
     application = sent_to_experts(expert_call, alice)
 
-    states = {person.username: assignment_of(application, person).state for person in (dr_wang, dr_own, dr_other)}
+    states = {
+        person.username: assignment_of(application, person).state for person in (invited_expert, dr_own, dr_other)
+    }
     assert states == {
         "dr-wang": AssignmentState.AWAITING_DECLARATION,
         "dr-own": AssignmentState.SAME_ORGANISATION,
@@ -105,46 +107,48 @@ def test_expert_from_the_applicants_own_organisation_is_excluded_automatically(
     assert file_status(client, dr_own, application) == (404, 404)
 
 
-def test_an_expert_who_has_not_declared_yet_cannot_see_the_file(expert_call, dr_wang, alice, client):
+def test_an_expert_who_has_not_declared_yet_cannot_see_the_file(expert_call, invited_expert, alice, client):
     application = sent_to_experts(expert_call, alice)
-    assert assignment_of(application, dr_wang).state == AssignmentState.AWAITING_DECLARATION
-    assert not sees(dr_wang, application)
-    assert file_status(client, dr_wang, application) == (404, 404)
+    assert assignment_of(application, invited_expert).state == AssignmentState.AWAITING_DECLARATION
+    assert not sees(invited_expert, application)
+    assert file_status(client, invited_expert, application) == (404, 404)
 
 
-def test_an_expert_who_declares_a_conflict_is_excluded_and_cannot_open_the_file(expert_call, dr_wang, alice, client):
+def test_an_expert_who_declares_a_conflict_is_excluded_and_cannot_open_the_file(
+    expert_call, invited_expert, alice, client
+):
     application = sent_to_experts(expert_call, alice)
-    assignment = assignment_of(application, dr_wang)
-    client.force_login(dr_wang)
+    assignment = assignment_of(application, invited_expert)
+    client.force_login(invited_expert)
     declare = reverse("expert-declare", args=[assignment.pk])
 
     # A conflict needs its description; without one nothing is recorded.
     client.post(declare, {"has_conflict": "true", "note": ""})
-    assert assignment_of(application, dr_wang).state == AssignmentState.AWAITING_DECLARATION
+    assert assignment_of(application, invited_expert).state == AssignmentState.AWAITING_DECLARATION
 
     response = client.post(declare, {"has_conflict": "true", "note": "I advised the applicant in 2024."})
     assert response.status_code == 302
-    excluded = assignment_of(application, dr_wang)
+    excluded = assignment_of(application, invited_expert)
     assert (excluded.state, excluded.conflict_note) == (AssignmentState.CONFLICT, "I advised the applicant in 2024.")
-    assert not sees(dr_wang, application)
-    assert file_status(client, dr_wang, application) == (404, 404)
+    assert not sees(invited_expert, application)
+    assert file_status(client, invited_expert, application) == (404, 404)
 
     # Having declared a conflict, the expert cannot change their mind to open the file.
     client.post(declare, {"has_conflict": "false"})
-    assert assignment_of(application, dr_wang).state == AssignmentState.CONFLICT
-    assert file_status(client, dr_wang, application) == (404, 404)
+    assert assignment_of(application, invited_expert).state == AssignmentState.CONFLICT
+    assert file_status(client, invited_expert, application) == (404, 404)
 
 
 def test_after_declaring_no_conflict_the_expert_sees_the_file_and_scores_it_on_the_rubric(
-    expert_call, dr_wang, alice, client
+    expert_call, invited_expert, alice, client
 ):
     application = sent_to_experts(expert_call, alice)
-    assignment = assignment_of(application, dr_wang)
-    client.force_login(dr_wang)
+    assignment = assignment_of(application, invited_expert)
+    client.force_login(invited_expert)
 
     response = client.post(reverse("expert-declare", args=[assignment.pk]), {"has_conflict": "false"})
     assert response.status_code == 302 and response.url == page_url(assignment)
-    assert sees(dr_wang, application)
+    assert sees(invited_expert, application)
     page = client.get(page_url(assignment))
     assert page.status_code == 200
     assert list(page.context["form"].fields) == ["score_innovation", "score_feasibility", "comment"]
@@ -155,7 +159,7 @@ def test_after_declaring_no_conflict_the_expert_sees_the_file_and_scores_it_on_t
         page_url(assignment), {"score_innovation": "90", "score_feasibility": "40", "comment": "Strong science."}
     )
     assert response.status_code == 302
-    scored = assignment_of(application, dr_wang)
+    scored = assignment_of(application, invited_expert)
     assert (scored.state, scored.scores, scored.weighted_score, scored.comment) == (
         AssignmentState.SCORED,
         {"innovation": 90, "feasibility": 40},
@@ -168,30 +172,30 @@ def test_after_declaring_no_conflict_the_expert_sees_the_file_and_scores_it_on_t
 
 @pytest.mark.parametrize("bad", [101, -1, "abc"], ids=["101", "minus-1", "abc"])
 def test_a_score_outside_0_to_100_or_not_a_number_is_refused_with_a_field_error_and_changes_nothing(
-    bad, expert_call, dr_wang, alice, client
+    bad, expert_call, invited_expert, alice, client
 ):
     application = sent_to_experts(expert_call, alice)
-    assignment = assignment_of(application, dr_wang)
-    services.conflict_declare(assignment=assignment, by=dr_wang, has_conflict=False)
+    assignment = assignment_of(application, invited_expert)
+    services.conflict_declare(assignment=assignment, by=invited_expert, has_conflict=False)
     before = state_of(assignment)
     assert before[:3] == (AssignmentState.OPEN, {}, None)
 
     with pytest.raises(PortalError) as refused:
-        services.score_submit(assignment=assignment, by=dr_wang, scores={"innovation": bad, "feasibility": 50})
+        services.score_submit(assignment=assignment, by=invited_expert, scores={"innovation": bad, "feasibility": 50})
     assert refused.value.code == ErrorCode.INVALID
     assert list(refused.value.errors) == ["innovation"]
     assert state_of(assignment) == before
 
-    client.force_login(dr_wang)
+    client.force_login(invited_expert)
     response = client.post(page_url(assignment), {"score_innovation": str(bad), "score_feasibility": "50"})
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["score_innovation"]
     assert state_of(assignment) == before
 
 
-def test_the_weighted_score_uses_the_rubric_weights(expert_call, dr_wang, alice):
+def test_the_weighted_score_uses_the_rubric_weights(expert_call, invited_expert, alice):
     application = sent_to_experts(expert_call, alice)
-    scored = declare_and_score(application, dr_wang, innovation=90, feasibility=40)
+    scored = declare_and_score(application, invited_expert, innovation=90, feasibility=40)
     # Innovation weighs 60, feasibility 40: (90 x 60 + 40 x 40) / 100 = 70, where a plain average gives 65.
     assert [c["weight"] for c in RUBRIC] == [60, 40]
     assert scored.weighted_score == Decimal("70.00")
@@ -201,13 +205,13 @@ def test_the_weighted_score_uses_the_rubric_weights(expert_call, dr_wang, alice)
 
 
 def test_score_summary_gives_the_average_low_high_and_spread_of_the_experts(
-    expert_call, dr_wang, admin_user, alice, org_a
+    expert_call, invited_expert, admin, alice, org_a
 ):
-    dr_li = invite(expert_call, admin_user, "dr-li")
-    dr_zhao = invite(expert_call, admin_user, "dr-zhao")
-    invite(expert_call, admin_user, "dr-own", organisation=org_a)  # excluded: counts nowhere
+    dr_li = invite(expert_call, admin, "dr-li")
+    dr_zhao = invite(expert_call, admin, "dr-zhao")
+    invite(expert_call, admin, "dr-own", organisation=org_a)  # excluded: counts nowhere
     application = sent_to_experts(expert_call, alice)
-    declare_and_score(application, dr_wang, 90, 40)  # 70
+    declare_and_score(application, invited_expert, 90, 40)  # 70
     declare_and_score(application, dr_li, 80, 80)  # 80
     declare_and_score(application, dr_zhao, 60, 60)  # 60
 
@@ -218,15 +222,15 @@ def test_score_summary_gives_the_average_low_high_and_spread_of_the_experts(
 
 
 def test_call_ranking_orders_applications_by_average_weighted_score_unscored_last(
-    expert_call, dr_wang, admin_user, alice, bob, charlie
+    expert_call, invited_expert, admin, alice, bob, charlie
 ):
-    dr_li = invite(expert_call, admin_user, "dr-li")
+    dr_li = invite(expert_call, admin, "dr-li")
     middling = sent_to_experts(expert_call, alice)
     best = sent_to_experts(expert_call, charlie)
     unscored = sent_to_experts(expert_call, bob)
-    declare_and_score(middling, dr_wang, 60, 60)
+    declare_and_score(middling, invited_expert, 60, 60)
     declare_and_score(middling, dr_li, 70, 70)
-    declare_and_score(best, dr_wang, 80, 80)
+    declare_and_score(best, invited_expert, 80, 80)
     declare_and_score(best, dr_li, 90, 90)
     services.conflict_declare(assignment=assignment_of(unscored, dr_li), by=dr_li, has_conflict=False)
 
@@ -261,13 +265,13 @@ def refused_code(application, action, **payload) -> str:
 
 
 def test_the_leads_decision_waits_for_the_score_of_every_expert_not_excluded(
-    expert_call, dr_wang, admin_user, alice, org_a
+    expert_call, invited_expert, admin, alice, org_a
 ):
-    dr_li = invite(expert_call, admin_user, "dr-li")
-    dr_zhao = invite(expert_call, admin_user, "dr-zhao")
-    invite(expert_call, admin_user, "dr-own", organisation=org_a)  # excluded by organisation
+    dr_li = invite(expert_call, admin, "dr-li")
+    dr_zhao = invite(expert_call, admin, "dr-zhao")
+    invite(expert_call, admin, "dr-own", organisation=org_a)  # excluded by organisation
     application = sent_to_experts(expert_call, alice)
-    declare_and_score(application, dr_wang, 70, 70)
+    declare_and_score(application, invited_expert, 70, 70)
     services.conflict_declare(assignment=assignment_of(application, dr_li), by=dr_li, has_conflict=False)
     services.conflict_declare(
         assignment=assignment_of(application, dr_zhao), by=dr_zhao, has_conflict=True, note="Former employer."
@@ -283,10 +287,10 @@ def test_the_leads_decision_waits_for_the_score_of_every_expert_not_excluded(
     assert approved.state == State.APPROVED
 
 
-def test_the_leads_decision_goes_ahead_once_the_experts_deadline_has_passed(expert_call, dr_wang, admin_user, alice):
-    dr_li = invite(expert_call, admin_user, "dr-li")  # never declares
+def test_the_leads_decision_goes_ahead_once_the_experts_deadline_has_passed(expert_call, invited_expert, admin, alice):
+    dr_li = invite(expert_call, admin, "dr-li")  # never declares
     application = sent_to_experts(expert_call, alice)
-    declare_and_score(application, dr_wang, 70, 70)
+    declare_and_score(application, invited_expert, 70, 70)
     due = assignment_of(application, dr_li).due_on
     assert due > timezone.localdate()
 
@@ -313,7 +317,7 @@ def test_send_to_experts_needs_an_invited_expert(expert_call, alice):
     assert refused_code(application, "send_to_experts") == ErrorCode.INVALID
 
 
-def test_a_call_with_expert_review_refuses_approval_straight_from_department_review(expert_call, dr_wang, alice):
+def test_a_call_with_expert_review_refuses_approval_straight_from_department_review(expert_call, invited_expert, alice):
     application = journeys.ready_for_decision(submit(expert_call, alice))
     assert refused_code(application, "approve") == ErrorCode.INVALID
     assert not Decision.objects.filter(application=application).exists()
@@ -322,11 +326,11 @@ def test_a_call_with_expert_review_refuses_approval_straight_from_department_rev
 
 
 def test_an_expert_who_never_declared_cannot_open_the_file_after_the_decision(
-    expert_call, dr_wang, admin_user, alice, client
+    expert_call, invited_expert, admin, alice, client
 ):
-    dr_li = invite(expert_call, admin_user, "dr-li")  # lets the deadline pass without declaring
+    dr_li = invite(expert_call, admin, "dr-li")  # lets the deadline pass without declaring
     application = sent_to_experts(expert_call, alice)
-    declare_and_score(application, dr_wang, 70, 70)
+    declare_and_score(application, invited_expert, 70, 70)
     due = assignment_of(application, dr_li).due_on
     with time_machine.travel(timezone.make_aware(datetime.combine(due + timedelta(days=1), time(10))), tick=False):
         workflow.transition(application=application, action="approve", by=journeys.lead(application))

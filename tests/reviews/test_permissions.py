@@ -32,7 +32,7 @@ from reviews.models import (
 )
 from tests import journeys
 from tests.factories import UserFactory, administrator, expert, member, officer
-from tests.reviews.conftest import make_draft, submit
+from tests.filings import make_draft, submit
 
 REASON = "Recorded for the permission matrix."
 SCORES = {"innovation": 80, "feasibility": 70}
@@ -52,7 +52,7 @@ class World:
 
 
 @pytest.fixture
-def world(review_call, expert_call, alice, bob, charlie, dr_wang, admin_user, org_a) -> World:
+def world(review_call, expert_call, alice, bob, charlie, invited_expert, admin, org_a) -> World:
     people = {
         "alice": alice,  # administrator of the applying organisation
         "bob": bob,  # her colleague
@@ -61,8 +61,8 @@ def world(review_call, expert_call, alice, bob, charlie, dr_wang, admin_user, or
         "co_reviewer": journeys.staff("SMPA"),  # a co-reviewing commission
         "unrelated_officer": journeys.staff("COMMERCE"),  # not routed to this program
         "finance_officer": journeys.staff("FIN"),
-        "expert": dr_wang,  # invited to the expert call; declares and scores in expert review
-        "administrator": admin_user,
+        "expert": invited_expert,  # invited to the expert call; declares and scores in expert review
+        "administrator": admin,
         "anonymous": AnonymousUser(),
         "inactive_lead_officer": officer("STCSM", username="retired-stcsm", is_active=False),
         "inactive_colleague": member(org_a, username="left-the-company", is_active=False),

@@ -13,15 +13,10 @@ from portal.accounts.models import Commission
 from reviews.models import ReviewTask, TaskKind
 from tests import journeys
 from tests.factories import OrganisationFactory, expert, member, officer
-from tests.reviews.conftest import submit
+from tests.filings import submit
+from tests.logins import login
 
 QUEUE = reverse("review-queue")
-
-
-def login(client, user, language="en"):
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 def bulk_tasks(call, commission_code: str, n: int, start: int = 0) -> None:
@@ -71,7 +66,7 @@ def bulk_tasks(call, commission_code: str, n: int, start: int = 0) -> None:
     )
 
 
-def test_each_commission_sees_only_its_own_tasks(client, review_call, alice, smpa_officer, lead_officer):
+def test_each_commission_sees_only_its_own_tasks(client, review_call, alice, smpa_officer, stcsm_officer):
     application = journeys.pass_formal_check(submit(review_call, alice))
     login(client, smpa_officer)
     body = client.get(QUEUE).content.decode()
@@ -154,10 +149,10 @@ def test_queue_page_stays_within_its_query_budget(client, review_call, smpa_offi
         client.get(QUEUE, {"overdue": "on", "q": "Demo"})
 
 
-def test_review_page_offers_each_commission_its_own_step(client, review_call, alice, lead_officer, smpa_officer):
+def test_review_page_offers_each_commission_its_own_step(client, review_call, alice, stcsm_officer, smpa_officer):
     application = submit(review_call, alice)
     page = reverse("review-application", args=[application.pk])
-    login(client, lead_officer)
+    login(client, stcsm_officer)
     assert "Start the formal check" in client.get(page).content.decode()
     client.post(reverse("review-formal-check", args=[application.pk]), {"action": "start_formal_check"})
     body = client.get(page).content.decode()

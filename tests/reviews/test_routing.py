@@ -17,7 +17,7 @@ from reviews import routing, services
 from reviews.forms import QueueFilter
 from reviews.models import Decision, ReviewTask, TaskKind, TaskState
 from tests import journeys
-from tests.reviews.conftest import submit
+from tests.filings import submit
 
 
 def refused(code, call, **kwargs) -> PortalError:
@@ -76,16 +76,16 @@ def test_changing_co_reviewers_in_the_catalogue_changes_the_next_routing(review_
     assert tasks_of(application, TaskKind.OPINION) == ["HEALTH", "STCSM"]
 
 
-def test_formal_check_passes_only_when_every_checklist_item_holds(review_call, alice, lead_officer):
+def test_formal_check_passes_only_when_every_checklist_item_holds(review_call, alice, stcsm_officer):
     application = submit(review_call, alice)
-    workflow.transition(application=application, action="start_formal_check", by=lead_officer)
+    workflow.transition(application=application, action="start_formal_check", by=stcsm_officer)
     checklist = {**journeys.ALL_HOLD, "credit": False}
     refused(
         ErrorCode.INVALID,
         workflow.transition,
         application=application,
         action="pass_formal_check",
-        by=lead_officer,
+        by=stcsm_officer,
         checklist=checklist,
     )
     assert Application.objects.get(pk=application.pk).state == State.FORMAL_CHECK
@@ -106,52 +106,52 @@ def test_return_for_correction_closes_the_check_and_resubmission_routes_the_new_
     assert second.version.number == 2 and resubmitted.current_version == second.version
 
 
-def test_lead_decides_only_after_every_co_reviewer_has_given_an_opinion(review_call, alice, lead_officer):
+def test_lead_decides_only_after_every_co_reviewer_has_given_an_opinion(review_call, alice, stcsm_officer):
     application = journeys.pass_formal_check(submit(review_call, alice))
     journeys.confirm_budget(application)
     error = refused(
-        ErrorCode.OPINIONS_MISSING, workflow.transition, application=application, action="approve", by=lead_officer
+        ErrorCode.OPINIONS_MISSING, workflow.transition, application=application, action="approve", by=stcsm_officer
     )
     assert "DRC" in str(error.errors) and "SHEITC" in str(error.errors) and "SMPA" in str(error.errors)
     for code in ["SHEITC", "DRC"]:
         task = ReviewTask.objects.get(application=application, commission__code=code)
         services.opinion_give(task=task, by=journeys.staff(code), opinion="support")
     error = refused(
-        ErrorCode.OPINIONS_MISSING, workflow.transition, application=application, action="approve", by=lead_officer
+        ErrorCode.OPINIONS_MISSING, workflow.transition, application=application, action="approve", by=stcsm_officer
     )
     assert "SMPA" in str(error.errors) and "DRC" not in str(error.errors)
     smpa = ReviewTask.objects.get(application=application, commission__code="SMPA")
     services.opinion_give(task=smpa, by=journeys.staff("SMPA"), opinion="object", reasons="Trial design is weak.")
-    approved = workflow.transition(application=application, action="approve", by=lead_officer)
+    approved = workflow.transition(application=application, action="approve", by=stcsm_officer)
     assert approved.state == State.APPROVED
 
 
-def test_a_co_reviewer_whose_deadline_passed_does_not_block_the_decision(review_call, alice, lead_officer):
+def test_a_co_reviewer_whose_deadline_passed_does_not_block_the_decision(review_call, alice, stcsm_officer):
     application = journeys.pass_formal_check(submit(review_call, alice))
     journeys.confirm_budget(application)
     due = ReviewTask.objects.get(application=application, commission__code="SMPA").due_on
     with time_machine.travel(
         timezone.make_aware(timezone.datetime.combine(due + timedelta(days=1), timezone.datetime.min.time()))
     ):
-        rejected = workflow.transition(application=application, action="reject", by=lead_officer, reason="Weak case.")
+        rejected = workflow.transition(application=application, action="reject", by=stcsm_officer, reason="Weak case.")
     assert rejected.state == State.REJECTED
     # Late co-reviewers' tasks leave the queues with the decision.
     assert not ReviewTask.objects.filter(application=application, state=TaskState.OPEN).exists()
 
 
-def test_approval_needs_the_finance_bureaus_budget_confirmation(review_call, alice, lead_officer):
+def test_approval_needs_the_finance_bureaus_budget_confirmation(review_call, alice, stcsm_officer):
     application = journeys.pass_formal_check(submit(review_call, alice))
     journeys.give_all_opinions(application)
     refused(
-        ErrorCode.BUDGET_NOT_CONFIRMED, workflow.transition, application=application, action="approve", by=lead_officer
+        ErrorCode.BUDGET_NOT_CONFIRMED, workflow.transition, application=application, action="approve", by=stcsm_officer
     )
     journeys.confirm_budget(application)
-    assert workflow.transition(application=application, action="approve", by=lead_officer).state == State.APPROVED
+    assert workflow.transition(application=application, action="approve", by=stcsm_officer).state == State.APPROVED
 
 
-def test_a_recommended_lower_amount_needs_a_reason_and_must_be_lower(review_call, alice, lead_officer):
+def test_a_recommended_lower_amount_needs_a_reason_and_must_be_lower(review_call, alice, stcsm_officer):
     application = journeys.ready_for_decision(submit(review_call, alice))  # formula: 4,000,000
-    approve = dict(application=application, action="approve", by=lead_officer)
+    approve = dict(application=application, action="approve", by=stcsm_officer)
     refused(ErrorCode.REQUIRED, workflow.transition, recommended_amount="3000000", **approve)
     refused(ErrorCode.INVALID, workflow.transition, recommended_amount="4000000", reason="Same.", **approve)
     refused(ErrorCode.INVALID, workflow.transition, recommended_amount="-5", reason="Negative.", **approve)
@@ -162,7 +162,7 @@ def test_a_recommended_lower_amount_needs_a_reason_and_must_be_lower(review_call
 
 
 def test_approval_hands_over_to_the_award_pipeline_after_commit(
-    review_call, alice, lead_officer, django_capture_on_commit_callbacks
+    review_call, alice, stcsm_officer, django_capture_on_commit_callbacks
 ):
     from portal.celery import app
 
@@ -170,7 +170,7 @@ def test_approval_hands_over_to_the_award_pipeline_after_commit(
     app.conf.task_always_eager = True
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            workflow.transition(application=application, action="approve", by=lead_officer)
+            workflow.transition(application=application, action="approve", by=stcsm_officer)
         assert not Award.objects.exists()  # nothing is queued before the decision commits
         for callback in callbacks:
             callback()
@@ -186,15 +186,15 @@ def test_withdrawal_cancels_the_open_review_work(review_call, alice):
     assert not ReviewTask.objects.filter(application=application, state=TaskState.OPEN).exists()
 
 
-def test_the_audit_trail_of_a_full_lifecycle(review_call, alice, bob, lead_officer):
+def test_the_audit_trail_of_a_full_lifecycle(review_call, alice, bob, stcsm_officer):
     application = submit(review_call, alice)
-    workflow.transition(application=application, action="start_formal_check", by=lead_officer)
-    workflow.transition(application=application, action="return_for_correction", by=lead_officer, reason="Sign it.")
+    workflow.transition(application=application, action="start_formal_check", by=stcsm_officer)
+    workflow.transition(application=application, action="return_for_correction", by=stcsm_officer, reason="Sign it.")
     from applications import filing
 
     filing.application_submit(application=Application.objects.get(pk=application.pk), by=bob)
     journeys.ready_for_decision(application)
-    workflow.transition(application=application, action="approve", by=lead_officer, reason="Strong pipeline.")
+    workflow.transition(application=application, action="approve", by=stcsm_officer, reason="Strong pipeline.")
 
     events = list(AuditEvent.objects.filter(application=application).order_by("at", "pk"))
     moves = [
@@ -204,12 +204,12 @@ def test_the_audit_trail_of_a_full_lifecycle(review_call, alice, bob, lead_offic
     ]
     assert moves == [
         ("submit", "draft", "submitted", 1, "alice"),
-        ("start_formal_check", "submitted", "formal_check", 1, lead_officer.username),
-        ("return_for_correction", "formal_check", "returned_for_correction", 1, lead_officer.username),
+        ("start_formal_check", "submitted", "formal_check", 1, stcsm_officer.username),
+        ("return_for_correction", "formal_check", "returned_for_correction", 1, stcsm_officer.username),
         ("resubmit", "returned_for_correction", "submitted", 2, "bob"),
-        ("start_formal_check", "submitted", "formal_check", 2, lead_officer.username),
-        ("pass_formal_check", "formal_check", "department_review", 2, lead_officer.username),
-        ("approve", "department_review", "approved", 2, lead_officer.username),
+        ("start_formal_check", "submitted", "formal_check", 2, stcsm_officer.username),
+        ("pass_formal_check", "formal_check", "department_review", 2, stcsm_officer.username),
+        ("approve", "department_review", "approved", 2, stcsm_officer.username),
     ]
     internal = [(e.action, e.data.get("commission")) for e in events if e.from_state == e.to_state]
     assert sorted(internal) == [

@@ -1,0 +1,50 @@
+"""The calls the tests file into, built through the services. All are BIO24-DRUG-INNOVATIVE calls open now
+(policy C, amounts confirmed): STCSM leads; SHEITC, DRC and SMPA co-review; FIN confirms the budget."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from applications.models import Call, Program
+from applications.services import call_create, policy_confirm_amounts
+
+RUBRIC = [
+    {"code": "innovation", "label_en": "Innovation", "label_zh": "创新性", "weight": 60},
+    {"code": "feasibility", "label_en": "Feasibility", "label_zh": "可行性", "weight": 40},
+]
+
+
+def bio24_call(*, uses_expert_review=False, **terms) -> Call:
+    """Without a per-applicant limit; with expert review (and its rubric) when asked."""
+    policy_confirm_amounts(policy_code="SH-GOV-OFFICE-2024-9")
+    now = timezone.now()
+    return call_create(
+        program=Program.objects.get(code="BIO24-DRUG-INNOVATIVE"),
+        year=now.year,
+        title_en="Innovative drugs (review)",
+        title_zh="创新药（评审）",
+        opens_at=now - timedelta(days=5),
+        closes_at=now + timedelta(days=25),
+        budget=500_000_000,
+        uses_expert_review=uses_expert_review,
+        rubric=RUBRIC if uses_expert_review else None,
+        milestone_windows={"*": {"from": "2024-06-01", "to": "2026-12-31"}},
+        **terms,
+    )
+
+
+def filing_call() -> Call:
+    """The call of the filing tests: limited to 3 applications per applicant."""
+    policy_confirm_amounts(policy_code="SH-GOV-OFFICE-2024-9")
+    now = timezone.now()
+    return call_create(
+        program=Program.objects.get(code="BIO24-DRUG-INNOVATIVE"),
+        year=now.year,
+        title_en="Innovative drugs call",
+        title_zh="创新药申报",
+        opens_at=now - timedelta(days=5),
+        closes_at=now + timedelta(days=25),
+        budget=200_000_000,
+        max_applications_per_applicant=3,
+        milestone_windows={"*": {"from": "2024-06-01", "to": "2026-12-31"}},
+    )
