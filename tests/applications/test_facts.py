@@ -13,7 +13,7 @@ from applications import filing
 from applications.facts import FactsForm
 from applications.models import ApplicationVersion, AuditEvent, Program, State
 from portal.errors import ErrorCode, PortalError
-from tests.applications.conftest import DRUG_FACTS, make_draft
+from tests.filings import DRUG_FACTS, make_draft
 
 DRUG = [
     {"name": "rd_spending", "kind": "money", "label_en": "R&D", "label_zh": "研发"},
@@ -135,8 +135,8 @@ def test_load_drops_only_what_it_is_told_to():
     assert set(error.value.errors["facts"]) == {"rd_spending"}
 
 
-def test_a_value_that_cannot_be_stored_leaves_the_draft_as_it_was(drug_call, alice):
-    application = make_draft(drug_call, alice, documents=False)
+def test_a_value_that_cannot_be_stored_leaves_the_draft_as_it_was(filing_call, alice):
+    application = make_draft(filing_call, alice, documents=False)
     before = (application.title, application.draft_facts, application.estimated_amount)
     with pytest.raises(PortalError) as error:
         filing.application_save_draft(
@@ -147,8 +147,8 @@ def test_a_value_that_cannot_be_stored_leaves_the_draft_as_it_was(drug_call, ali
     assert (application.title, application.draft_facts, application.estimated_amount) == before
 
 
-def test_a_refused_fact_at_submission_freezes_nothing(drug_call, alice):
-    application = make_draft(drug_call, alice, facts={**DRUG_FACTS, "rd_spending": "lots"})
+def test_a_refused_fact_at_submission_freezes_nothing(filing_call, alice):
+    application = make_draft(filing_call, alice, facts={**DRUG_FACTS, "rd_spending": "lots"})
     with pytest.raises(PortalError) as error:
         filing.application_submit(application=application, by=alice)
     assert error.value.code == ErrorCode.INVALID and set(error.value.errors["facts"]) == {"rd_spending"}

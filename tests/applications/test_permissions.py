@@ -14,8 +14,8 @@ from django.contrib.auth.models import AnonymousUser
 from applications import filing, permissions, workflow
 from applications.models import Application, Attachment, State
 from portal.errors import Refusal
-from tests.applications.conftest import make_draft, pdf
 from tests.factories import administrator, expert, member, officer
+from tests.filings import make_draft, pdf
 
 REASON = "Recorded for the permission table."
 
@@ -26,7 +26,7 @@ class Scene:
 
     def __init__(self, request):
         self.request = request
-        self.call = request.getfixturevalue("drug_call")
+        self.call = request.getfixturevalue("filing_call")
 
     def __getitem__(self, name: str):
         return self.people[name]

@@ -17,8 +17,8 @@ from portal.accounts.models import Commission, Role
 from portal.errors import Refusal
 from reviews.models import AssignmentState, ExpertAssignment
 from tests import journeys
-from tests.awards.conftest import approved_directly
 from tests.factories import UserFactory, administrator, expert, officer
+from tests.journeys import approved_directly
 
 
 class Scene:
@@ -27,7 +27,7 @@ class Scene:
 
     def __init__(self, request):
         self.request = request
-        self.call = request.getfixturevalue("drug_call")
+        self.call = request.getfixturevalue("review_call")
 
     def __getitem__(self, name: str):
         return self.people[name]
