@@ -37,7 +37,7 @@ def render_event_email(event: AuditEvent) -> tuple[str, str]:
 
 
 def outbox_for_event(event: AuditEvent) -> OutboxMessage:
-    """The event's e-mail, written to the outbox in the event's own transaction (portal/outbox.py); the
+    """The event's e-mail, written to the outbox in the event's own transaction (portal/accounts/outbox.py); the
     letter's PDF is attached and the recipients are read again when it is sent."""
     subject, body = render_event_email(event)
     letter_of = _LETTERS.get(event.action)

@@ -7,6 +7,7 @@ and renders it, so every letter is produced once and no number is lost.
 """
 
 import hashlib
+from datetime import date
 from decimal import Decimal
 
 import cn2an
@@ -42,7 +43,7 @@ def next_number(commission_id: int, year: int) -> int:
     return sequence.last
 
 
-def _content(decision: Decision, award: Award | None) -> dict:
+def letter_content(decision: Decision, award: Award | None) -> dict:
     application = decision.application
     program, call = application.call.program, application.call
     lead = program.lead
@@ -102,22 +103,33 @@ def _number_letter(decision_id: int) -> Letter:
         award = Award.objects.select_for_update().get(decision=decision)
         if award.state != AwardState.CONFIRMED:
             raise ValueError(f"award {award.pk} is {award.state}; letters go out for confirmed awards")
-    lead = decision.application.call.program.lead
     today = timezone.localdate()
-    number = next_number(lead.pk, today.year)
-    letter = Letter.objects.create(
+    letter = letter_row(
+        decision=decision,
+        award=award,
+        number=next_number(decision.application.call.program.lead_id, today.year),
+        issued_on=today,
+    )
+    letter.save()
+    return letter
+
+
+def letter_row(*, decision: Decision, award: Award | None, number: int, issued_on: date) -> Letter:
+    """The unsaved letter of `decision` with its number and snapshot: saved by `_number_letter` (for
+    `letter_issue`), or bulk-created by the bench's data generator, which numbers its own sequences."""
+    lead = decision.application.call.program.lead
+    return Letter(
         application=decision.application,
         decision=decision,
         award=award,
         kind=LetterKind.AWARD if award else LetterKind.REJECTION,
         commission=lead,
-        year=today.year,
+        year=issued_on.year,
         number=number,
-        reference=f"{lead.code}-{today.year}-{number:05d}",
-        content=_content(decision, award),
-        issued_on=today,
+        reference=f"{lead.code}-{issued_on.year}-{number:05d}",
+        content=letter_content(decision, award),
+        issued_on=issued_on,
     )
-    return letter
 
 
 def render_letter(letter: Letter) -> bytes:

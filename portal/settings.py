@@ -156,7 +156,8 @@ OTP_TOTP_ISSUER = "Shanghai Biomedical Support Portal"
 
 # A password-reset link works for two hours and once (Django's token changes with the password); the
 # link that verifies a new account's e-mail for three days. Both mails go out through the outbox
-# (portal/accounts.py, portal/outbox.py). Asking for either is rate-limited (django-ratelimit, on the Redis cache).
+# (portal/accounts/verification.py, portal/accounts/outbox.py). Asking for either is rate-limited
+# (django-ratelimit, on the Redis cache).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 EMAIL_VERIFICATION_MAX_AGE = int(os.environ.get("EMAIL_VERIFICATION_MAX_AGE", str(3 * 24 * 3600)))
 PASSWORD_RESET_RATE_PER_ADDRESS = os.environ.get("PASSWORD_RESET_RATE_PER_ADDRESS", "10/h")
@@ -252,7 +253,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@biomed-suppo
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        # Tokens hashed at rest, several per person, each with an expiry (portal/api_tokens.py).
+        # Tokens hashed at rest, several per person, each with an expiry (portal/accounts/api_tokens.py).
         "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -278,7 +279,7 @@ REST_FRAMEWORK = {
 API_TOKEN_TTL_STAFF = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_STAFF_HOURS", "8")))
 API_TOKEN_TTL_APPLICANT = timedelta(days=int(os.environ.get("API_TOKEN_TTL_APPLICANT_DAYS", "30")))
 REST_KNOX = {
-    # Only a fallback: portal/api_tokens.py passes the expiry for the person's role.
+    # Only a fallback: portal/accounts/api_tokens.py passes the expiry for the person's role.
     "TOKEN_TTL": API_TOKEN_TTL_STAFF,
     "AUTO_REFRESH": False,
 }
@@ -325,7 +326,7 @@ CELERY_BEAT_SCHEDULE = {
     "close-notices": {"task": "awards.tasks.close_notices", "schedule": 3600.0},
     # Queues again awards and letters whose messages were lost (a Redis restart) or whose task gave up.
     "sweep-unfinished": {"task": "awards.tasks.sweep_unfinished", "schedule": 300.0},
-    # Queues again e-mails of the outbox still unsent after its grace period (portal/outbox.py).
+    # Queues again e-mails of the outbox still unsent after its grace period (portal/accounts/outbox.py).
     "sweep-outbox": {"task": "portal.tasks.sweep_outbox", "schedule": 300.0},
 }
 

@@ -46,7 +46,7 @@ class OrganisationAdmin(GuardedModelAdmin):
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
     """What left and what waits: an unsent row older than a few minutes with attempts and an error is a
-    mail the sweep keeps trying (portal/outbox.py)."""
+    mail the sweep keeps trying (portal/accounts/outbox.py)."""
 
     list_display = ["dedupe_key", "kind", "subject", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]

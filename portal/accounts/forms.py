@@ -1,5 +1,5 @@
 """Plain Django forms of the organisation pages. They check shape only; the rules live in the
-services of portal/organisations.py, whose PortalError is added back to the form."""
+services of portal/accounts/organisations.py, whose PortalError is added back to the form."""
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm

@@ -86,7 +86,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=[("zh-hans", "简体中文"), ("en", "English")], default="zh-hans"
     )
-    # Set when the person opened the link mailed to `email` (portal/accounts.py); until then an applicant
+    # Set when the person opened the link mailed to `email` (portal/accounts/verification.py); until then an applicant
     # drafts but cannot submit.
     email_verified_at = models.DateTimeField(_("e-mail address verified at"), null=True, blank=True)
 
@@ -139,12 +139,12 @@ class OutboxKind(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset")
 
 
-# Kinds whose body holds a one-time link: cleared once the mail has left (portal/outbox.py).
+# Kinds whose body holds a one-time link: cleared once the mail has left (portal/accounts/outbox.py).
 SECRET_KINDS = (OutboxKind.INVITATION, OutboxKind.EMAIL_VERIFICATION, OutboxKind.PASSWORD_RESET)
 
 
 class OutboxMessage(models.Model):
-    """An e-mail to send, written in the transaction of what it announces (portal/outbox.py): a lost
+    """An e-mail to send, written in the transaction of what it announces (portal/accounts/outbox.py): a lost
     queue message, a killed worker or a dropped connection delays it, never loses it."""
 
     kind = models.CharField(_("kind"), max_length=32, choices=OutboxKind.choices)

@@ -29,7 +29,7 @@ def can_obtain_api_token(user) -> tuple[bool, str]:
     """Administrators get no token: their account reaches the Django admin and every report, and a bearer
     token outlives the idle timeout of their session. Experts neither: they are outside reviewers of
     confidential files, and the API has no step for them (declarations and scores are pages). Officers and
-    finance officers may, with their second factor (portal/api_tokens.py); applicants with their password."""
+    finance officers may, with their second factor (portal/accounts/api_tokens.py); applicants with their password."""
     if two_factor_required(user):
         return refuse("administrator", _("Administrators use the portal, not API tokens."))
     if is_expert(user):

@@ -1,6 +1,6 @@
 """Organisation sign-up, the team page and invitations. Plain forms: every page works without JavaScript.
 
-Rules live in portal/organisations.py; a PortalError comes back to the form with `add_to_form`.
+Rules live in portal/accounts/organisations.py; a PortalError comes back to the form with `add_to_form`.
 Someone outside the organisation gets 404 for its team (never 403: an outsider learns nothing).
 """
 

@@ -3,7 +3,7 @@
 A new applicant's address is unverified until they open the link mailed to it (Django's signing: the
 user's id and address, signed and timestamped; EMAIL_VERIFICATION_MAX_AGE). Until then they sign in and
 draft but cannot submit (`require_verified_email`, called by applications/filing.submit_effect).
-Password reset is Django's own views (portal/account_views.py). Both mails are outbox rows (portal/outbox.py),
+Password reset is Django's own views (account_views.py). Both mails are outbox rows (outbox.py),
 rendered here in both languages.
 """
 

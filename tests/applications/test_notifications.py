@@ -1,4 +1,4 @@
-"""Issue 12, defect 6: a step's e-mail is an outbox row of the step's own transaction (portal/outbox.py)."""
+"""Issue 12, defect 6: a step's e-mail is an outbox row of the step's own transaction (portal/accounts/outbox.py)."""
 
 import pytest
 from django.db import transaction

@@ -4,8 +4,6 @@ of `applications.permissions` and names the code of its answer ("" = allowed), s
 another reason than the one it is about fails."""
 
 import copy
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
 
 import pytest
@@ -13,9 +11,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from applications import filing, permissions, workflow
 from applications.models import Application, Attachment, State
-from portal.errors import Refusal
 from tests.factories import administrator, expert, member, officer
 from tests.filings import make_draft, pdf
+from tests.permission_table import Case, assert_answer, assert_table_covers, can_functions
 
 REASON = "Recorded for the permission table."
 
@@ -80,17 +78,6 @@ def in_state(application: Application, state: str) -> Application:
     return changed
 
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    check: Callable  # the can_* function asked
-    code: str  # the code of the refusal; "" when allowed
-    args: Callable[[Scene], tuple]  # what it is asked about
-
-    def __str__(self) -> str:
-        return self.name
-
-
 P = permissions
 # fmt: off
 CASES = [
@@ -137,17 +124,9 @@ CASES = [
 
 
 def test_every_can_function_has_allowed_and_refused_cases():
-    functions = {f for name, f in vars(permissions).items() if name.startswith("can_")}
-    assert {c.check for c in CASES if c.code == ""} == functions
-    assert {c.check for c in CASES if c.code} == functions
-    assert len({c.name for c in CASES}) == len(CASES)
+    assert_table_covers(CASES, can_functions(permissions))
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_can_function_answers_with_the_rules_code(case, request, db):
-    allowed, reason = case.check(*case.args(Scene(request)))
-    if case.code == "":
-        assert (allowed, reason) == (True, "")
-    else:
-        assert (allowed, getattr(reason, "code", None)) == (False, case.code)
-        assert isinstance(reason, Refusal) and reason.strip()
+    assert_answer(case, Scene(request))

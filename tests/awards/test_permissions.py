@@ -2,8 +2,6 @@
 """Who may publish a call's notice, resolve an objection, record money, read a decision letter and see the
 award reports: each case asks one `can_*` function and names the code of its answer ("" = allowed)."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
 
 import pytest
@@ -14,11 +12,11 @@ from applications.models import Application
 from awards import permissions, reports
 from awards.models import Award, Letter
 from portal.accounts.models import Commission, Role
-from portal.errors import Refusal
 from reviews.models import AssignmentState, ExpertAssignment
 from tests import journeys
 from tests.factories import UserFactory, administrator, expert, officer
 from tests.journeys import approved_directly
+from tests.permission_table import Case, assert_answer, assert_table_covers, can_functions
 
 
 class Scene:
@@ -80,17 +78,6 @@ class Scene:
         return self["expert"]
 
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    check: Callable  # the can_* function asked
-    code: str  # the code of the refusal; "" when allowed
-    args: Callable[[Scene], tuple]  # what it is asked about
-
-    def __str__(self) -> str:
-        return self.name
-
-
 P = permissions
 # fmt: off
 CASES = [
@@ -137,17 +124,9 @@ CASES = [
 
 
 def test_every_can_function_has_allowed_and_refused_cases():
-    functions = {f for name, f in vars(permissions).items() if name.startswith("can_")} | {reports.can_view_reports}
-    assert {c.check for c in CASES if c.code == ""} == functions
-    assert {c.check for c in CASES if c.code} == functions
-    assert len({c.name for c in CASES}) == len(CASES)
+    assert_table_covers(CASES, can_functions(permissions) | {reports.can_view_reports})
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_can_function_answers_with_the_rules_code(case, request, db):
-    allowed, reason = case.check(*case.args(Scene(request)))
-    if case.code == "":
-        assert (allowed, reason) == (True, "")
-    else:
-        assert (allowed, getattr(reason, "code", None)) == (False, case.code)
-        assert isinstance(reason, Refusal) and reason.strip()
+    assert_answer(case, Scene(request))

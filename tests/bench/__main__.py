@@ -1,7 +1,7 @@
 """`make bench`: prints benchmark figures (speed targets live here, not in timed tests).
 
 Runs against its own database (`portal_bench`: migrated, catalogue loaded, the scale data set of
-portal/scale_data.py generated once and kept), and prints a summary of the targets of issue 7.
+tests/bench/scale_data.py generated once and kept), and prints a summary of the targets of issue 7.
 """
 
 import logging

@@ -41,8 +41,8 @@ from awards.engine import Context, compute
 from awards.explain import result_as_json
 
 # The letter's snapshot exactly as `letter_issue` takes it, so generated letters re-render like real ones.
-from awards.letters import _content
-from awards.models import Award, AwardState, Clawback, Letter, LetterKind, LetterSequence, Payment
+from awards.letters import letter_row
+from awards.models import Award, AwardState, Clawback, Letter, LetterSequence, Payment
 from awards.rules import rule_for
 from portal.accounts.districts import DIVISION_TO_DISTRICT
 from portal.accounts.models import (
@@ -998,22 +998,8 @@ class _Generator:
         sequence = (lead.pk, issued.year)
         self.letter_numbers[sequence] += 1
         number = self.letter_numbers[sequence]
-        batch.add(
-            Letter(
-                application_id=app.pk,
-                decision=decision,
-                award=award,
-                kind=LetterKind.AWARD if award else LetterKind.REJECTION,
-                commission=lead,
-                year=issued.year,
-                number=number,
-                reference=f"{lead.code}-{issued.year}-{number:05d}",
-                content=_content(decision, award),
-                issued_on=issued.date(),
-                # Numbered and snapshotted; the PDF is not rendered (the letters benchmark renders its own).
-                rendered_at=None,
-            )
-        )
+        # Numbered and snapshotted by the service's own builder; the PDF is not rendered (the letters benchmark does).
+        batch.add(letter_row(decision=decision, award=award, number=number, issued_on=issued.date()))
         self.counts.letters += 1
 
     def event(self, batch, app, actor, action, source, target, at, version, *, reason="") -> None:

@@ -1,4 +1,4 @@
-"""Organisations: sign-up, invitations by one-time link, membership and removal (portal/organisations.py).
+"""Organisations: sign-up, invitations by one-time link, membership and removal (portal/accounts/organisations.py).
 
 Personas: alice administers Zhangjiang Demo Biotech, bob is her colleague, charlie administers another
 organisation (the outsider), dora has an account that belongs to no organisation.
@@ -412,7 +412,7 @@ def test_a_real_worker_sends_the_invitation(celery_worker_process):
     organisation = Organisation.objects.create(uscc=XUHUI, name="Xuhui Gene", kind="enterprise", district="xuhui")
     alice = member(organisation, admin=True, username="alice")
     invitation = member_invite(organisation=organisation, email="erin@example.com", by=alice)
-    # The outbox row of the invitation (portal/outbox.py) is settled once the worker has sent the mail.
+    # The outbox row of the invitation (portal/accounts/outbox.py) is settled once the worker has sent the mail.
     sent = OutboxMessage.objects.filter(invitation=invitation, sent_at__isnull=False, last_error="")
     deadline = time.monotonic() + 30
     while not sent.exists() and time.monotonic() < deadline:

@@ -1,5 +1,5 @@
 """Issue 12, defect 6: every e-mail is an outbox row written with what it announces, sent once, and swept
-again while unsent (portal/outbox.py). The worker under faults is tests/awards/test_outbox_faults.py."""
+again while unsent (portal/accounts/outbox.py). The worker under faults is tests/awards/test_outbox_faults.py."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""The scale data set of `make bench` (portal/scale_data.py), at a tiny scale: every row it writes is one
+"""The scale data set of `make bench` (tests/bench/scale_data.py), at a tiny scale: every row it writes is one
 the portal itself could have written."""
 
 import pytest

@@ -9,7 +9,6 @@ untouched), each further one on a fresh application.
 """
 
 import copy
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -19,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from applications import workflow
 from applications.models import Application, AuditEvent, Call, State
 from portal.accounts.models import Commission, Role, User
-from portal.errors import ErrorCode, PortalError, Refusal
+from portal.errors import ErrorCode, PortalError
 from reviews import permissions, services
 from reviews.models import (
     AssignmentState,
@@ -33,6 +32,7 @@ from reviews.models import (
 from tests import journeys
 from tests.factories import UserFactory, administrator, expert, member, officer
 from tests.filings import make_draft, submit
+from tests.permission_table import Case, assert_answer, assert_table_covers, can_functions
 
 REASON = "Recorded for the permission matrix."
 SCORES = {"innovation": 80, "feasibility": 70}
@@ -533,17 +533,6 @@ class Scene:
         return decided
 
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    check: Callable  # the can_* function asked
-    code: str  # the code of the refusal; "" when allowed
-    args: Callable[[Scene], tuple]  # what it is asked about
-
-    def __str__(self) -> str:
-        return self.name
-
-
 P = permissions
 # fmt: off
 CASES = [
@@ -613,18 +602,9 @@ CASES = [
 
 
 def test_every_can_function_has_allowed_and_refused_cases():
-    functions = {f for name, f in vars(permissions).items() if name.startswith("can_")}
-    assert {c.check for c in CASES if c.code == ""} == functions
-    assert {c.check for c in CASES if c.code} == functions
-    assert len({c.name for c in CASES}) == len(CASES)
+    assert_table_covers(CASES, can_functions(permissions))
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_can_function_answers_with_the_rules_code(case, world):
-    allowed, reason = case.check(*case.args(Scene(world)))
-    if case.code == "":
-        assert (allowed, reason) == (True, "")
-    else:
-        assert (allowed, getattr(reason, "code", None)) == (False, case.code)
-        # The message a person reads is still there, translated, beside the code.
-        assert isinstance(reason, Refusal) and reason.strip()
+    assert_answer(case, Scene(world))
