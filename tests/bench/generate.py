@@ -7,9 +7,15 @@ import os
 import sys
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+import django
 
-from tests.bench import scale_data
+# Run as `python -m tests.bench.generate`, nothing has set Django up yet (a no-op under pytest or manage.py).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+django.setup()
+
+from django.core.management.base import BaseCommand, CommandError  # noqa: E402
+
+from tests.bench import scale_data  # noqa: E402
 
 
 class Command(BaseCommand):
@@ -58,8 +64,4 @@ class Command(BaseCommand):
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
     Command().run_from_argv(["manage.py", "generate_scale_data", *sys.argv[1:]])

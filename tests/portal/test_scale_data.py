@@ -1,6 +1,9 @@
 """The scale data set of `make bench` (tests/bench/scale_data.py), at a tiny scale: every row it writes is one
 the portal itself could have written."""
 
+import subprocess
+import sys
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Q
@@ -138,3 +141,12 @@ def test_pages_keep_their_query_count_on_generated_data(client, generated, djang
         counts[name] = len(captured.captured_queries)
     assert counts["dashboard busy"] == counts["dashboard quiet"]
     assert counts["queue busy"] == counts["queue quiet"]
+
+
+def test_the_generator_runs_as_make_bench_calls_it():
+    """`make bench-data` runs `python -m tests.bench.generate` in a fresh process, before Django is set up."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench.generate", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--if-missing" in result.stdout
