@@ -6,8 +6,9 @@ Visibility itself is `selectors.visible_applications`; these decide the actions 
 from django.utils.translation import gettext as _
 
 from applications import workflow
-from applications.models import Application, Attachment, State
+from applications.models import Application, Attachment, Program, State
 from applications.selectors import visible_applications
+from portal.accounts.predicates import is_admin, is_officer
 from portal.errors import refuse
 
 EDITABLE = {State.DRAFT, State.RETURNED}
@@ -48,3 +49,11 @@ def can_download_attachment(user, attachment: Attachment) -> tuple[bool, str]:
     if not workflow.is_applicant(user, attachment.application) and not attachment.versions.exists():
         return refuse("never_submitted", _("Only the applicant sees documents that were never submitted."))
     return True, ""
+
+
+def can_read_reading_notes(user, program: Program) -> tuple[bool, str]:
+    """A program's reading notes (how the portal reads a clause where the sources disagree) are working
+    knowledge of the commissions and the administrators, not a public statement of the policy."""
+    if is_officer(user) or is_admin(user):
+        return True, ""
+    return refuse("staff_only", _("Reading notes are for officers and administrators."))

@@ -1,21 +1,24 @@
 """The award estimate (what-if) of SPEC §6: one path from a request to the engine's answer, shared by
 the API, the CLI and the public page."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from applications import facts as facts_codec
 from applications.estimator import Estimate, Estimator
 from applications.facts import estimate_schema
-from applications.models import Application, Program, Track
+from applications.models import Application, Call, Policy, Program, Track
 from applications.selectors import find_track, open_call_for
 from awards.engine import Context, Result, compute
 from awards.explain import reason_text, result_as_json
 from awards.rules import rule_for
 from portal.amounts import AmountSerializerField
+from portal.bilingual import localized
 from portal.errors import ErrorCode, PortalError
 
 
@@ -64,11 +67,61 @@ def resolve_track(program_code: str, track_code: str | None) -> Track:
     )
 
 
-def estimate(*, track: Track, facts: dict, context: Context, at: datetime | None = None) -> Result:
-    """The engine's answer for validated facts. Where the policy leaves the rate to each call, the
-    terms of the program's open call apply."""
-    call = open_call_for(track.program, at) if track.rate is None or track.clause_cap is None else None
-    return compute(rule_for(track, call), facts, context)
+MILESTONE = "milestone_date"
+
+
+def policy_ended(policy: Policy, today: date | None = None) -> bool:
+    return policy.effective_to < (today or timezone.localdate())
+
+
+def estimate_facts_schema(track: Track, today: date | None = None) -> list[dict]:
+    """The facts the estimate asks for: no filing identifiers, but the milestone date where the policy has
+    ended, because only a milestone inside its period can still be paid under it."""
+    schema = track.program.fact_schema
+    asked = estimate_schema(schema)
+    if policy_ended(track.program.policy, today):
+        asked += [{**d, "optional": False} for d in schema if d["name"] == MILESTONE]
+    return asked
+
+
+def check_policy_period(policy: Policy, facts: dict, today: date | None = None) -> None:
+    """An ended policy pays only milestones reached while it was in force; PortalError on the milestone
+    date otherwise (the schema already requires it)."""
+    milestone = facts.get(MILESTONE)
+    if not policy_ended(policy, today) or milestone is None or policy.in_force_on(milestone):
+        return
+    message = _(
+        "This policy ended on %(end)s: it pays only milestones reached from %(start)s to %(end)s, and %(date)s "
+        "is outside that period. A later milestone falls under the policy in force on its date."
+    ) % {"start": policy.funding_starts, "end": policy.effective_to, "date": milestone}
+    raise PortalError(ErrorCode.POLICY_NOT_IN_FORCE, errors={"facts": {MILESTONE: [message]}})
+
+
+@dataclass(frozen=True)
+class Estimated:
+    """The engine's answer and the call whose terms it used (None: the catalogue's terms alone)."""
+
+    result: Result
+    call: Call | None
+
+
+def estimate(*, track: Track, facts: dict, context: Context, at: datetime | None = None) -> Estimated:
+    """The engine's answer for validated facts, on exactly the rule an award would use: the catalogue's
+    terms with those of the program's open call (the one closing first), where one is open."""
+    check_policy_period(track.program.policy, facts, at.date() if at else None)
+    call = open_call_for(track.program, at)
+    return Estimated(result=compute(rule_for(track, call), facts, context), call=call)
+
+
+def answer_as_json(estimated: Estimated, track: Track) -> dict:
+    """The JSON answer of SPEC §6, with which call's terms were used and whether the policy has ended."""
+    policy = track.program.policy
+    call = estimated.call
+    return {
+        **result_as_json(estimated.result, track),
+        "call": None if call is None else {"id": call.pk, "title": localized(call, "title")},
+        "policy_ended_on": policy.effective_to.isoformat() if policy_ended(policy) else None,
+    }
 
 
 def estimate_from_payload(payload) -> dict:
@@ -78,10 +131,11 @@ def estimate_from_payload(payload) -> dict:
         raise PortalError(ErrorCode.INVALID, errors=dict(request.errors))
     data = request.validated_data
     track = resolve_track(data["program"], data.get("track"))
-    schema = estimate_schema(track.program.fact_schema)
-    facts = facts_codec.load(schema, data["facts"], ignored=("product_key", "milestone_date"))
+    schema = estimate_facts_schema(track)
+    ignored = [name for name in ("product_key", MILESTONE) if name not in {d["name"] for d in schema}]
+    facts = facts_codec.load(schema, data["facts"], ignored=ignored)
     context = Context(**data["context"]) if "context" in data else Context()
-    return result_as_json(estimate(track=track, facts=facts, context=context), track)
+    return answer_as_json(estimate(track=track, facts=facts, context=context), track)
 
 
 # --- the estimate while filing (applications/estimator.py; registered in awards/apps.py) ----------------
@@ -96,8 +150,10 @@ def filing_estimate(application: Application, facts: dict) -> Estimate:
 
 
 def filing_estimate_shown(application: Application, facts: dict) -> dict:
-    """The estimate beside the application form: the answer of SPEC §6 for the facts typed so far."""
-    return result_as_json(estimate(track=application.track, facts=facts, context=Context()), application.track)
+    """The estimate beside the application form: the answer of SPEC §6 for the facts typed so far, on the
+    terms of the application's own call, as the award will be."""
+    result = compute(rule_for(application.track, application.call), facts, Context())
+    return answer_as_json(Estimated(result=result, call=application.call), application.track)
 
 
 FILING_ESTIMATOR = Estimator(for_application=filing_estimate, shown=filing_estimate_shown)

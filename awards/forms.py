@@ -1,8 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from awards.estimates import policy_ended
 from portal.amounts import AmountField
 from portal.bilingual import localized
+
+
+def _policy_label(policy) -> str:
+    title = localized(policy, "title")
+    if policy_ended(policy):
+        return _("%(title)s (ended on %(end)s)") % {"title": title, "end": policy.effective_to.isoformat()}
+    return title
 
 
 def track_choices(programs) -> list:
@@ -13,7 +21,7 @@ def track_choices(programs) -> list:
             label = f"{program.code} · {localized(program, 'title')}"
             if track.code:
                 label += f" — {localized(track, 'title')}"
-            groups.setdefault(localized(program.policy, "title"), []).append((f"{program.code}:{track.code}", label))
+            groups.setdefault(_policy_label(program.policy), []).append((f"{program.code}:{track.code}", label))
     return list(groups.items())
 
 

@@ -1,11 +1,11 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from applications.facts import FactsForm, estimate_schema
+from applications.facts import FactsForm
+from applications.permissions import can_read_reading_notes
 from applications.selectors import programs_with_tracks
 from awards.engine import Context
-from awards.estimates import estimate, resolve_track
-from awards.explain import result_as_json
+from awards.estimates import MILESTONE, answer_as_json, estimate, estimate_facts_schema, policy_ended, resolve_track
 from awards.forms import EstimateContextForm, TrackChoiceForm
 from portal.errors import PortalError
 
@@ -24,11 +24,18 @@ def estimate_page(request):
     except PortalError as error:
         error.add_to_form(chooser)
         return render(request, "awards/estimate.html", context)
-    schema = estimate_schema(track.program.fact_schema)
+    schema = estimate_facts_schema(track)
     data = request.POST if request.method == "POST" else None
     facts_form = FactsForm(schema, data)
     context_form = EstimateContextForm(data, prefix="context")
-    context.update(track=track, program=track.program, facts_form=facts_form, context_form=context_form)
+    context.update(
+        track=track,
+        program=track.program,
+        facts_form=facts_form,
+        context_form=context_form,
+        policy_ended=policy_ended(track.program.policy),
+        shows_reading_note=can_read_reading_notes(request.user, track.program)[0],
+    )
     if request.method == "POST" and context_form.is_valid():
         try:
             facts = facts_form.parsed()
@@ -36,6 +43,11 @@ def estimate_page(request):
             pass  # the form carries its field errors
         else:
             given = {k: v for k, v in context_form.cleaned_data.items() if v is not None}
-            result = estimate(track=track, facts=facts, context=Context(**given))
-            context["result"] = result_as_json(result, track)
+            try:
+                estimated = estimate(track=track, facts=facts, context=Context(**given))
+            except PortalError as error:
+                for message in error.errors["facts"][MILESTONE]:
+                    facts_form.add_error(MILESTONE, message)
+            else:
+                context["result"] = answer_as_json(estimated, track)
     return render(request, "awards/estimate.html", context)

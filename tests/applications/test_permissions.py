@@ -119,6 +119,11 @@ CASES = [
     Case("the lead officer downloads an unsent file", P.can_download_attachment,    "never_submitted", lambda s: (s["lead officer"], s.file_of(s.returned, submitted=False))),
     Case("an administrator downloads an unsent file", P.can_download_attachment,    "never_submitted", lambda s: (s["administrator"], s.file_of(s.returned, submitted=False))),
     Case("anonymous downloads a file",                P.can_download_attachment,    "not_visible",     lambda s: (s["anonymous"], s.file_of(s.submitted, submitted=True))),
+    Case("the lead officer reads a reading note",     P.can_read_reading_notes,     "",                lambda s: (s["lead officer"], s.call.program)),
+    Case("an administrator reads a reading note",     P.can_read_reading_notes,     "",                lambda s: (s["administrator"], s.call.program)),
+    Case("alice reads a reading note",                P.can_read_reading_notes,     "staff_only",      lambda s: (s["alice"], s.call.program)),
+    Case("an expert reads a reading note",            P.can_read_reading_notes,     "staff_only",      lambda s: (s["expert"], s.call.program)),
+    Case("anonymous reads a reading note",            P.can_read_reading_notes,     "staff_only",      lambda s: (s["anonymous"], s.call.program)),
 ]
 # fmt: on
 

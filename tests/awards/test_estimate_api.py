@@ -10,7 +10,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from tests.portal.test_amounts import TYPED
 
 URL = "/api/v1/award-estimates/"
-DRUG = {"rd_spending": "10000000", "drug_category": "chemical", "made_in_shanghai": True}
+# Policy A ended on 2024-05-31: it is estimated for a milestone reached while it was in force.
+IN_A = {"milestone_date": "2023-03-01"}
+DRUG = {"rd_spending": "10000000", "drug_category": "chemical", "made_in_shanghai": True, **IN_A}
 
 
 @pytest.fixture
@@ -85,7 +87,7 @@ def test_breakdown_names_every_step_that_changed_the_amount(api, catalogue):
 def test_ineligible_facts_answer_false_with_actionable_reasons(api, catalogue):
     response = post(
         api,
-        {"program": "BIO21-CDMO", "facts": {"contract_amount": "8000000", "investment_relationship": True}},
+        {"program": "BIO21-CDMO", "facts": {"contract_amount": "8000000", "investment_relationship": True, **IN_A}},
     )
     assert response.status_code == 200
     body = response.json()
@@ -95,12 +97,12 @@ def test_ineligible_facts_answer_false_with_actionable_reasons(api, catalogue):
 
 
 def test_reasons_and_labels_follow_the_language(api, catalogue):
-    body = {"program": "BIO21-CDMO", "facts": {"contract_amount": "8000000", "investment_relationship": True}}
+    body = {"program": "BIO21-CDMO", "facts": {"contract_amount": "8000000", "investment_relationship": True, **IN_A}}
     chinese = post(api, body, language="zh-hans").json()
     assert "投资关联" in chinese["reasons"][0]["text"]
     ok = post(
         api,
-        {"program": "BIO21-CDMO", "facts": {"contract_amount": "8000000", "investment_relationship": False}},
+        {"program": "BIO21-CDMO", "facts": {"contract_amount": "8000000", "investment_relationship": False, **IN_A}},
         language="zh-hans",
     ).json()
     assert "合同金额" in ok["breakdown"][0]["text"]
@@ -123,7 +125,7 @@ def test_rate_set_per_call_without_an_open_call_is_explained(api, catalogue):
             {
                 "program": "BIO21-CDMO",
                 "track": "phase_1",
-                "facts": {"contract_amount": "1", "investment_relationship": False},
+                "facts": {"contract_amount": "1", "investment_relationship": False, **IN_A},
             },
             "track",
         ),
@@ -214,7 +216,7 @@ def test_malformed_fact_is_400_naming_the_fact(api, catalogue, facts, fact):
 
 def test_unknown_agency_is_400(api, catalogue):
     # BRICS regulators count for policy B's launch measure, not for clause III.5 of policy A.
-    facts = {"rd_spending": "1000000", "agencies": ["FDA", "BRICS"], "overseas_sales": True}
+    facts = {"rd_spending": "1000000", "agencies": ["FDA", "BRICS"], "overseas_sales": True, **IN_A}
     response = post(api, {"program": "BIO21-OVERSEAS", "facts": facts})
     assert response.status_code == 400
     assert "agencies" in response.json()["facts"]

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from tests.portal.test_amounts import TYPED
 
-FACTS = '{"rd_spending": "10000000", "drug_category": "tcm", "made_in_shanghai": true}'
+FACTS = '{"rd_spending": "10000000", "drug_category": "tcm", "made_in_shanghai": true, "milestone_date": "2023-03-01"}'
 
 
 def run(*args):

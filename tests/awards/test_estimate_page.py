@@ -15,6 +15,7 @@ def facts(**overrides):
         "facts-rd_spending": "10000000",
         "facts-drug_category": "chemical",
         "facts-made_in_shanghai": "true",
+        "facts-milestone_date": "2023-03-01",  # policy A ended on 2024-05-31
         "context-awarded_this_year": "",
         "context-awarded_in_overlap_group": "",
     }

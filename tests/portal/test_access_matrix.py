@@ -140,7 +140,12 @@ BODIES = {
     "estimate": lambda w: {
         "program": "BIO21-DRUG-INNOVATIVE",
         "track": "phase_2",
-        "facts": {"rd_spending": "10000000", "drug_category": "chemical", "made_in_shanghai": True},
+        "facts": {
+            "rd_spending": "10000000",
+            "drug_category": "chemical",
+            "made_in_shanghai": True,
+            "milestone_date": "2023-03-01",
+        },
     },
     "new draft": lambda w: {"call": w.call.pk, "track": "phase_1", "title": "Filed through the API"},
     "rename": lambda w: {"title": "Renamed through the API"},
