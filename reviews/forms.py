@@ -109,6 +109,14 @@ class OpinionForm(forms.Form):
     )
 
 
+class WaiveOpinionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the decision proceeds without this opinion"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
 class BudgetForm(forms.Form):
     confirmed = forms.TypedChoiceField(
         label=_("Budget"),

@@ -26,6 +26,8 @@ class Outcome(models.TextChoices):
     OBJECT = "object", _("Object")
     CONFIRMED = "confirmed", _("Budget confirmed")
     NOT_CONFIRMED = "not_confirmed", _("Budget not available")
+    # The lead went ahead without a co-reviewer's opinion: nobody of that commission is registered to give it.
+    WAIVED = "waived", _("Proceeded without: no officer registered")
 
 
 class ReviewTaskQuerySet(models.QuerySet):

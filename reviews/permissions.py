@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 from applications import workflow
 from applications.models import Application, State
 from portal.accounts.predicates import is_admin, is_expert, is_finance, is_officer_of, is_staff_of
+from portal.bilingual import localized
 from portal.errors import refuse
 from reviews.models import AssignmentState, ExpertAssignment, ReviewTask, TaskKind, TaskState
+from reviews.selectors import has_officer
 
 
 def can_view_task(user, task: ReviewTask) -> tuple[bool, str]:
@@ -56,6 +58,26 @@ def can_decide(user, application: Application) -> tuple[bool, str]:
         return refuse("not_lead_officer", _("Only an officer of the lead commission decides."))
     if application.state not in (State.DEPARTMENT_REVIEW, State.EXPERT_REVIEW):
         return refuse("not_under_review", _("A decision is taken after department or expert review."))
+    return True, ""
+
+
+def can_proceed_without_opinion(user, task: ReviewTask) -> tuple[bool, str]:
+    """The lead goes ahead without a co-reviewer's opinion only when nobody could give it: no officer of
+    that commission is registered (otherwise the task waits for its answer or its deadline)."""
+    if not workflow.is_lead_officer(user, task.application):
+        return refuse("not_lead_officer", _("Only an officer of the lead commission decides."))
+    if task.kind != TaskKind.OPINION or task.is_lead:
+        return refuse("not_co_reviewer_opinion", _("Only a co-reviewer's opinion can be gone without."))
+    if task.state != TaskState.OPEN:
+        return refuse("task_not_open", _("This opinion is no longer awaited."))
+    if task.application.state != State.DEPARTMENT_REVIEW:
+        return refuse("not_in_department_review", _("Opinions are given during department review."))
+    if has_officer(task.commission):
+        return refuse(
+            "commission_has_officer",
+            _("%(commission)s has a registered officer: wait for its opinion or its deadline.")
+            % {"commission": localized(task.commission, "name")},
+        )
     return True, ""
 
 

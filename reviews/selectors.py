@@ -9,9 +9,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from applications.models import Application, Call, State
-from portal.accounts.models import User
-from portal.accounts.predicates import is_commission_staff, is_expert
-from reviews.models import AssignmentState, ExpertAssignment, ReviewTask, TaskState
+from applications.selectors import get_application_for_user
+from portal.accounts.models import Commission, User
+from portal.accounts.predicates import is_commission_staff, is_expert, is_officer_of
+from reviews.models import AssignmentState, ExpertAssignment, ReviewTask, TaskKind, TaskState
 
 
 def commission_tasks(user) -> QuerySet[ReviewTask]:
@@ -35,6 +36,28 @@ def get_task_for_user(user, pk) -> ReviewTask:
 
 def application_tasks(application: Application) -> QuerySet[ReviewTask]:
     return application.tasks.select_related("commission", "completed_by", "assigned_to").order_by("created_at", "pk")
+
+
+def has_officer(commission: Commission) -> bool:
+    """Somebody who can give the commission's opinion is registered (active, with the officer role)."""
+    members = User.objects.filter(commission=commission, is_active=True)
+    return any(is_officer_of(member, commission) for member in members)
+
+
+def unstaffed_opinions(application: Application) -> list[ReviewTask]:
+    """Co-reviewers' open opinion tasks that nobody can answer: no officer of the commission is registered.
+    They would hold the decision until their deadline; the lead sees them and may proceed without them."""
+    tasks = application.tasks.filter(kind=TaskKind.OPINION, state=TaskState.OPEN, is_lead=False)
+    return [task for task in tasks.select_related("commission") if not has_officer(task.commission)]
+
+
+def get_routed_task_for_user(user, pk) -> ReviewTask:
+    """A task of an application routed to the user's commission (any commission's task on it), else 404."""
+    task = ReviewTask.objects.filter(pk=pk).select_related("commission").first()
+    if task is None:
+        raise Http404
+    task.application = get_application_for_user(user, task.application_id)
+    return task
 
 
 def duplicate_filings(application: Application) -> QuerySet[Application]:

@@ -27,6 +27,7 @@ class ReviewAction(StrEnum):
     BUDGET_CONFIRMATION = "budget_confirmation"
     CONFLICT_DECLARED = "conflict_declared"
     SCORED = "scored"
+    OPINION_WAIVED = "opinion_waived"
 
 
 def _refuse(check: tuple[bool, str]) -> None:
@@ -64,6 +65,30 @@ def opinion_give(*, task: ReviewTask, by: User, opinion: str, reasons: str = "")
         action=ReviewAction.OPINION,
         reason=reasons,
         data={"commission": task.commission.code, "opinion": opinion},
+    )
+    return task
+
+
+@transaction.atomic
+def opinion_waive(*, task: ReviewTask, by: User, reason: str) -> ReviewTask:
+    """The lead proceeds without a co-reviewer's opinion that nobody is registered to give; why is recorded
+    on the task and in the (internal) audit trail. The decision then no longer waits for it."""
+    _lock(task.application_id)
+    task = (
+        ReviewTask.objects.select_for_update(of=("self",)).select_related("application", "commission").get(pk=task.pk)
+    )
+    _refuse(permissions.can_proceed_without_opinion(by, task))
+    reason = (reason or "").strip()
+    if not reason:
+        raise PortalError(ErrorCode.REQUIRED, _("Say why the decision proceeds without this opinion."), field="reason")
+    # Not an answer of that commission: untimed, so the on-time figures do not count it.
+    task.close(by=by, outcome=Outcome.WAIVED, reasons=reason, timed=False)
+    _audit(
+        task.application,
+        by=by,
+        action=ReviewAction.OPINION_WAIVED,
+        reason=reason,
+        data={"commission": task.commission.code, "no_officer": True},
     )
     return task
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("review/applications/<int:pk>/formal-check/", views.formal_check, name="review-formal-check"),
     path("review/applications/<int:pk>/decide/", views.decide, name="review-decide"),
     path("review/tasks/<int:pk>/opinion/", views.opinion, name="review-opinion"),
+    path("review/tasks/<int:pk>/proceed-without/", views.proceed_without, name="review-proceed-without"),
     path("review/tasks/<int:pk>/budget/", views.budget, name="review-budget"),
     path("review/calls/<int:call_id>/ranking/", views.ranking, name="review-ranking"),
     path("expert/", views.expert_home, name="expert-home"),

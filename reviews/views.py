@@ -15,6 +15,7 @@ from applications.models import CALL_BLOBS, PROGRAM_BLOBS, State
 from applications.selectors import get_application_for_user, visible_applications
 from portal.accounts.guards import requires
 from portal.accounts.predicates import is_commission_staff, is_expert
+from portal.bilingual import localized
 from portal.errors import PortalError
 from reviews import checklist, permissions, selectors, services
 from reviews.clock import working_days_left
@@ -27,6 +28,7 @@ from reviews.forms import (
     OpinionForm,
     QueueFilter,
     ScoreForm,
+    WaiveOpinionForm,
 )
 from reviews.models import AssignmentState, TaskKind, TaskState
 from reviews.routing import budget_confirmed, missing_opinions, missing_scores
@@ -97,6 +99,11 @@ def queue_assign(request):
 @requires(is_commission_staff)
 def review_page(request, pk):
     application = get_application_for_user(request.user, pk)
+    return render(request, "reviews/review.html", _review_context(request, application))
+
+
+def _review_context(request, application, *, waive_form=None, waive_task_id=None) -> dict:
+    """What the review page shows; `waive_form` is a bound form with errors for task `waive_task_id`."""
     user = request.user
     tasks = list(selectors.application_tasks(application))
     mine = [t for t in tasks if t.commission_id == user.commission_id and t.state == TaskState.OPEN]
@@ -133,9 +140,20 @@ def review_page(request, pk):
             waiting_scores=missing_scores(application) if application.state == State.EXPERT_REVIEW else [],
             budget_ok=budget_confirmed(application),
         )
+    if context["is_lead"]:
+        # Co-reviewers nobody is registered to answer for: named, with the form to go ahead without them.
+        context["unstaffed"] = [
+            (
+                task,
+                (waive_form if task.pk == waive_task_id else WaiveOpinionForm(prefix=f"waive-{task.pk}"))
+                if permissions.can_proceed_without_opinion(user, task)[0]
+                else None,
+            )
+            for task in selectors.unstaffed_opinions(application)
+        ]
     if application.call.uses_expert_review:
         context["scores"] = selectors.score_summary(application)
-    return render(request, "reviews/review.html", context)
+    return context
 
 
 @login_required
@@ -209,6 +227,35 @@ def budget(request, pk):
         done=_("The budget answer of %(commission)s is recorded."),
         invalid=_("Say whether the budget is confirmed."),
     )
+
+
+@login_required
+@require_POST
+@requires(is_commission_staff)
+def proceed_without(request, pk):
+    """The lead goes ahead without the opinion of a commission that has nobody registered."""
+    task = selectors.get_routed_task_for_user(request.user, pk)
+    application = task.application
+    allowed, reason = permissions.can_proceed_without_opinion(request.user, task)
+    if not allowed:
+        messages.error(request, reason)
+        return redirect("review-application", pk=application.pk)
+    form = WaiveOpinionForm(request.POST, prefix=f"waive-{task.pk}")
+    if form.is_valid():
+        try:
+            services.opinion_waive(task=task, by=request.user, reason=form.cleaned_data["reason"])
+        except PortalError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(
+                request,
+                _("The decision proceeds without the opinion of %(commission)s.")
+                % {"commission": localized(task.commission, "name")},
+            )
+            return redirect("review-application", pk=application.pk)
+    # The reason is missing (or the task changed meanwhile): the page again, with the form's errors.
+    context = _review_context(request, application, waive_form=form, waive_task_id=task.pk)
+    return render(request, "reviews/review.html", context)
 
 
 @login_required

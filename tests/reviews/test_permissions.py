@@ -487,6 +487,11 @@ class Scene:
         return task_of(self.in_review, "SMPA")
 
     @cached_property
+    def drc(self) -> ReviewTask:
+        """DRC's opinion: nobody of DRC is registered in this world."""
+        return task_of(self.in_review, "DRC")
+
+    @cached_property
     def fin(self) -> ReviewTask:
         return task_of(self.in_review, "FIN", TaskKind.BUDGET)
 
@@ -571,6 +576,18 @@ CASES = [
     Case("decide, inactive lead officer",       P.can_decide,           "not_lead_officer",          lambda s: (s["inactive_lead_officer"], s.in_review)),
     Case("decide before department review",     P.can_decide,           "not_under_review",          lambda s: (s["lead_officer"], with_state(s.in_review, State.FORMAL_CHECK))),
     Case("decide, anonymous",                   P.can_decide,           "not_lead_officer",          lambda s: (s["anonymous"], s.in_review)),
+    # proceed without an opinion nobody is registered to give
+    Case("proceed without",                     P.can_proceed_without_opinion, "",                   lambda s: (s["lead_officer"], s.drc)),
+    Case("proceed without, co-reviewer",        P.can_proceed_without_opinion, "not_lead_officer",   lambda s: (s["co_reviewer"], s.drc)),
+    Case("proceed without, other commission",   P.can_proceed_without_opinion, "not_lead_officer",   lambda s: (s["unrelated_officer"], s.drc)),
+    Case("proceed without, applicant",          P.can_proceed_without_opinion, "not_lead_officer",   lambda s: (s["alice"], s.drc)),
+    Case("proceed without, inactive lead",      P.can_proceed_without_opinion, "not_lead_officer",   lambda s: (s["inactive_lead_officer"], s.drc)),
+    Case("proceed without, anonymous",          P.can_proceed_without_opinion, "not_lead_officer",   lambda s: (s["anonymous"], s.drc)),
+    Case("proceed without the lead's own",      P.can_proceed_without_opinion, "not_co_reviewer_opinion", lambda s: (s["lead_officer"], s.stcsm)),
+    Case("proceed without a budget answer",     P.can_proceed_without_opinion, "not_co_reviewer_opinion", lambda s: (s["lead_officer"], s.fin)),
+    Case("proceed without, already closed",     P.can_proceed_without_opinion, "task_not_open",      lambda s: (s["lead_officer"], with_state(s.drc, TaskState.DONE))),
+    Case("proceed without, after review",       P.can_proceed_without_opinion, "not_in_department_review", lambda s: (s["lead_officer"], ReviewTask(commission=s.drc.commission, kind=TaskKind.OPINION, state=TaskState.OPEN, application=s.with_experts))),
+    Case("proceed without, unit has an officer", P.can_proceed_without_opinion, "commission_has_officer", lambda s: (s["lead_officer"], s.smpa)),
     # declare a conflict of interest
     Case("declare",                             P.can_declare_conflict, "",                          lambda s: (s.experts["dr_li"], s.li)),
     Case("declare for another expert",          P.can_declare_conflict, "other_expert",              lambda s: (s.experts["dr_li"], s.wang)),
