@@ -29,6 +29,7 @@ from awards import exports, notice
 from awards.letters import letter_issue
 from awards.models import Award
 from awards.services import award_compute
+from portal.accounts.models import Commission
 from portal.accounts.organisations import hash_token, member_invite
 from reviews import services
 from reviews.models import ExpertAssignment, ReviewTask, TaskKind
@@ -130,6 +131,17 @@ def build() -> SimpleNamespace:
     )
     w.a_computed = _approved(w.call, w.alice, "A computed, not yet on notice")
     w.computed_award = award_compute(application_id=w.a_computed.pk)
+
+    # --- a co-reviewer nobody is registered for: the lead may proceed without its opinion ---------
+    # A commission of its own, routed to this one filing only, so no journey above gave it an officer.
+    nobody = Commission.objects.create(code="NOBODY", name_en="Unstaffed Bureau", name_zh="无人局")
+    w.call.program.co_reviewers.add(nobody)
+    w.a_unstaffed = journeys.pass_formal_check(_submitted(w.call, w.alice, "A without an officer"))
+    w.call.program.co_reviewers.remove(nobody)
+    w.unstaffed_task = ReviewTask.objects.get(application=w.a_unstaffed, commission=nobody, kind=TaskKind.OPINION)
+    w.a_unstaffed_smpa_task = ReviewTask.objects.get(
+        application=w.a_unstaffed, commission__code="SMPA", kind=TaskKind.OPINION
+    )
 
     # --- teams: a pending invitation in each organisation (the clear token of org_a's is known) ---
     w.invitation_a = member_invite(organisation=w.org_a, email="frank@example.com", by=w.alice)

@@ -83,6 +83,8 @@ OBJECTS = {
     "expert call": lambda w: {"call_id": w.xcall.pk},
     "SMPA task": lambda w: {"pk": w.smpa_task.pk},
     "FIN task": lambda w: {"pk": w.fin_task.pk},
+    "unstaffed task": lambda w: {"pk": w.unstaffed_task.pk},
+    "staffed task": lambda w: {"pk": w.a_unstaffed_smpa_task.pk},
     "assignment": lambda w: {"pk": w.assignment.pk},
     "undeclared": lambda w: {"pk": w.assignment_undeclared.pk},
     # awards
@@ -125,6 +127,8 @@ BODIES = {
     "reject": lambda w: {"action": "reject", "reason": "Not convincing."},
     "opinion": lambda w: {"opinion": "support", "reasons": "Fine."},
     "budget": lambda w: {"confirmed": "true", "note": ""},
+    "waive": lambda w: {f"waive-{w.unstaffed_task.pk}-reason": "Nobody of the unit is registered."},
+    "waive staffed": lambda w: {f"waive-{w.a_unstaffed_smpa_task.pk}-reason": "Nobody of the unit is registered."},
     "no conflict": lambda w: {"has_conflict": "false"},
     "score": lambda w: {"score_innovation": "80", "score_feasibility": "70", "comment": "Sound."},
     "dismiss": lambda w: {"upheld": "false", "resolution": "Unfounded."},
@@ -282,6 +286,10 @@ MATRIX = [
     Row("review-formal-check",             "a in review",       "login 404   404   404   kept  kept  404   kept  404   404   404", P, "start check"),
     Row("review-decide",                   "a ready",           "login 404   404   404   done  kept  404   kept  404   404   404", P, "reject"),
     Row("review-opinion",                  "SMPA task",         "login 404   404   404   404   done  404   404   404   404   404", P, "opinion"),
+    # going ahead without an opinion nobody is registered to give is the lead's; those who see the file but
+    # may not act are told why; a unit with an officer is waited for, even by the lead
+    Row("review-proceed-without",          "unstaffed task",    "login 404   404   404   done  kept  404   kept  404   404   404", P, "waive"),
+    Row("review-proceed-without",          "staffed task",      "login 404   404   404   kept  kept  404   kept  404   404   404", P, "waive staffed"),
     Row("review-budget",                   "FIN task",          "login 404   404   404   404   404   404   done  404   404   404", P, "budget"),
     Row("review-ranking",                  "expert call",       "login 404   404   404   200   404   404   404   404   404   404"),
     Row("expert-home",                     None,                "login 404   404   404   404   404   404   404   200   200   404"),
@@ -526,6 +534,7 @@ A_ALL = {
     "A awarded",
     "A on public notice",
     "A computed, not yet on notice",
+    "A without an officer",
 }
 B_ALL = {"B draft", "B submitted", "B awarded"}
 # Past the formal check: routed to the co-reviewers and the Finance Bureau.
