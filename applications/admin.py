@@ -1,13 +1,60 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
+from applications.forms import ConfirmAmountsForm
 from applications.models import AuditEvent, Call, Policy, Program, Track
+from applications.services import policy_confirm_amounts
 from portal.accounts.admin import ReadOnlyAdmin
+from portal.errors import PortalError
+
+
+@admin.action(description=_("Confirm the amounts against the official text"))
+def confirm_amounts(modeladmin, request, queryset):
+    """Asks which text was read, then records the act per policy (services.policy_confirm_amounts); all or none."""
+    form = ConfirmAmountsForm(request.POST if "against" in request.POST else None)
+    if form.is_valid():
+        against = form.cleaned_data["against"]
+        try:
+            with transaction.atomic():
+                for policy in queryset:
+                    policy_confirm_amounts(policy_code=policy.code, by=request.user, against=against)
+        except PortalError as error:
+            error.flash(request)
+        else:
+            messages.success(request, _("The amounts are recorded as verified."))
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Confirm the amounts against the official text"),
+        "opts": modeladmin.model._meta,
+        "policies": queryset,
+        "form": form,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/applications/policy/confirm_amounts.html", context)
 
 
 @admin.register(Policy)
 class PolicyAdmin(admin.ModelAdmin):
-    list_display = ["code", "title_en", "effective_from", "effective_to", "amounts_verified", "catalogue_version"]
+    list_display = [
+        "code",
+        "title_en",
+        "effective_from",
+        "effective_to",
+        "amounts_verified",
+        "amounts_verified_by",
+        "amounts_verified_at",
+        "amounts_verified_against",
+        "catalogue_version",
+    ]
     list_filter = ["amounts_verified"]
+    list_select_related = ["amounts_verified_by"]
+    actions = [confirm_amounts]
+    # Only the action verifies amounts, so that every verification says who, when and against which text.
+    readonly_fields = ["amounts_verified", "amounts_verified_by", "amounts_verified_at", "amounts_verified_against"]
 
 
 class TrackInline(admin.TabularInline):

@@ -178,6 +178,7 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
             },
         )
     policies = {}
+    confirmed = {}  # policy code -> (its amounts as the administrator confirmed them, the file's own flag)
     for row in data["policies"]:
         values = {
             key: row.get(key, "")
@@ -191,9 +192,12 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
             note_zh=row.get("note_zh", ""),
         )
         policy = Policy.objects.filter(code=row["code"]).first()
-        # An administrator's confirmation of the amounts survives a reload of the same file.
+        # An administrator's confirmation of the amounts survives a reload of the same file (and is dropped
+        # below if the file's amounts changed).
         if policy is None or not policy.amounts_verified:
             values["amounts_verified"] = row.get("amounts_verified", True)
+        if policy is not None and policy.amounts_verified_by_id is not None:
+            confirmed[row["code"]] = (policy_amounts(policy), row.get("amounts_verified", True))
         if policy is None or any(getattr(policy, k) != v for k, v in values.items()):
             values["catalogue_version"] = version
         policies[row["code"]] = _upsert(Policy, report, "policies", {"code": row["code"]}, values)
@@ -246,4 +250,20 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
                 },
             )
         program.tracks.exclude(code__in=[t.get("code", "") for t in row["tracks"]]).delete()
+    for code, (amounts, file_verified) in confirmed.items():
+        if policy_amounts(policies[code]) != amounts:
+            # The administrator confirmed other amounts than the file now gives: not verified any more.
+            _upsert(Policy, report, "policies", {"code": code}, UNCONFIRMED | {"amounts_verified": file_verified})
     return report
+
+
+UNCONFIRMED = {"amounts_verified_by": None, "amounts_verified_at": None, "amounts_verified_against": ""}
+
+
+def policy_amounts(policy: Policy) -> list[tuple]:
+    """What an administrator confirms: every program's yearly cap and every track's formula."""
+    return sorted(
+        Track.objects.filter(program__policy=policy).values_list(
+            "program__code", "program__yearly_cap", "code", "base_fact", "rate", "rate_is_ceiling", "clause_cap"
+        )
+    )

@@ -51,6 +51,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+class ConfirmAmountsForm(forms.Form):
+    """The Django admin's "confirm the amounts" action: which official text the administrator read."""
+
+    against = forms.CharField(
+        label=_("Official text the amounts were checked against"),
+        max_length=300,
+        help_text=_("Document number and where the text was read, e.g. the government's gazette."),
+    )
+
+
 class CallFilter(django_filters.FilterSet):
     """Which open calls a visitor asks for, the same on the calls page and at GET /api/v1/calls/. A call is
     the lead commission's (SPEC §4: the first unit a clause lists leads and issues the call; co-reviewers

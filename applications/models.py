@@ -26,6 +26,13 @@ class Policy(models.Model):
     # Amounts reported by the press, not read in the official text: an administrator confirms them
     # before a call may open on this policy.
     amounts_verified = models.BooleanField(_("amounts verified against the official text"), default=True)
+    # Who confirmed them, when, and against which text (services.policy_confirm_amounts); empty for a policy
+    # whose amounts the catalogue itself read in the official text.
+    amounts_verified_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("amounts verified by")
+    )
+    amounts_verified_at = models.DateTimeField(_("amounts verified at"), null=True, blank=True)
+    amounts_verified_against = models.CharField(_("amounts verified against"), max_length=300, blank=True)
     note_en = models.TextField(blank=True)
     note_zh = models.TextField(blank=True)
     catalogue_version = models.CharField(max_length=40)

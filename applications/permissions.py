@@ -6,7 +6,7 @@ Visibility itself is `selectors.visible_applications`; these decide the actions 
 from django.utils.translation import gettext as _
 
 from applications import workflow
-from applications.models import Application, Attachment, Program, State
+from applications.models import Application, Attachment, Policy, Program, State
 from applications.selectors import visible_applications
 from portal.accounts.predicates import is_admin, is_officer
 from portal.errors import refuse
@@ -57,3 +57,11 @@ def can_read_reading_notes(user, program: Program) -> tuple[bool, str]:
     if is_officer(user) or is_admin(user):
         return True, ""
     return refuse("staff_only", _("Reading notes are for officers and administrators."))
+
+
+def can_confirm_policy_amounts(user, policy: Policy) -> tuple[bool, str]:
+    """Amounts taken from press reports become the basis of calls and awards only on an administrator's
+    recorded reading of the official text."""
+    if is_admin(user):
+        return True, ""
+    return refuse("admin_only", _("Only an administrator confirms a policy's amounts against the official text."))

@@ -4,9 +4,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Call, NoticeKind, Policy, Program
+from applications.permissions import can_confirm_policy_amounts
+from portal.accounts.models import User
 from portal.errors import ErrorCode, PortalError
 
 
@@ -99,6 +102,24 @@ def call_create(
     )
 
 
-def policy_confirm_amounts(*, policy_code: str) -> None:
-    """An administrator's confirmation that a policy's amounts match the official text."""
-    Policy.objects.filter(code=policy_code).update(amounts_verified=True)
+@transaction.atomic
+def policy_confirm_amounts(*, policy_code: str, by: User, against: str) -> Policy:
+    """An administrator's confirmation that a policy's amounts match the official text, recorded with who,
+    when and which text; nobody else verifies them (a call opens only on verified amounts)."""
+    policy = Policy.objects.select_for_update().get(code=policy_code)
+    allowed, reason = can_confirm_policy_amounts(by, policy)
+    if not allowed:
+        raise PortalError(ErrorCode.NOT_ALLOWED, reason)
+    against = against.strip()
+    if not against:
+        raise PortalError(
+            ErrorCode.INVALID, _("Name the official text the amounts were checked against."), field="against"
+        )
+    policy.amounts_verified = True
+    policy.amounts_verified_by = by
+    policy.amounts_verified_at = timezone.now()
+    policy.amounts_verified_against = against[:300]
+    policy.save(
+        update_fields=["amounts_verified", "amounts_verified_by", "amounts_verified_at", "amounts_verified_against"]
+    )
+    return policy

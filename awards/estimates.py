@@ -114,13 +114,16 @@ def estimate(*, track: Track, facts: dict, context: Context, at: datetime | None
 
 
 def answer_as_json(estimated: Estimated, track: Track) -> dict:
-    """The JSON answer of SPEC §6, with which call's terms were used and whether the policy has ended."""
+    """The JSON answer of SPEC §6, with which call's terms were used, whether the policy has ended and whether
+    its amounts are verified."""
     policy = track.program.policy
     call = estimated.call
     return {
         **result_as_json(estimated.result, track),
         "call": None if call is None else {"id": call.pk, "title": localized(call, "title")},
         "policy_ended_on": policy.effective_to.isoformat() if policy_ended(policy) else None,
+        # False: the amounts come from press reports and no administrator has confirmed them yet.
+        "amounts_verified": policy.amounts_verified,
     }
 
 

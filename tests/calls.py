@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from applications.models import Call, Program
 from applications.services import call_create, policy_confirm_amounts
+from portal.accounts.models import User
+from tests.factories import administrator
 
 RUBRIC = [
     {"code": "innovation", "label_en": "Innovation", "label_zh": "创新性", "weight": 60},
@@ -14,9 +16,20 @@ RUBRIC = [
 ]
 
 
+def amounts_admin() -> User:
+    """The administrator who confirms policy amounts for the tests: a person of their own, so that the people
+    a test makes for itself (an `admin-ops` of its own) never collide with them."""
+    return User.objects.filter(username="amounts-admin").first() or administrator(username="amounts-admin")
+
+
+def confirm_policy_c() -> None:
+    """As an administrator does before opening a call on policy C (its amounts come from press reports)."""
+    policy_confirm_amounts(policy_code="SH-GOV-OFFICE-2024-9", by=amounts_admin(), against="沪府办规〔2024〕9号")
+
+
 def bio24_call(*, uses_expert_review=False, **terms) -> Call:
     """Without a per-applicant limit; with expert review (and its rubric) when asked."""
-    policy_confirm_amounts(policy_code="SH-GOV-OFFICE-2024-9")
+    confirm_policy_c()
     now = timezone.now()
     return call_create(
         program=Program.objects.get(code="BIO24-DRUG-INNOVATIVE"),
@@ -35,7 +48,7 @@ def bio24_call(*, uses_expert_review=False, **terms) -> Call:
 
 def filing_call() -> Call:
     """The call of the filing tests: limited to 3 applications per applicant."""
-    policy_confirm_amounts(policy_code="SH-GOV-OFFICE-2024-9")
+    confirm_policy_c()
     now = timezone.now()
     return call_create(
         program=Program.objects.get(code="BIO24-DRUG-INNOVATIVE"),

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Program
-from applications.services import call_create, policy_confirm_amounts
+from applications.services import call_create
+from tests.calls import confirm_policy_c
 
 
 def open_call(code, title):
@@ -25,7 +26,7 @@ def open_call(code, title):
 
 
 def test_calls_filter_by_commission_and_kind(client, catalogue):
-    policy_confirm_amounts(policy_code="SH-GOV-OFFICE-2024-9")
+    confirm_policy_c()
     open_call("BIO24-DRUG-INNOVATIVE", "Drugs 2026")  # STCSM, R&D
     open_call("BIO24-HOSPITAL-DEMO", "Hospital demonstration 2026")  # SHEITC, services
     client.cookies["django_language"] = "en"
@@ -51,7 +52,7 @@ def test_unknown_filter_value_is_a_field_error_not_a_500(client, catalogue):
 
 
 def test_closed_and_future_calls_are_not_listed(client, catalogue):
-    policy_confirm_amounts(policy_code="SH-GOV-OFFICE-2024-9")
+    confirm_policy_c()
     now = timezone.now()
     call_create(
         program=Program.objects.get(code="BIO24-CRO-UPGRADE"),
@@ -68,7 +69,7 @@ def test_closed_and_future_calls_are_not_listed(client, catalogue):
 
 
 def test_calls_page_queries_do_not_grow_with_calls(client, catalogue, django_assert_max_num_queries):
-    policy_confirm_amounts(policy_code="SH-GOV-OFFICE-2024-9")
+    confirm_policy_c()
     for code in ["BIO24-DRUG-INNOVATIVE", "BIO24-DEVICE-INNOVATIVE", "BIO24-HOSPITAL-DEMO"]:
         open_call(code, code)
     with django_assert_max_num_queries(12):
@@ -90,7 +91,7 @@ SAME_QUERIES = [
 
 def test_the_page_and_the_api_answer_the_same_for_the_same_filter(client, catalogue):
     """One CallFilter for both: a commission's calls are those it leads, on the page and in the API."""
-    policy_confirm_amounts(policy_code="SH-GOV-OFFICE-2024-9")
+    confirm_policy_c()
     drugs = open_call("BIO24-DRUG-INNOVATIVE", "Drugs 2026")
     hospital = open_call("BIO24-HOSPITAL-DEMO", "Hospital demonstration 2026")
     answers = {}

@@ -124,6 +124,11 @@ CASES = [
     Case("alice reads a reading note",                P.can_read_reading_notes,     "staff_only",      lambda s: (s["alice"], s.call.program)),
     Case("an expert reads a reading note",            P.can_read_reading_notes,     "staff_only",      lambda s: (s["expert"], s.call.program)),
     Case("anonymous reads a reading note",            P.can_read_reading_notes,     "staff_only",      lambda s: (s["anonymous"], s.call.program)),
+
+    Case("an administrator confirms policy amounts",  P.can_confirm_policy_amounts, "",                lambda s: (s["administrator"], s.call.program.policy)),
+    Case("the lead officer confirms policy amounts",  P.can_confirm_policy_amounts, "admin_only",      lambda s: (s["lead officer"], s.call.program.policy)),
+    Case("alice confirms policy amounts",             P.can_confirm_policy_amounts, "admin_only",      lambda s: (s["alice"], s.call.program.policy)),
+    Case("anonymous confirms policy amounts",         P.can_confirm_policy_amounts, "admin_only",      lambda s: (s["anonymous"], s.call.program.policy)),
 ]
 # fmt: on
 

@@ -147,3 +147,36 @@ def test_the_public_api_answer_holds_no_reading_note(catalogue):
         }
     )
     assert READING_NOTE not in answer.content.decode() and "律所" not in answer.content.decode()
+
+
+# --- correction 5: unverified amounts -------------------------------------------------------------------
+
+UNVERIFIED = {
+    "en": "Unverified amounts: this estimate uses amounts from public reports",
+    "zh-hans": "金额未经核实：本估算所用金额取自公开报道",
+}
+
+
+def estimate_page(client, language):
+    client.cookies["django_language"] = language
+    data = {"facts-rd_spending": "1000000", "facts-drug_category": "chemical"}
+    return client.post(PAGE + "?measure=BIO24-DRUG-INNOVATIVE:phase_1", data).content.decode()
+
+
+def test_the_answer_says_when_the_amounts_are_unverified(catalogue):
+    assert post({**BIO24_PHASE_1, "facts": BIG_DRUG}).json()["amounts_verified"] is False
+    facts = {**A_DRUG, "milestone_date": "2023-03-01"}
+    policy_a = {"program": "BIO21-DRUG-INNOVATIVE", "track": "phase_2", "facts": facts}
+    assert post(policy_a).json()["amounts_verified"] is True
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_page_warns_beside_an_unverified_estimate_until_an_administrator_confirms(client, catalogue, language):
+    from tests.calls import confirm_policy_c
+
+    page = estimate_page(client, language)
+    assert "¥400,000" in page and UNVERIFIED[language] in page
+    confirm_policy_c()
+    page = estimate_page(client, language)
+    assert "¥400,000" in page and UNVERIFIED[language] not in page
+    assert post({**BIO24_PHASE_1, "facts": BIG_DRUG}).json()["amounts_verified"] is True

@@ -19,6 +19,7 @@ from awards.estimates import estimate_facts_schema, estimate_from_payload
 from awards.rules import rule_for
 from awards.services import award_compute
 from portal.errors import ErrorCode, PortalError
+from tests.calls import amounts_admin
 from tests.journeys import approved_directly
 
 # Each example opens its call inside a savepoint rolled back afterwards, so no call or award outlives it.
@@ -77,8 +78,9 @@ def open_call(track: Track, track_terms: dict):
 
 def in_force_tracks() -> list[Track]:
     today = timezone.localdate()
+    admin = amounts_admin()
     for policy in Policy.objects.all():
-        policy_confirm_amounts(policy_code=policy.code)
+        policy_confirm_amounts(policy_code=policy.code, by=admin, against=policy.document_number or policy.code)
     return [t for t in Track.objects.select_related("program__policy") if t.program.policy.in_force_on(today)]
 
 

@@ -430,12 +430,13 @@ def _typed(facts: dict) -> dict:
 # --- calls and people ---------------------------------------------------------------------------------
 
 
-def _calls(today: date) -> list[tuple[Call, str]]:
+def _calls(today: date, admin: User) -> list[tuple[Call, str]]:
     """Finished rounds of the last three years, this year's round under review and an open round,
     on every program whose policy is in force on the round's dates."""
     for policy in Policy.objects.filter(amounts_verified=False):
-        # As the demo administrator does: a call opens only on confirmed amounts.
-        policy_confirm_amounts(policy_code=policy.code)
+        # As the demo administrator does: a call opens only on amounts an administrator confirmed.
+        against = f"{policy.document_number or policy.code} (scale data)"
+        policy_confirm_amounts(policy_code=policy.code, by=admin, against=against)
     made = []
     programs = Program.objects.select_related("policy", "lead").prefetch_related("tracks").order_by("code")
     for program in programs:
@@ -1034,8 +1035,8 @@ def generate(
     models = [Organisation, CallExpert]
     with _timestamps_as_given(*models):
         with transaction.atomic():
-            calls = _calls(today)
             staff = _staff(password)
+            calls = _calls(today, staff["admin"])
             orgs, first_member, members = _organisations(rng, organisations, password, now)
         counts.calls, counts.organisations = len(calls), len(orgs)
         counts.users = members + User.objects.filter(username__startswith=PREFIX, organisation=None).count()

@@ -82,3 +82,21 @@ def test_print_logins_names_every_login_with_what_to_try(demo, capsys):
     for username in User.objects.values_list("username", flat=True):
         assert f"  {username} " in out
     assert "officer-drc" in out and out.count("try first:") == User.objects.count()
+
+
+def test_the_demo_administrator_confirms_policy_c_on_the_record(demo, client):
+    """Issue 14, correction 5: the demo shows the administrator's act, not a silent flag."""
+    from applications.models import Policy
+    from tests import personas
+    from tests.logins import login
+
+    policy = Policy.objects.get(code="SH-GOV-OFFICE-2024-9")
+    admin = User.objects.get(username="admin")
+    assert policy.amounts_verified and policy.amounts_verified_by == admin and policy.amounts_verified_at
+    assert "沪府办规〔2024〕9号" in policy.amounts_verified_against
+    at = policy.amounts_verified_at
+    call_command("load_demo")
+    assert Policy.objects.get(pk=policy.pk).amounts_verified_at == at  # loading again is not a second act
+    # Any administrator reads the act in the Django admin (the demo's own one first sets up two-factor).
+    listed = login(client, personas.admin()).get("/admin/applications/policy/").content.decode()
+    assert policy.amounts_verified_against in listed

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from applications.models import Call, Program
+from applications.models import Call, Policy, Program
 from applications.services import call_create, policy_confirm_amounts
 from portal.accounts.models import Commission, Organisation, Role, User
 from portal.accounts.organisations import member_add
@@ -23,6 +23,9 @@ from portal.accounts.uscc import read_shanghai_uscc
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 -- demo data only, printed by make run
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+POLICY_C = "SH-GOV-OFFICE-2024-9"
+# The text the demo administrator names when confirming policy C's amounts (shown in the Django admin).
+POLICY_C_TEXT = "沪府办规〔2024〕9号, full text as published by the General Office (demo reading)"
 DEMO_RUBRIC = [
     {"code": "innovation", "label_en": "Innovation and clinical value", "label_zh": "创新性与临床价值", "weight": 40},
     {"code": "progress", "label_en": "Development progress", "label_zh": "研发进展", "weight": 30},
@@ -56,7 +59,8 @@ USERS = [
 ]
 # What each login should try first (an officer of a commission not named here: its queue).
 FIRST_STEPS = {
-    "admin": "reports, dashboard and open data (real confirmed, paid and clawed-back awards); exports",
+    "admin": "reports, dashboard and open data (real confirmed, paid and clawed-back awards); exports; "
+    "Django admin > Policies: who confirmed policy C's amounts, when, against which text",
     "alice": "her applications: a confirmed award with its letter PDF, a partly paid one, one in STCSM's queue",
     "bob": "alice's colleague: the same applications, without managing the team",
     "charlie": "his applications: in formal check, department review, with experts, clawed back, on public notice",
@@ -151,8 +155,10 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             if org is not None:
                 member_add(organisation=organisations[org], user=user, admin=org_admin)
-        # Policy C's amounts come from press reports; the demo administrator has confirmed them.
-        policy_confirm_amounts(policy_code="SH-GOV-OFFICE-2024-9")
+        # Policy C's amounts come from press reports; the demo administrator confirms them, on the record, as a
+        # real administrator would before opening a call (Django admin, action "Confirm the amounts").
+        if not Policy.objects.get(code=POLICY_C).amounts_verified:
+            policy_confirm_amounts(policy_code=POLICY_C, by=User.objects.get(username="admin"), against=POLICY_C_TEXT)
         today = timezone.localdate()
         opens, closes = today - timedelta(days=10), today + timedelta(days=20)
         demo_calls = [
