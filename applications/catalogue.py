@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from applications.models import Policy, Program, Track
+from applications.models import Policy, Program, ProgramOutcome, Track
 from portal.accounts.models import Commission
 from portal.errors import ErrorCode, PortalError
 
@@ -81,6 +81,12 @@ def check_catalogue(data: dict) -> list[str]:
         seen_programs.add(code)
         if program.get("kind") not in data.get("kinds", {}):
             problems.append(f"program {code}: unknown kind {program.get('kind')!r}")
+        outcome = program.get("outcome", ProgramOutcome.GRANT)
+        if outcome not in ProgramOutcome.values:
+            problems.append(f"program {code}: outcome must be one of {ProgramOutcome.values}")
+        is_grant = outcome == ProgramOutcome.GRANT
+        if is_grant and not program.get("overlap_group"):
+            problems.append(f"program {code}: a grant needs an overlap group")
         if program.get("policy") not in policies:
             problems.append(f"program {code}: unknown policy {program.get('policy')!r}")
         for unit in [program.get("lead"), *program.get("co_reviewers", [])]:
@@ -101,7 +107,7 @@ def check_catalogue(data: dict) -> list[str]:
             if document not in data.get("documents", {}):
                 problems.append(f"program {code}: unknown document type {document!r}")
         _money(program.get("yearly_cap"), f"program {code} yearly_cap", problems)
-        tracks = program.get("tracks", [])
+        tracks = program_tracks(program)
         if not tracks:
             problems.append(f"program {code} has no track")
         track_codes = [t.get("code", "") for t in tracks]
@@ -112,6 +118,11 @@ def check_catalogue(data: dict) -> list[str]:
         conditions = list(program.get("conditions", []))
         for track in tracks:
             where = f"program {code} track {track.get('code') or '-'}"
+            if not is_grant:
+                if any(track.get(key) for key in ("base_fact", "rate", "cap")) or program.get("yearly_cap"):
+                    problems.append(f"{where}: a {outcome} program pays nothing (no base fact, rate or cap)")
+                conditions += track.get("conditions", [])
+                continue
             if track.get("base_fact") not in fact_names or facts[track["base_fact"]].get("kind") != "money":
                 problems.append(f"{where}: base_fact must be one of the program's money facts")
             rate = _money(track.get("rate"), f"{where} rate", problems)
@@ -129,6 +140,14 @@ def check_catalogue(data: dict) -> list[str]:
             if not (condition.get("reason_en") and condition.get("reason_zh")):
                 problems.append(f"program {code}: every condition needs reason_en and reason_zh")
     return problems
+
+
+def program_tracks(program: dict) -> list[dict]:
+    """A grant lists its tracks; a recognition or channel without any has one unnamed track, the row an
+    application points at."""
+    if program.get("outcome", ProgramOutcome.GRANT) != ProgramOutcome.GRANT and not program.get("tracks"):
+        return [{"code": ""}]
+    return program.get("tracks", [])
 
 
 def fact_schema(program: dict, facts: dict) -> list[dict]:
@@ -210,11 +229,12 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
             "kind": row["kind"],
             "kind_label_en": data["kinds"][row["kind"]]["label_en"],
             "kind_label_zh": data["kinds"][row["kind"]]["label_zh"],
+            "outcome": row.get("outcome", ProgramOutcome.GRANT),
             "summary_en": row.get("summary_en", ""),
             "summary_zh": row.get("summary_zh", ""),
             "lead": commissions[row["lead"]],
             "yearly_cap": _money(row.get("yearly_cap"), "", []),
-            "overlap_group": row["overlap_group"],
+            "overlap_group": row.get("overlap_group", ""),
             "overlap_per_track": row.get("overlap_per_track", False),
             "fact_schema": fact_schema(row, data["facts"]),
             "document_types": [{"code": d, **data["documents"][d]} for d in row.get("documents", [])],
@@ -230,7 +250,8 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
             program.co_reviewers.set(wanted)
             if existing is not None:
                 report.count("programs", created=False, changed=True)
-        for position, track in enumerate(row["tracks"]):
+        tracks = program_tracks(row)
+        for position, track in enumerate(tracks):
             _upsert(
                 Track,
                 report,
@@ -239,7 +260,7 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
                 {
                     "title_en": track.get("title_en", ""),
                     "title_zh": track.get("title_zh", ""),
-                    "base_fact": track["base_fact"],
+                    "base_fact": track.get("base_fact", ""),
                     "rate": _money(track.get("rate"), "", []),
                     "rate_is_ceiling": track.get("rate_is_ceiling", True),
                     "clause_cap": _money(track.get("cap"), "", []),
@@ -249,7 +270,7 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
                     "position": position,
                 },
             )
-        program.tracks.exclude(code__in=[t.get("code", "") for t in row["tracks"]]).delete()
+        program.tracks.exclude(code__in=[t.get("code", "") for t in tracks]).delete()
     for code, (amounts, file_verified) in confirmed.items():
         if policy_amounts(policies[code]) != amounts:
             # The administrator confirmed other amounts than the file now gives: not verified any more.

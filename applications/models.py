@@ -53,6 +53,15 @@ class Policy(models.Model):
         return self.funding_starts <= day <= self.effective_to
 
 
+class ProgramOutcome(models.TextChoices):
+    """What a program's approval gives (SPEC §5): money by the award engine, an entry in a register
+    (a listing, a recognition, a number of beds), or the answers of the units a case was routed to."""
+
+    GRANT = "grant", _("Grant")
+    RECOGNITION = "recognition", _("Recognition")
+    CHANNEL = "channel", _("Service channel")
+
+
 class Program(models.Model):
     """One support measure (clause) of a policy. Award terms live on its tracks."""
 
@@ -65,6 +74,9 @@ class Program(models.Model):
     kind = models.CharField(_("kind of support"), max_length=40, db_index=True, default="")
     kind_label_en = models.CharField(max_length=100, blank=True)
     kind_label_zh = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=ProgramOutcome.choices, default=ProgramOutcome.GRANT, db_index=True
+    )
     summary_en = models.TextField(_("what it funds (English)"), blank=True)
     summary_zh = models.TextField(_("what it funds (Chinese)"), blank=True)
     lead = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="led_programs")
@@ -72,7 +84,7 @@ class Program(models.Model):
     # Per-enterprise cap per calendar year, all tracks together; null where the policy sets none.
     yearly_cap = models.DecimalField(_("yearly cap per enterprise"), max_digits=16, decimal_places=2, null=True)
     # Programs funding the same thing share a group; one product/project key is funded once per key.
-    overlap_group = models.CharField(_("overlap group"), max_length=60)
+    overlap_group = models.CharField(_("overlap group"), max_length=60, blank=True)
     overlap_per_track = models.BooleanField(_("overlap key includes the track"), default=False)
     # The application form: a list of fact definitions (name, kind, labels, help, choices).
     fact_schema = models.JSONField(_("fact schema"), default=list)
@@ -98,7 +110,7 @@ class Track(models.Model):
     code = models.CharField(_("code"), max_length=40, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
-    base_fact = models.CharField(_("base fact"), max_length=40)
+    base_fact = models.CharField(_("base fact"), max_length=40, blank=True)
     # Null where the policy leaves the rate to each call (policies B and C).
     rate = models.DecimalField(_("rate"), max_digits=6, decimal_places=4, null=True, blank=True)
     # "No more than X%" is a ceiling a reviewer may lower; "will be granted X%" is fixed.

@@ -41,7 +41,7 @@ def counts():
 
 
 def test_catalogue_loads_every_program_of_the_spec_with_its_units(catalogue):
-    assert counts() == (9, 3, 19, 31)
+    assert counts() == (15, 3, 19, 31)
     for program in Program.objects.select_related("lead").prefetch_related("co_reviewers"):
         lead, co = SPEC_UNITS[program.code]
         assert program.lead.code == lead, program.code
@@ -54,7 +54,7 @@ def test_catalogue_loads_twice_without_duplicates(db):
     second = load_catalogue()
     assert counts() == before
     assert second.created == {} and second.updated == {}
-    assert first.created == {"commissions": 9, "policies": 3, "programs": 19, "tracks": 31}
+    assert first.created == {"commissions": 15, "policies": 3, "programs": 19, "tracks": 31}
 
 
 def test_overlap_groups_follow_the_spec(catalogue):
@@ -82,13 +82,13 @@ def edited_catalogue(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_changed_cap_is_a_data_change_that_updates_in_place(catalogue, tmp_path):
     track = Track.objects.get(program__code="BIO21-DRUG-INNOVATIVE", code="phase_1")
-    path = edited_catalogue(tmp_path, 'version = "2026.11-2"', 'version = "2026.12-1"')
+    path = edited_catalogue(tmp_path, 'version = "2026.12-1"', 'version = "2026.12-2"')
     path.write_text(path.read_text(encoding="utf-8").replace('cap = "5000000"', 'cap = "6000000"', 1), encoding="utf-8")
     report = load_catalogue(path)
     track.refresh_from_db()
     assert track.clause_cap == Decimal(6_000_000)
     assert report.updated == {"programs": 0, "tracks": 1} or report.updated.get("tracks") == 1
-    assert counts() == (9, 3, 19, 31)
+    assert counts() == (15, 3, 19, 31)
 
 
 def test_co_reviewers_are_data(catalogue, tmp_path):
