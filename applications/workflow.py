@@ -101,8 +101,18 @@ def step_for(state: str, action: str) -> Step | None:
     return next((s for s in TABLE if s.source == state and s.action == action), None)
 
 
+# Labels of the events other apps record on an application (awards/projects: the steps of a project), registered
+# in their AppConfig.ready(), so the application's history names them in words too.
+_LABELS: dict[str, object] = {}
+
+
+def add_labels(labels: dict[str, object]) -> None:
+    _LABELS.update(labels)
+
+
 def label_of(action: str) -> str:
-    return str(next((s.label for s in TABLE if s.action == action), action))
+    step = next((s.label for s in TABLE if s.action == action), None)
+    return str(step if step is not None else _LABELS.get(action, action))
 
 
 def available_steps(user: User, application: Application) -> list[Step]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from awards import xlsx
 from awards.models import Export, ExportState
-from awards.reports import COLUMNS, AwardReportFilter, pivot, report_awards, report_rows, totals
+from awards.reports import COLUMNS, EXTRA_KINDS, AwardReportFilter, pivot, report_awards, report_rows, totals
 from portal.queueing import enqueue_on_commit
 
 # Above this many rows an export goes to Celery instead of the request.
@@ -83,7 +83,7 @@ def _reporting(rows, progress):
 def write_xlsx(queryset, path: Path, progress=None) -> int:
     """The award sheet plus pivot sheets (program x year, district x year) and totals. Returns rows.
     Strings are always text in the file, so a name starting with "=" never runs as a formula."""
-    kinds = [XLSX_KINDS.get(key, xlsx.TEXT) for key, _en, _zh in COLUMNS]
+    kinds = [XLSX_KINDS.get(key) or EXTRA_KINDS.get(key, xlsx.TEXT) for key, _en, _zh in COLUMNS]
     rows = report_rows(queryset)
     with xlsx.Workbook(path) as book:
         with book.sheet("Awards 资助", kinds) as sheet:

@@ -5,6 +5,7 @@ action, so the audit trail and the e-mail templates read the same names as this 
 Creation is not a move: `awards/services.award_compute` writes new awards as COMPUTED.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from django.db import transaction
@@ -44,6 +45,23 @@ TABLE: dict[tuple[S, A], tuple[S, ...]] = {
 }
 # Moves whose applicant gets an e-mail, written to the outbox with the event (as in applications/workflow.py).
 NOTIFIED = {A.NOTICE_PUBLISHED, A.LETTER_ISSUED, A.PAYMENT_RECORDED, A.CLAWBACK_RECORDED}
+
+
+# What a move does beyond the award, registered by the apps above in their AppConfig.ready() with real imports
+# (awards/projects/apps.py: a confirmed award opens its project). Each runs in the move's transaction, after its
+# event is written, in the order registered; a PortalError it raises rolls the move back.
+MoveEffect = Callable[[Award, AuditEvent], None]
+_AFTER_MOVE: dict[str, list[MoveEffect]] = {}
+
+
+def after_move(action: AwardAction, effect: MoveEffect) -> None:
+    effects = _AFTER_MOVE.setdefault(action, [])
+    if effect not in effects:
+        effects.append(effect)
+
+
+def after_move_of(action: str) -> list[MoveEffect]:
+    return list(_AFTER_MOVE.get(action, []))
 
 
 def targets(state: str, action: str) -> tuple[S, ...]:
@@ -96,4 +114,6 @@ def award_move(
         event = award_record(award=award, action=action, by=by, reason=reason, data=data, public=public)
         if action in NOTIFIED:
             outbox_for_event(event)
+        for effect in after_move_of(action):
+            effect(award, event)
     return award

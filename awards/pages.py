@@ -177,6 +177,8 @@ def finance_award_page(request, pk):
         "clawbacks": award.clawbacks.all(),
         "payment_form": payment_form,
         "clawback_form": clawback_form,
+        # A rule of an app above may say the award is paid otherwise (a project's instalments): shown, not offered.
+        "payment_refusal": money.payment_refusal(award),
     }
     return render(request, "awards/finance_award.html", context)
 

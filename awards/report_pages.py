@@ -12,7 +12,7 @@ from applications.models import State
 from awards import exports, reports
 from awards.models import Export
 from portal.accounts.guards import requires
-from portal.bilingual import localized
+from portal.bilingual import is_chinese, localized
 
 
 @login_required
@@ -20,11 +20,13 @@ from portal.bilingual import localized
 @requires(reports.can_view_reports)
 def reports_page(request):
     report = reports.AwardReportFilter(request.GET or None, queryset=reports.report_awards(request.user))
-    awards = report.qs.select_related("organisation", "program", "call", "letter").order_by("-pk")
+    awards = reports.extra_cells(report.qs.select_related("organisation", "program", "call", "letter")).order_by("-pk")
     context = {
         "filter": report,
         "totals": reports.totals(report.qs),
-        "awards": awards[:100],
+        # Each award with the cells of the columns the apps above register (the project's state).
+        "rows": [(award, reports.extra_values(award)) for award in awards[:100]],
+        "extra_headers": reports.extra_headers(is_chinese()),
         "query": request.GET.urlencode(),
         "exports": Export.objects.filter(requested_by=request.user)[:5],
     }
@@ -98,6 +100,7 @@ def dashboard_page(request):
         "districts": districts,
         "charts": charts,  # json_script encodes Decimal as a string; Chart.js reads it as a number
         "goals": reports.action_plan_indicators(),
+        "sections": reports.dashboard_sections(),
     }
     return render(request, "awards/dashboard.html", context)
 

@@ -1,6 +1,7 @@
 """Reads for administrators and auditors: the award report with its filters and totals, the
 dashboard's figures, and the open-data list. Exports (`exports.py`) read through these too."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import django_filters
@@ -83,6 +84,38 @@ COLUMNS = [
 ]
 
 
+# Columns the apps above add to the report, registered in their AppConfig.ready() (awards/projects: the project's
+# state and end): a lookup from the award, its headers, how the page shows a value, and its kind in the XLSX.
+# They join COLUMNS, so the page, the CSV and the XLSX read them as they read the award's own.
+EXTRA_COLUMNS: dict[str, Callable[[object], str]] = {}
+EXTRA_KINDS: dict[str, str] = {}
+
+
+def add_column(key: str, en: str, zh: str, *, display: Callable[[object], str] = str, kind: str | None = None) -> None:
+    if all(existing != key for existing, _en, _zh in COLUMNS):
+        COLUMNS.append((key, en, zh))
+    EXTRA_COLUMNS[key] = display
+    if kind is not None:
+        EXTRA_KINDS[key] = kind
+
+
+def extra_cells(queryset: QuerySet[Award]) -> QuerySet[Award]:
+    """The queryset with each registered column as an annotation `extra_<n>`, for the page's table."""
+    return queryset.annotate(**{f"extra_{n}": F(key) for n, key in enumerate(EXTRA_COLUMNS)})
+
+
+def extra_headers(language_is_chinese: bool) -> list[str]:
+    headers = {key: (zh if language_is_chinese else en) for key, en, zh in COLUMNS}
+    return [headers[key] for key in EXTRA_COLUMNS]
+
+
+def extra_values(award: Award) -> list[str]:
+    return [
+        "—" if getattr(award, f"extra_{n}") is None else display(getattr(award, f"extra_{n}"))
+        for n, display in enumerate(EXTRA_COLUMNS.values())
+    ]
+
+
 # Moments shown as Shanghai wall-clock time to the second: a decision at 01:30 in Shanghai is on that day,
 # not on the UTC day before. PostgreSQL converts them, which also spares Python parsing 200,000 zoned
 # timestamps per export.
@@ -135,6 +168,20 @@ def pivot(queryset: QuerySet[Award], row_field: str) -> tuple[list, list, dict]:
 
 
 # --- dashboard ----------------------------------------------------------------------------------------
+
+# Sections of the dashboard that the apps above own, registered in their AppConfig.ready() (awards/projects: money
+# paid against committed, projects by state, acceptance outcomes): a template and the figures it shows.
+DashboardSection = tuple[str, Callable[[], dict]]
+_DASHBOARD_SECTIONS: list[DashboardSection] = []
+
+
+def add_dashboard_section(template: str, figures: Callable[[], dict]) -> None:
+    if (template, figures) not in _DASHBOARD_SECTIONS:
+        _DASHBOARD_SECTIONS.append((template, figures))
+
+
+def dashboard_sections() -> list[tuple[str, dict]]:
+    return [(template, figures()) for template, figures in _DASHBOARD_SECTIONS]
 
 
 def budget_use_by_call() -> list[dict]:

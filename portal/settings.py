@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "awards",
+    "awards.projects",
 ]
 
 MIDDLEWARE = [
@@ -328,6 +329,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-unfinished": {"task": "awards.tasks.sweep_unfinished", "schedule": 300.0},
     # Queues again e-mails of the outbox still unsent after its grace period (portal/accounts/outbox.py).
     "sweep-outbox": {"task": "portal.tasks.sweep_outbox", "schedule": 300.0},
+    # Reminders of what projects owe (10 and 3 working days before, overdue); each is sent once per deadline
+    # and stage however often this runs (awards/projects/reminders.py), so hourly is safe and timely.
+    "project-reminders": {"task": "projects.tasks.send_reminders", "schedule": 3600.0},
 }
 
 # Plain lines in development, JSON lines in production (portal/logging_config.py).

@@ -156,14 +156,9 @@ def weighted(rubric: list[dict], scores: dict[str, int]) -> Decimal:
     return (total / total_weight).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
-@transaction.atomic
-def score_submit(*, assignment: ExpertAssignment, by: User, scores: dict, comment: str = "") -> ExpertAssignment:
-    application = _lock(assignment.application_id)
-    assignment = (
-        ExpertAssignment.objects.select_for_update(of=("self",)).select_related("application").get(pk=assignment.pk)
-    )
-    _refuse(permissions.can_score(by, assignment))
-    rubric = application.call.rubric
+def rubric_scores(rubric: list[dict], scores: dict) -> dict[str, int]:
+    """A whole number from 0 to 100 for each criterion of the rubric, or PortalError naming the criteria that
+    lack one (an acceptance panel scores on its own rubric with this too: awards/projects/acceptance.py)."""
     errors: dict[str, list] = {}
     clean: dict[str, int] = {}
     for criterion in rubric:
@@ -178,6 +173,18 @@ def score_submit(*, assignment: ExpertAssignment, by: User, scores: dict, commen
             clean[criterion["code"]] = value
     if errors:
         raise PortalError(ErrorCode.INVALID, errors=errors)
+    return clean
+
+
+@transaction.atomic
+def score_submit(*, assignment: ExpertAssignment, by: User, scores: dict, comment: str = "") -> ExpertAssignment:
+    application = _lock(assignment.application_id)
+    assignment = (
+        ExpertAssignment.objects.select_for_update(of=("self",)).select_related("application").get(pk=assignment.pk)
+    )
+    _refuse(permissions.can_score(by, assignment))
+    rubric = application.call.rubric
+    clean = rubric_scores(rubric, scores)
     assignment.scores, assignment.weighted_score = clean, weighted(rubric, clean)
     assignment.comment, assignment.scored_at = (comment or "").strip(), timezone.now()
     assignment.state = AssignmentState.SCORED

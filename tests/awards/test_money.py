@@ -16,13 +16,16 @@ from tests.awards.test_letters import confirmed_award
 from tests.factories import officer
 from tests.filings import make_draft
 from tests.portal.test_amounts import REFUSED
+from tests.projects.builders import without_project
 
 
 @pytest.fixture
 def issued(review_call, alice):
+    """An award paid on its own (one from before projects): the money rules of the award itself. An award with
+    a project is paid by its instalments, under these same rules (tests/projects/test_instalments.py)."""
     award = confirmed_award(review_call, alice)
     letter_issue(decision_id=award.decision_id)
-    return Award.objects.get(pk=award.pk)
+    return without_project(Award.objects.get(pk=award.pk))
 
 
 def refused(code, call, **kwargs):

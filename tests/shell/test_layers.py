@@ -5,8 +5,9 @@
     2 applications
     3 reviews
     4 awards
-    5 shell top    portal.settings, portal.urls, portal.api_urls, portal.views, portal.wsgi, portal.management
-    6 tests        tests/ (tests/bench: the scale data and bench scripts)
+    5 projects     awards/projects/ (app label "projects"): the project a confirmed award opens
+    6 shell top    portal.settings, portal.urls, portal.api_urls, portal.views, portal.wsgi, portal.management
+    7 tests        tests/ (tests/bench: the scale data and bench scripts)
 
 A module imports from its own layer or lower ones (an import under `if TYPE_CHECKING:` too: a type from
 above is a dependency on it); what a lower app must let a higher one do is registered
@@ -21,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("portal", "applications", "reviews", "awards", "tests/bench")
-LAYER_NAMES = ["shell base", "accounts", "applications", "reviews", "awards", "shell top", "tests"]
+LAYER_NAMES = ["shell base", "accounts", "applications", "reviews", "awards", "projects", "shell top", "tests"]
 SHELL_TOP = {"portal.settings", "portal.urls", "portal.api_urls", "portal.views", "portal.wsgi"}
 
 # Where a function-level import of a project module is in order: the demo command and the bench scripts
@@ -40,8 +41,10 @@ def layer_of(module: str) -> int | None:
         return module == package or module.startswith(package + ".")
 
     if within("tests"):
-        return 6
+        return 7
     if module in SHELL_TOP or within("portal.management"):
+        return 6
+    if within("awards.projects"):
         return 5
     if within("portal.accounts"):
         return 1
@@ -215,7 +218,13 @@ def test_no_function_level_import_of_a_project_module():
 def test_the_scan_reads_every_app_and_sees_their_imports():
     imports = all_imports()
     sources = {i.source for i in imports}
-    assert {"applications.workflow", "reviews.apps", "awards.apps", "portal.accounts.outbox"} <= sources
+    assert {
+        "applications.workflow",
+        "reviews.apps",
+        "awards.apps",
+        "awards.projects.apps",
+        "portal.accounts.outbox",
+    } <= (sources)
     assert "portal.management.commands.load_demo" in sources and "tests.bench.scale_data" in sources
     # The apps register upward: their ready() imports the workflow of the app below.
     assert any(i.source == "reviews.apps" and i.target == "applications.workflow" and i.in_ready for i in imports)
@@ -228,8 +237,10 @@ def test_layers_of_modules():
     assert layer_of("portal.errors") == layer_of("portal.templatetags.portal") == 0
     assert layer_of("portal.accounts.outbox") == 1
     assert (layer_of("applications"), layer_of("reviews.routing"), layer_of("awards.tasks")) == (2, 3, 4)
-    assert layer_of("portal.urls") == layer_of("portal.management.commands.load_demo") == 5
-    assert layer_of("tests.bench.scale_data") == layer_of("tests.factories") == 6
+    assert layer_of("awards.projects") == layer_of("awards.projects.instalments") == 5
+    assert layer_of("awards.projectsx") == 4  # a module of awards that merely starts with the name
+    assert layer_of("portal.urls") == layer_of("portal.management.commands.load_demo") == 6
+    assert layer_of("tests.bench.scale_data") == layer_of("tests.factories") == 7
     assert layer_of("django.db") is None and layer_of("portalx") is None and layer_of("awardsy.x") is None
 
 
@@ -272,6 +283,12 @@ def test_the_checker_finds_upward_imports_at_module_and_function_level():
     assert any(i.target == "portal.accounts" for i in imports)
     # The same source is in order one layer up.
     assert upward_imports(imports_in(SYNTHETIC, "awards.fake", "awards/fake.py")) == []
+    # Awards may not import its projects; projects may import awards.
+    upward = "from awards.projects import lifecycle\n"
+    assert upward_imports(imports_in(upward, "awards.money", "awards/money.py")) == [
+        "awards/money.py:1: awards.money (awards) imports awards.projects.lifecycle (projects)"
+    ]
+    assert upward_imports(imports_in("from awards import money\n", "awards.projects.x", "awards/projects/x.py")) == []
 
 
 def test_the_checker_finds_lazy_imports_but_not_type_checking_or_ready():

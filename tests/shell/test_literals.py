@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["applications", "reviews", "awards", "portal", "tests/bench"]
 TEMPLATES = ["templates", "applications/templates", "reviews/templates", "awards/templates", "portal/templates"]
+# awards/projects is read with awards (SOURCES): its modules are under awards/.
 
 # Names that hold a state, an outcome or an action (model fields, their lookups, variables, payload keys).
 FIELDS = {"state", "from_state", "to_state", "outcome", "action"}
@@ -35,11 +36,20 @@ def known_values() -> set[str]:
     from applications.workflow import Action
     from awards.lifecycle import AwardAction
     from awards.models import AwardState, ExportState, ObjectionState
+    from awards.projects.lifecycle import ProjectAction
+    from awards.projects.models import (
+        InstalmentState,
+        ProjectState,
+        ProposalState,
+        ReportState,
+        VariationState,
+    )
     from reviews.models import AssignmentState, DecisionOutcome, Outcome, TaskState
     from reviews.services import ReviewAction
 
     enums = [State, Action, TaskState, AssignmentState, Outcome, DecisionOutcome, ReviewAction]
     enums += [AwardState, AwardAction, ObjectionState, ExportState]
+    enums += [ProjectState, ProjectAction, ReportState, VariationState, InstalmentState, ProposalState]
     return {str(member) for enum in enums for member in enum}
 
 

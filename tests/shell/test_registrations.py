@@ -5,8 +5,10 @@ missing (a ready() not run, a line deleted) would leave a step doing nothing mor
 import pytest
 
 from applications import estimator, filing, notifications, selectors, workflow
-from awards import estimates, handover, letters
+from awards import estimates, handover, letters, lifecycle, money, reports
 from awards import selectors as award_selectors
+from awards.projects import dashboard, instalments, opening
+from awards.projects import lifecycle as project_lifecycle
 from portal.accounts import organisations, outbox
 from portal.accounts.models import OutboxKind
 from reviews import decisions, routing
@@ -55,3 +57,14 @@ def test_what_applications_asks_of_reviews_and_awards():
 def test_what_the_outbox_reads_again_when_a_mail_leaves():
     assert {OutboxKind.EVENT: notifications.recipients_when_sent} == outbox._RECIPIENTS
     assert {OutboxKind.INVITATION: organisations.invitation_email_wanted} == outbox._WANTED
+
+
+def test_what_awards_asks_of_the_projects_above_it():
+    """A confirmed award opens its project; an award with a project is paid only by its instalments; the report,
+    its exports and the dashboard show the project."""
+    assert {"award_confirmed": [opening.on_award_confirmed]} == lifecycle._AFTER_MOVE
+    assert [instalments.payment_rule] == money._PAYMENT_RULES
+    assert {"project__state": dashboard.state_label, "project__ends_on": str} == reports.EXTRA_COLUMNS
+    assert [key for key, _en, _zh in reports.COLUMNS][-2:] == ["project__state", "project__ends_on"]
+    assert [("projects/_dashboard.html", dashboard.figures)] == reports._DASHBOARD_SECTIONS
+    assert project_lifecycle.labels() == workflow._LABELS

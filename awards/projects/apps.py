@@ -1,0 +1,57 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    """The project a confirmed award opens (SPEC §5, "After the award"). The layer above awards: it imports awards,
+    reviews, applications and accounts; what it does when they act is registered here."""
+
+    name = "awards.projects"
+    label = "projects"
+    verbose_name = "Projects"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from applications import workflow
+        from awards import lifecycle, money, reports, xlsx
+        from awards.lifecycle import AwardAction
+        from awards.projects import dashboard, instalments, opening
+        from awards.projects import lifecycle as project_lifecycle
+        from awards.projects.lifecycle import ProjectAction, Subject
+        from awards.projects.models import (
+            AcceptanceOutcome,
+            ConditionKind,
+            DocumentKind,
+            InstalmentState,
+            ProjectState,
+            ProposalState,
+            ReminderStage,
+            ReportState,
+            VariationKind,
+            VariationState,
+        )
+        from portal.template_enums import register
+
+        # A confirmed award opens its project; an award with a project is paid only by its instalments.
+        lifecycle.after_move(AwardAction.AWARD_CONFIRMED, opening.on_award_confirmed)
+        money.add_payment_rule(instalments.payment_rule)
+        # The application's history names the project's steps in words.
+        workflow.add_labels(project_lifecycle.labels())
+        # The award report, its exports and the dashboard show the project.
+        reports.add_column("project__state", "Project state", "项目状态", display=dashboard.state_label)
+        reports.add_column("project__ends_on", "Project ends on", "项目结束日期", display=str, kind=xlsx.DATE)
+        reports.add_dashboard_section("projects/_dashboard.html", dashboard.figures)
+        # The enums the templates compare with (portal/template_enums.py).
+        register(
+            ProjectState,
+            ProjectAction,
+            Subject,
+            ReportState,
+            VariationKind,
+            VariationState,
+            InstalmentState,
+            ProposalState,
+            ConditionKind,
+            DocumentKind,
+            AcceptanceOutcome,
+            ReminderStage,
+        )
