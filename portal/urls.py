@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("", include("awards.urls")),
+    path("", include("awards.projects.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("portal.api_urls", "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -65,7 +65,9 @@ def with_agenda(projects: QuerySet[Project]) -> QuerySet[Project]:
 
 def my_projects(user) -> list[tuple[Project, object]]:
     """The organisation's projects with the next thing it owes on each, the soonest first."""
-    rows = [(p, next_for(p, ENTERPRISE)) for p in with_agenda(visible_projects(user)) if may_apply(user)]
+    if not may_apply(user):
+        return []
+    rows = [(p, next_for(p, ENTERPRISE)) for p in with_agenda(visible_projects(user))]
     return sorted(rows, key=lambda r: (r[1] is None, r[1].due_on if r[1] and r[1].due_on else date.max, -r[0].pk))
 
 

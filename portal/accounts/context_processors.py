@@ -12,10 +12,12 @@ from portal.accounts.predicates import (
     is_active_user,
     is_admin,
     is_applicant,
+    is_budget_confirmer,
     is_commission_staff,
     is_expert,
     is_finance,
     is_member_of,
+    is_officer,
 )
 
 
@@ -26,6 +28,10 @@ class Menu:
     payments: bool = False
     my_reviews: bool = False
     my_applications: bool = False  # and the team page
+    my_projects: bool = False  # the organisation's projects after the award
+    project_queue: bool = False  # the lead commission's projects
+    instalments: bool = False  # the Finance Bureau's instalments to pay
+    acceptance_reviews: bool = False  # an expert's seats on acceptance panels
     two_factor: bool = False
     api_tokens: bool = False
     confirm_email: bool = False  # the banner asking an applicant to confirm their address
@@ -40,6 +46,10 @@ def menu_for(user) -> Menu:
         payments=is_finance(user),
         my_reviews=is_expert(user),
         my_applications=is_member_of(user, user.organisation_id),
+        my_projects=is_member_of(user, user.organisation_id),
+        project_queue=is_officer(user),
+        instalments=is_budget_confirmer(user),
+        acceptance_reviews=is_expert(user),
         two_factor=has_role(user, *STAFF_ROLES),
         api_tokens=can_obtain_api_token(user)[0],
         confirm_email=is_applicant(user) and user.email_verified_at is None,

@@ -16,13 +16,13 @@ PUBLIC = ["calls", "estimate", "notices"]
 # Every person's links, by URL name, in the menu's order.
 LINKS = {
     "anonymous": [*PUBLIC, "login", "register"],
-    "alice": [*PUBLIC, "dashboard", "team", "api-tokens"],
+    "alice": [*PUBLIC, "dashboard", "my-projects", "team", "api-tokens"],
     "unattached applicant": [*PUBLIC, "api-tokens"],
-    "officer": [*PUBLIC, "review-queue", "two-factor-setup", "api-tokens"],
-    "finance officer": [*PUBLIC, "review-queue", "finance", "two-factor-setup", "api-tokens"],
-    "expert": [*PUBLIC, "expert-home"],
+    "officer": [*PUBLIC, "review-queue", "project-queue", "two-factor-setup", "api-tokens"],
+    "finance officer": [*PUBLIC, "review-queue", "finance", "finance-instalments", "two-factor-setup", "api-tokens"],
+    "expert": [*PUBLIC, "expert-home", "expert-acceptances"],
     "administrator": [*PUBLIC, "reports", "dashboard-admin", "two-factor-setup"],
-    "unverified applicant": [*PUBLIC, "dashboard", "team", "api-tokens"],
+    "unverified applicant": [*PUBLIC, "dashboard", "my-projects", "team", "api-tokens"],
 }
 
 
