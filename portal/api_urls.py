@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from applications.api import ApplicationViewSet, CallViewSet, OrganisationMeView
 from awards.api import AwardEstimateView, AwardReportView, AwardViewSet, LetterPdfView
+from awards.projects.api import InstalmentViewSet, ProjectReportViewSet, ProjectVariationViewSet, ProjectViewSet
 from portal.accounts.api_tokens import AuthTokenView, OwnTokenDetailView, OwnTokenListView
 from reviews.api import ReviewTaskViewSet
 
@@ -13,6 +14,10 @@ router.register("calls", CallViewSet, basename="call")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("review-tasks", ReviewTaskViewSet, basename="review-task")
 router.register("awards", AwardViewSet, basename="award")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("project-reports", ProjectReportViewSet, basename="project-report")
+router.register("project-variations", ProjectVariationViewSet, basename="project-variation")
+router.register("instalments", InstalmentViewSet, basename="instalment")
 
 urlpatterns = [
     path("award-estimates/", AwardEstimateView.as_view(), name="award-estimates"),

@@ -292,6 +292,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The projects' states and kinds, each its own named enum in the schema (they share field names).
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStateEnum": "awards.projects.models.ProjectState",
+        "ReportStateEnum": "awards.projects.models.ReportState",
+        "VariationStateEnum": "awards.projects.models.VariationState",
+        "InstalmentStateEnum": "awards.projects.models.InstalmentState",
+        "DocumentKindEnum": "awards.projects.models.DocumentKind",
+        "VariationKindEnum": "awards.projects.models.VariationKind",
+    },
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)

@@ -28,6 +28,8 @@ from applications.catalogue import load_catalogue
 from awards import exports, notice
 from awards.letters import letter_issue
 from awards.models import Award
+from awards.projects import acceptance, documents, statements, variations
+from awards.projects.models import DocumentKind, Project, VariationKind
 from awards.services import award_compute
 from portal.accounts.models import Commission
 from portal.accounts.organisations import hash_token, member_invite
@@ -36,7 +38,8 @@ from reviews.models import ExpertAssignment, ReviewTask, TaskKind
 from tests import journeys, personas
 from tests.calls import bio24_call
 from tests.factories import expert
-from tests.filings import DRUG_FACTS, make_draft
+from tests.filings import DRUG_FACTS, make_draft, pdf
+from tests.projects import builders
 
 INVITATION_TOKEN = "matrix-invitation-token-for-org-a"
 
@@ -63,6 +66,76 @@ def _approved(call, by, title):
 def _sent_to_experts(call, by, title):
     application = journeys.ready_for_decision(_submitted(call, by, title))
     return workflow.transition(application=application, action="send_to_experts", by=journeys.lead(application))
+
+
+# The org_a applications whose projects the matrix points at, by title -> the world's attribute.
+PROJECTS = {
+    "A project in progress": "a_running_app",
+    "A project with a variation asked for": "a_varied_app",
+    "A project ready for acceptance": "a_ready_app",
+    "A project applied for acceptance": "a_applied_app",
+    "A project on the panel": "a_panel_app",
+    "A project awaiting a declaration": "a_undeclared_app",
+    "A project failed": "a_failed_app",
+    "A project with conditions": "a_conditions_app",
+}
+
+
+def _projects(w) -> None:
+    """Projects in each state a project route can point at, walked there through the services."""
+    for application in (getattr(w, name) for name in PROJECTS.values()):
+        letter_issue(decision_id=Award.objects.get(application=application).decision_id)
+    # The project of a's award: a complete draft, not yet submitted; b's: submitted, with the lead.
+    w.a_project = Project.objects.get(award=w.a_award)
+    statements.statement_save(project=w.a_project, by=w.alice, content=builders.statement_content())
+    w.b_project = Project.objects.get(award=w.b_award)
+    builders.submitted(w.b_project, w.charlie)
+    started = {}
+    for name in PROJECTS.values():
+        project = Project.objects.get(application=getattr(w, name))
+        builders.submitted(project, w.alice)
+        statements.statement_accept(project=project, by=w.lead)
+        started[name] = Project.objects.get(pk=project.pk)
+    # In progress: report 1 filed (the lead answers it), report 2 due with its evidence attached.
+    w.a_running = started["a_running_app"]
+    w.a_report_filed = builders.file_report(w.a_running.reports.get(number=1), w.alice)
+    w.a_report_due = w.a_running.reports.get(number=2)
+    w.a_evidence = documents.evidence_add(report=w.a_report_due, upload=pdf("evidence.pdf"), by=w.alice)
+    w.a_instalment = w.a_running.instalments.get(number=1)  # payable: on the letter
+    # A variation waiting for the lead.
+    w.a_varied = started["a_varied_app"]
+    w.a_variation = variations.variation_request(
+        project=w.a_varied,
+        by=w.alice,
+        kind=VariationKind.CHANGE_LEAD,
+        change={"name": "Dr Zhou"},
+        grounds="Dr Li left.",
+    )
+    # Every report accepted and both acceptance documents attached: acceptance can be applied for.
+    w.a_acceptable = builders.all_reports_accepted(started["a_ready_app"], w.alice)
+    for kind in (DocumentKind.FINAL_REPORT, DocumentKind.AUDIT_REPORT):
+        documents.acceptance_document_add(project=w.a_acceptable, kind=kind, upload=pdf(f"{kind}.pdf"), by=w.alice)
+    for name in ("a_applied_app", "a_panel_app", "a_undeclared_app", "a_failed_app", "a_conditions_app"):
+        builders.pay(started[name].instalments.get(number=1))
+        started[name] = builders.acceptance_applied(builders.all_reports_accepted(started[name], w.alice), w.alice)
+    w.a_applied = started["a_applied_app"]
+    # Panels of dr-wang: declared no conflict on one (its file is open to him), not yet on the other.
+    w.a_panel, w.a_undeclared = started["a_panel_app"], started["a_undeclared_app"]
+    (w.seat,) = acceptance.panel_send(project=w.a_panel, by=w.lead, experts=[w.expert])
+    acceptance.panel_declare(seat=w.seat, by=w.expert, has_conflict=False)
+    (w.seat_undeclared,) = acceptance.panel_send(project=w.a_undeclared, by=w.lead, experts=[w.expert])
+    w.a_panel_document = acceptance.current(w.a_panel).documents.first()
+    w.a_failed = started["a_failed_app"]
+    acceptance.acceptance_decide(project=w.a_failed, by=w.lead, outcome="failed", reasons="Indicators not met.")
+    w.a_proposal = Project.objects.get(pk=w.a_failed.pk).clawback_proposal
+    w.a_conditions = started["a_conditions_app"]
+    acceptance.acceptance_decide(
+        project=w.a_conditions,
+        by=w.lead,
+        outcome="passed_with_conditions",
+        reasons="Mostly.",
+        conditions="File the CSR.",
+    )
 
 
 def build() -> SimpleNamespace:
@@ -113,7 +186,10 @@ def build() -> SimpleNamespace:
     # --- awards: confirmed with a letter (both organisations), on notice with an objection, computed --
     w.a_awarded = _approved(w.call, w.alice, "A awarded")
     w.b_awarded = _approved(w.call, w.charlie, "B awarded")
-    for application in (w.a_awarded, w.b_awarded):
+    # Awards whose projects stand at the states the project routes point at (issue 15; _projects below).
+    for title in PROJECTS:
+        setattr(w, PROJECTS[title], _approved(w.call, w.alice, title))
+    for application in (w.a_awarded, w.b_awarded, *(getattr(w, name) for name in PROJECTS.values())):
         award_compute(application_id=application.pk)
     notice.notice_publish(call=w.call, by=w.lead)
     notice.notices_close(today=timezone.localdate() + timedelta(days=30))
@@ -121,6 +197,7 @@ def build() -> SimpleNamespace:
     w.b_award = Award.objects.get(application=w.b_awarded)
     w.a_letter = letter_issue(decision_id=w.a_award.decision_id)
     w.b_letter = letter_issue(decision_id=w.b_award.decision_id)
+    _projects(w)
 
     w.a_notice = _approved(w.call, w.alice, "A on public notice")
     award_compute(application_id=w.a_notice.pk)

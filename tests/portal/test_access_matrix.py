@@ -95,6 +95,28 @@ OBJECTS = {
     "a's letter": lambda w: {"pk": w.a_letter.pk},
     "b's letter": lambda w: {"pk": w.b_letter.pk},
     "export": lambda w: {"pk": w.export.pk},
+    # projects (issue 15)
+    "a project": lambda w: {"pk": w.a_project.pk},
+    "b project": lambda w: {"pk": w.b_project.pk},
+    "running": lambda w: {"pk": w.a_running.pk},
+    "running v1": lambda w: {"pk": w.a_running.pk, "number": 1},
+    "filed report": lambda w: {"pk": w.a_running.pk, "report_id": w.a_report_filed.pk},
+    "due report": lambda w: {"pk": w.a_running.pk, "report_id": w.a_report_due.pk},
+    "variation": lambda w: {"pk": w.a_varied.pk, "variation_id": w.a_variation.pk},
+    "acceptable": lambda w: {"pk": w.a_acceptable.pk},
+    "applied": lambda w: {"pk": w.a_applied.pk},
+    "failed": lambda w: {"pk": w.a_failed.pk},
+    "conditions": lambda w: {"pk": w.a_conditions.pk},
+    "evidence": lambda w: {"document_id": w.a_evidence.pk},
+    "panel's file": lambda w: {"document_id": w.a_panel_document.pk},
+    "instalment": lambda w: {"pk": w.a_instalment.pk},
+    "proposal": lambda w: {"pk": w.a_proposal.pk},
+    "seat": lambda w: {"pk": w.seat.pk},
+    "undeclared seat": lambda w: {"pk": w.seat_undeclared.pk},
+    "api running report": lambda w: {"pk": w.a_report_due.pk},
+    "api filed report": lambda w: {"pk": w.a_report_filed.pk},
+    "api variation": lambda w: {"pk": w.a_variation.pk},
+    "running final report": lambda w: {"pk": w.a_running.pk, "kind": "final_report"},
     # teams
     "bob": lambda w: {"user_id": w.bob.pk},
     "a's invitation": lambda w: {"invitation_id": w.invitation_a.pk},
@@ -140,6 +162,30 @@ BODIES = {
         "reference": "P-1",
     },
     "credentials": lambda w: {"username": "bob", "password": PASSWORD},
+    # projects (issue 15)
+    "statement": lambda w: {"goals": "Changed goals.", "action": "save"},
+    "return statement": lambda w: {"statement-decision": "no", "statement-reason": "Give the indicators units."},
+    "report": lambda w: {"value_i1": "64", "value_i2": "0", "narrative": "On track."},
+    "evidence": lambda w: {"file": pdf()},
+    "accept report": lambda w: {"report-decision": "yes"},
+    "variation": lambda w: {"kind": "change_lead", "name": "Dr Zhou", "grounds": "Dr Li left."},
+    "approve variation": lambda w: {f"variation-{w.a_variation.pk}-decision": "yes"},
+    "apply": lambda w: {"summary": "Done.", "audited_spending": "9800000", "achieved_i1": "126", "achieved_i2": "1"},
+    "acceptance document": lambda w: {"kind": "final_report", "file": pdf()},
+    "panel": lambda w: {"panel-experts": [w.expert.pk]},
+    "pass": lambda w: {"acceptance-outcome": "passed", "acceptance-reasons": "All met."},
+    "conditions met": lambda w: {"conditions-reason": "The CSR was filed."},
+    "amend clawback": lambda w: {"clawback-amount": "1500000", "clawback-reason": "Part of the work is usable."},
+    "pay": lambda w: {"paid_on": timezone.localdate().isoformat(), "reference": "P-1"},
+    "panel score": lambda w: {"score_goals": "80", "score_indicators": "80", "score_spending": "80"},
+    "api statement": lambda w: {"goals": "Changed through the API."},
+    "api accept": lambda w: {"decision": "accept"},
+    "api variation request": lambda w: {"kind": "change_lead", "change": {"name": "Dr Zhou"}, "grounds": "Dr Li left."},
+    "api apply": lambda w: {"summary": "Done.", "audited_spending": "9800000", "achieved": {"i1": "126", "i2": "1"}},
+    "api pass": lambda w: {"outcome": "passed", "reasons": "All met."},
+    "api report": lambda w: {"values": {"i1": "64", "i2": "0"}, "narrative": "On track."},
+    "api approve": lambda w: {"decision": "approve"},
+    "api pay": lambda w: {"paid_on": timezone.localdate().isoformat()},
     # JSON bodies of the API
     "estimate": lambda w: {
         "program": "BIO21-DRUG-INNOVATIVE",
@@ -160,6 +206,7 @@ BODIES = {
     "empty": lambda w: {},
 }
 JSON_BODIES = {"estimate", "new draft", "rename", "api reason", "api start check", "api opinion", "api budget"}
+JSON_BODIES |= {key for key in BODIES if key.startswith("api ") and key != "api reason"}
 
 
 @dataclass(frozen=True)
@@ -306,10 +353,47 @@ MATRIX = [
     Row("dismiss-objections",              "call",              "login 404   404   404   done  404   404   404   404   404   404", P, "dismiss several"),
     Row("finance",                         None,                "login 404   404   404   404   404   404   200   404   404   404"),
     Row("finance-award",                   "a's award",         "login 404   404   404   404   404   404   200   404   404   404"),
-    Row("finance-award",                   "a's award",         "login 404   404   404   404   404   404   done  404   404   404", P, "payment"),
+    # a's award has a project: it is paid by the project's instalments (finance-instalment-pay), not on the award
+    Row("finance-award",                   "a's award",         "login 404   404   404   404   404   404   kept  404   404   404", P, "payment"),
     # a letter goes to the organisation and the commissions the file was routed to, never to an expert
     Row("letter-download",                 "a's letter",        "login 200   200   404   200   200   404   200   404   404   200"),
     Row("letter-download",                 "b's letter",        "login 404   404   200   200   200   404   200   404   404   200"),
+
+    # --- projects after the award (issue 15): the organisation, the lead commission, Finance, administrators ------
+    #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
+    Row("my-projects",                     None,                "login 200   200   200   404   404   404   404   404   404   404"),
+    Row("project-detail",                  "a project",         "login 200   200   404   200   404   404   200   404   404   200"),
+    Row("project-detail",                  "b project",         "login 404   404   200   200   404   404   200   404   404   200"),
+    # the statement is the organisation's to draft; those who see the project but may not are sent back to it
+    Row("project-statement",               "a project",         "login 200   200   404   302   404   404   302   404   404   302"),
+    Row("project-statement",               "a project",         "login done  done  404   kept  404   404   kept  404   404   kept", P, "statement"),
+    Row("project-statement-decide",        "b project",         "login 404   404   kept  done  404   404   kept  404   404   kept", P, "return statement"),
+    Row("project-version",                 "running v1",        "login 200   200   404   200   404   404   200   404   404   200"),
+    Row("project-report",                  "filed report",      "login 200   200   404   200   404   404   200   404   404   200"),
+    Row("project-report",                  "due report",        "login done  done  404   kept  404   404   kept  404   404   kept", P, "report"),
+    Row("project-report-evidence",         "due report",        "login done  done  404   kept  404   404   kept  404   404   kept", P, "evidence"),
+    Row("project-report-decide",           "filed report",      "login kept  kept  404   done  404   404   kept  404   404   kept", P, "accept report"),
+    Row("project-variation-new",           "running",           "login 200   200   404   302   404   404   302   404   404   302"),
+    Row("project-variation-new",           "running",           "login done  done  404   kept  404   404   kept  404   404   kept", P, "variation"),
+    Row("project-variation-decide",        "variation",         "login kept  kept  404   done  404   404   kept  404   404   kept", P, "approve variation"),
+    Row("project-acceptance",              "running",           "login 200   200   404   200   404   404   200   404   404   200"),
+    Row("project-acceptance",              "acceptable",        "login done  done  404   kept  404   404   kept  404   404   kept", P, "apply"),
+    Row("project-acceptance-document",     "running",           "login done  done  404   kept  404   404   kept  404   404   kept", P, "acceptance document"),
+    Row("project-panel",                   "applied",           "login kept  kept  404   done  404   404   kept  404   404   kept", P, "panel"),
+    Row("project-acceptance-decide",       "applied",           "login kept  kept  404   done  404   404   kept  404   404   kept", P, "pass"),
+    Row("project-conditions",              "conditions",        "login kept  kept  404   done  404   404   kept  404   404   kept", P, "conditions met"),
+    Row("project-clawback-amend",          "failed",            "login kept  kept  404   done  404   404   kept  404   404   kept", P, "amend clawback"),
+    # a report's evidence: whoever sees the project; a panel's file also to its experts once they declared
+    Row("project-document",                "evidence",          "login 200   200   404   200   404   404   200   404   404   200"),
+    Row("project-document",                "panel's file",      "login 200   200   404   200   404   404   200   200   404   200"),
+    Row("project-queue",                   None,                "login 404   404   404   200   200   200   404   404   404   404"),
+    Row("finance-instalments",             None,                "login 404   404   404   404   404   404   200   404   404   404"),
+    Row("finance-instalment-pay",          "instalment",        "login 404   404   404   404   404   404   done  404   404   404", P, "pay"),
+    Row("finance-repayment",               "proposal",          "login 404   404   404   404   404   404   done  404   404   404", P, "empty"),
+    Row("expert-acceptances",              None,                "login 404   404   404   404   404   404   404   200   200   404"),
+    Row("expert-acceptance-declare",       "undeclared seat",   "login 404   404   404   404   404   404   404   done  404   404", P, "no conflict"),
+    Row("expert-acceptance",               "seat",              "login 404   404   404   404   404   404   404   200   404   404"),
+    Row("expert-acceptance",               "seat",              "login 404   404   404   404   404   404   404   done  404   404", P, "panel score"),
 
     # --- reports: administrators only -------------------------------------------------------------------------
     #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
@@ -350,6 +434,26 @@ MATRIX = [
     Row("v1:letter-pdf",                   "a's letter",        "403   200   200   404   200   200   404   200   404   404   200"),
     Row("v1:letter-pdf",                   "b's letter",        "403   404   404   200   200   200   404   200   404   404   200"),
     Row("v1:award-report",                 None,                "403   403   403   403   403   403   403   403   403   403   200"),
+    # projects: the pages' permissions (a step one may not take is a 403 on a project one sees)
+    Row("v1:project-list",                 None,                "403   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:project-detail",               "a project",         "403   200   200   404   200   404   404   200   404   404   200"),
+    Row("v1:project-detail",               "b project",         "403   404   404   200   200   404   404   200   404   404   200"),
+    Row("v1:project-statement",            "a project",         "403   done  done  404   403   404   404   403   404   404   403", P, "api statement"),
+    Row("v1:project-submit-statement",     "a project",         "403   done  done  404   403   404   404   403   404   404   403", P, "empty"),
+    Row("v1:project-decide-statement",     "b project",         "403   404   404   403   done  404   404   403   404   404   403", P, "api accept"),
+    Row("v1:project-request-variation",    "running",           "403   done  done  404   403   404   404   403   404   404   403", P, "api variation request"),
+    Row("v1:project-acceptance-document",  "running final report", "403   done  done  404   403   404   404   403   404   404   403", P, "evidence"),
+    Row("v1:project-apply-for-acceptance", "acceptable",        "403   done  done  404   403   404   404   403   404   404   403", P, "api apply"),
+    Row("v1:project-decide-acceptance",    "applied",           "403   403   403   404   done  404   404   403   404   404   403", P, "api pass"),
+    Row("v1:project-report-detail",        "api filed report",  "403   200   200   404   200   404   404   200   404   404   200"),
+    Row("v1:project-report-file",          "api running report", "403   done  done  404   403   404   404   403   404   404   403", P, "api report"),
+    Row("v1:project-report-evidence",      "api running report", "403   done  done  404   403   404   404   403   404   404   403", P, "evidence"),
+    Row("v1:project-report-decide",        "api filed report",  "403   403   403   404   done  404   404   403   404   404   403", P, "api accept"),
+    Row("v1:project-variation-detail",     "api variation",     "403   200   200   404   200   404   404   200   404   404   200"),
+    Row("v1:project-variation-decide",     "api variation",     "403   403   403   404   done  404   404   403   404   404   403", P, "api approve"),
+    Row("v1:instalment-list",              None,                "403   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:instalment-detail",            "instalment",        "403   404   404   404   404   404   404   200   404   404   404"),
+    Row("v1:instalment-pay",               "instalment",        "403   404   404   404   404   404   404   done  404   404   404", P, "api pay"),
 
     # --- the Django admin, as a group (every admin:* URL): administrators only -----------------------------
     #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
@@ -535,6 +639,7 @@ A_ALL = {
     "A on public notice",
     "A computed, not yet on notice",
     "A without an officer",
+    *access_world.PROJECTS,
 }
 B_ALL = {"B draft", "B submitted", "B awarded"}
 # Past the formal check: routed to the co-reviewers and the Finance Bureau.
