@@ -8,7 +8,9 @@ from django.core.management import call_command
 
 from applications.models import Application, AuditEvent, Call, State
 from awards.models import Award, AwardState, Clawback, Letter, Payment
+from awards.projects.models import Project, ProjectState
 from portal.accounts.models import Commission, Role, User
+from portal.management.commands.load_demo import DEVICE_STAGES
 from reviews.models import CallExpert, ExpertAssignment, ReviewTask
 
 
@@ -20,7 +22,7 @@ def demo(catalogue):
 
 
 def counts():
-    models = [User, Call, Application, ReviewTask, Award, Letter, Payment, Clawback, AuditEvent]
+    models = [User, Call, Application, ReviewTask, Award, Letter, Payment, Clawback, AuditEvent, Project]
     return [model.objects.count() for model in models]
 
 
@@ -63,9 +65,11 @@ def test_demo_applications_stand_at_every_stage(demo):
 
 
 def test_demo_awards_have_letters_payments_and_a_clawback_with_their_audit_trail(demo):
-    letter = Letter.objects.get(award__state=AwardState.LETTER_ISSUED, award__paid=0)
+    letter = Letter.objects.get(application__title=DEVICE_STAGES["letter_issued"][0])
+    assert letter.award.state == AwardState.LETTER_ISSUED and letter.award.paid == 0
     assert letter.rendered_at is not None and letter.pdf.read(5) == b"%PDF-"
-    partly = Award.objects.get(payments__isnull=False, state=AwardState.LETTER_ISSUED)
+    partly = Award.objects.get(application__title=DEVICE_STAGES["partly_paid"][0])
+    assert partly.state == AwardState.LETTER_ISSUED
     assert partly.payments.count() == 1 and 0 < partly.paid < partly.amount
     clawed = Award.objects.get(state=AwardState.CLAWED_BACK)
     assert clawed.clawbacks.count() == 1 and clawed.clawed_back > 0
@@ -100,3 +104,17 @@ def test_the_demo_administrator_confirms_policy_c_on_the_record(demo, client):
     # Any administrator reads the act in the Django admin (the demo's own one first sets up two-factor).
     listed = login(client, personas.admin()).get("/admin/applications/policy/").content.decode()
     assert policy.amounts_verified_against in listed
+
+
+def test_demo_projects_stand_at_every_state_after_the_award(demo):
+    """Issue 15: a project in every state, each reached through the services with its audit trail."""
+    assert set(Project.objects.values_list("state", flat=True)) == set(ProjectState.values)
+    passed = Project.objects.get(state=ProjectState.PASSED)
+    assert passed.award.state == AwardState.DISBURSED and passed.award.paid == passed.award.amount
+    clawed = Project.objects.get(state=ProjectState.CLAWED_BACK)
+    assert clawed.award.clawbacks.get().proposal == clawed.clawback_proposal
+    for project in Project.objects.all():
+        actions = set(AuditEvent.objects.filter(data__project=project.pk).values_list("action", flat=True))
+        assert "project_opened" in actions, project
+    panel = Project.objects.get(state=ProjectState.ACCEPTANCE_PANEL)
+    assert panel.panel_assignments.filter(expert__username="expert").exists()

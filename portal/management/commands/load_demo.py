@@ -60,13 +60,17 @@ USERS = [
 # What each login should try first (an officer of a commission not named here: its queue).
 FIRST_STEPS = {
     "admin": "reports, dashboard and open data (real confirmed, paid and clawed-back awards); exports; "
-    "Django admin > Policies: who confirmed policy C's amounts, when, against which text",
-    "alice": "her applications: a confirmed award with its letter PDF, a partly paid one, one in STCSM's queue",
+    "Django admin > Policies: who confirmed policy C's amounts, when, against which text; the dashboard's projects",
+    "alice": "her applications: a confirmed award with its letter PDF, a partly paid one, one in STCSM's queue; "
+    "My projects: draft ZJ-D01's task statement, projects at every stage after the award",
     "bob": "alice's colleague: the same applications, without managing the team",
-    "charlie": "his applications: in formal check, department review, with experts, clawed back, on public notice",
-    "finance": "the finance page: record the second instalment of the partly paid award; budget tasks",
-    "expert": "the drug call: declare no conflict and score the application sent to the experts",
-    "officer-stcsm": "the queue: start the formal check of ZJ-101; the call's awards page and the open notice",
+    "charlie": "his applications: in formal check, department review, with experts, clawed back, on public notice; "
+    "My projects: correct CH-D06's returned task statement",
+    "finance": "Instalments: pay what is payable, read why the rest waits; record ZJ-D11's repayment; budget tasks",
+    "expert": "the drug call: declare no conflict and score the application sent to the experts; "
+    "Acceptance reviews: CH-D08's acceptance panel",
+    "officer-stcsm": "the queue: start the formal check of ZJ-101; the call's awards page and the open notice; "
+    "Projects: ZJ-D05's task statement, ZJ-D02's progress report, ZJ-D07's acceptance",
     "officer-drc": "the queue: give DRC's opinion on the drug application in department review",
     "officer-sheitc": "the queue: give SHEITC's opinion on the drug application in department review",
     "officer-smpa": "the queue: give SMPA's opinion on the drug application in department review",
@@ -192,7 +196,8 @@ class Command(BaseCommand):
                 budget=budget,
                 uses_expert_review=code.startswith("BIO24-DRUG"),
                 rubric=DEMO_RUBRIC if code.startswith("BIO24-DRUG") else None,
-                max_applications_per_applicant=3,
+                # The device round takes six per applicant: the demo's projects after the award are its awards.
+                max_applications_per_applicant=6 if code == "BIO24-DEVICE-INNOVATIVE" else 3,
                 track_terms=terms,
                 stage_deadlines={"formal_check": 5, "department_review": 15, "expert_review": 10, "decision": 5},
             )
@@ -244,6 +249,16 @@ DEVICE_STAGES = {
     "partly_paid": ("ZJ-D02 血管支架", 0, "first_registration", "10000000"),
     "clawed_back": ("CH-D03 影像系统", 1, "special_review", "2500000"),
     "on_notice": ("CH-D04 体外诊断试剂", 1, "special_review", "2000000"),
+}
+# Awards whose projects the demo walks to each state after the award (issue 15), keyed by the project's state.
+PROJECT_STAGES = {
+    "statement_submitted": ("ZJ-D05 骨科植入物", 0, "special_review", "2000000"),
+    "statement_returned": ("CH-D06 内窥镜", 1, "special_review", "2000000"),
+    "acceptance_applied": ("ZJ-D07 人工心脏瓣膜", 0, "special_review", "2000000"),
+    "acceptance_panel": ("CH-D08 基因测序仪", 1, "special_review", "2000000"),
+    "passed": ("ZJ-D09 康复外骨骼", 0, "special_review", "2000000"),
+    "passed_with_conditions": ("CH-D10 质子治疗系统", 1, "special_review", "2000000"),
+    "failed": ("ZJ-D11 可穿戴监护仪", 0, "special_review", "2000000"),
 }
 
 
@@ -317,14 +332,13 @@ def _demo_stages(organisations):
     from applications.models import Application
     from awards import letters, notice
     from awards.models import Award
-    from awards.money import clawback_record, payment_record
 
     drug = Call.objects.filter(program__code="BIO24-DRUG-INNOVATIVE", uses_expert_review=True).first()
     device = Call.objects.filter(program__code="BIO24-DEVICE-INNOVATIVE").order_by("-opens_at").first()
     if drug is None or device is None or Application.objects.filter(title=DEVICE_STAGES["on_notice"][0]).exists():
         return
     made = {}
-    for stage, (title, org, track, rd) in {**DRUG_STAGES, **DEVICE_STAGES}.items():
+    for stage, (title, org, track, rd) in {**DRUG_STAGES, **DEVICE_STAGES, **PROJECT_STAGES}.items():
         call = drug if stage in DRUG_STAGES else device
         made[stage] = _submitted(call, organisations[org], title, track, rd)
     lead = _staff(drug.program.lead)
@@ -333,22 +347,130 @@ def _demo_stages(organisations):
     _reviewed(_to_department_review(made["expert_review"]))
     workflow.transition(application=made["expert_review"], action=workflow.Action.SEND_TO_EXPERTS, by=lead)
 
-    awards = {stage: _approved(made[stage]) for stage in ["letter_issued", "partly_paid", "clawed_back"]}
+    stages = ["letter_issued", "partly_paid", "clawed_back", *PROJECT_STAGES]
+    awards = {stage: _approved(made[stage]) for stage in stages}
     published = notice.notice_publish(call=device, by=lead)
     # No objection came: closed as the beat would the day after the notice ends (see the module's docstring).
+    # Confirmed, each award opens its project (awards/projects).
     notice.notices_close(today=max(a.notice_until for a in published) + timedelta(days=1))
     for award in awards.values():
         letters.letter_issue(decision_id=award.decision_id)  # what the queued `issue_letter` task runs
-    finance, today = User.objects.get(username="finance"), timezone.localdate()
-    partly = Award.objects.get(pk=awards["partly_paid"].pk)
-    payment_record(award=partly, by=finance, amount=partly.amount // 2, paid_on=today, reference="DEMO-PAY-1/2")
-    clawed = Award.objects.get(pk=awards["clawed_back"].pk)
-    payment_record(award=clawed, by=finance, amount=clawed.amount, paid_on=today, reference="DEMO-PAY-1/1")
-    clawback_record(
-        award=Award.objects.get(pk=clawed.pk),
-        by=finance,
-        amount=clawed.amount // 2,
-        reason="Demo: the project was scaled down; the unspent half is recovered.",
-    )
+    _demo_projects({stage: Award.objects.get(pk=award.pk) for stage, award in awards.items()})
     _approved(made["on_notice"])
     notice.notice_publish(call=device, by=lead)  # this notice runs for real: objections can be filed
+
+
+# --- projects after the award, walked to every state through the services (issue 15) -------------------------
+
+DEMO_STATEMENT = {
+    "goals": "完成产品注册检验与临床评价，实现在本市产业化。 Complete type testing and the clinical evaluation, and "
+    "manufacture the product in Shanghai.",
+    "lead": {"name": "王敏 Wang Min", "phone": "021-5080 1234", "email": "wang.min@example.com"},
+    "indicators": [
+        {"name": "注册检验报告 Type-test reports", "unit": "份 reports", "target": "2"},
+        {"name": "临床评价病例 Clinical cases", "unit": "例 cases", "target": "120"},
+    ],
+}
+
+
+def _demo_statement(project, by):
+    from awards.projects import statements
+
+    today = timezone.localdate()
+    milestones = [
+        {"label": "中期：注册检验完成 Mid-term: type testing done", "due_on": (today + timedelta(days=90)).isoformat()},
+        {
+            "label": "结题：临床评价完成 End: clinical evaluation done",
+            "due_on": (today + timedelta(days=300)).isoformat(),
+        },
+    ]
+    statements.statement_save(project=project, by=by, content={**DEMO_STATEMENT, "milestones": milestones})
+    statements.statement_submit(project=project, by=by)
+
+
+def _demo_projects(awards):
+    """Each award's project to a state of its own, so every role finds a project to work on (see FIRST_STEPS)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from awards.projects import acceptance, clawbacks, documents, instalments, progress, statements
+    from awards.projects.models import DocumentKind, Project
+
+    finance, expert, today = (
+        User.objects.get(username="finance"),
+        User.objects.get(username="expert"),
+        timezone.localdate(),
+    )
+
+    def upload(name):
+        return SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf")
+
+    def applicant(project):
+        return User.objects.filter(organisation=project.organisation, is_org_admin=True).order_by("pk").first()
+
+    projects = {stage: Project.objects.get(award=award) for stage, award in awards.items()}
+    lead = _staff(projects["partly_paid"].program.lead)
+    # letter_issued: the task statement is alice's to draft (ZJ-D01 stays as the call's template left it).
+    for stage in ["partly_paid", "clawed_back", *PROJECT_STAGES]:
+        _demo_statement(projects[stage], applicant(projects[stage]))
+    statements.statement_return(
+        project=projects["statement_returned"],
+        by=lead,
+        reason="Demo: give each indicator its unit and the month it is reached.",
+    )
+    running = ["partly_paid", "clawed_back", "acceptance_applied", "acceptance_panel", "passed"]
+    running += ["passed_with_conditions", "failed"]
+    for stage in running:
+        project = projects[stage]
+        statements.statement_accept(project=project, by=lead)
+        first = project.instalments.get(number=1)
+        instalments.instalment_pay(instalment=first, by=finance, paid_on=today, reference=f"DEMO-{project.pk}-1")
+    # partly_paid: the first progress report is filed and waits for the lead.
+    report = projects["partly_paid"].reports.get(number=1)
+    documents.evidence_add(report=report, upload=upload("type-test-report.pdf"), by=applicant(report.project))
+    progress.report_file(
+        report=report,
+        by=applicant(report.project),
+        values={"i1": "1", "i2": "0"},
+        narrative="Demo: type testing passed.",
+    )
+    for stage in running[1:]:
+        project = projects[stage]
+        by = applicant(project)
+        for report in project.reports.order_by("number"):
+            documents.evidence_add(report=report, upload=upload(f"evidence-{report.key}.pdf"), by=by)
+            progress.report_file(report=report, by=by, values={"i1": "2", "i2": "126"}, narrative="Demo: on plan.")
+            progress.report_accept(report=report, by=lead)
+        for kind in (DocumentKind.FINAL_REPORT, DocumentKind.AUDIT_REPORT):
+            documents.acceptance_document_add(project=project, kind=kind, upload=upload(f"{kind}.pdf"), by=by)
+        acceptance.acceptance_apply(
+            project=project,
+            by=by,
+            summary="Demo: both type tests passed and 126 clinical cases evaluated.",
+            audited_spending=str(project.award.amount),
+            achieved={"i1": "2", "i2": "126"},
+        )
+    acceptance.panel_send(project=projects["acceptance_panel"], by=lead, experts=[expert])
+    acceptance.acceptance_decide(
+        project=projects["passed"], by=lead, outcome="passed", reasons="Demo: every indicator is met."
+    )
+    last = projects["passed"].instalments.order_by("-number").first()
+    instalments.instalment_pay(instalment=last, by=finance, paid_on=today, reference=f"DEMO-{last.project_id}-2")
+    acceptance.acceptance_decide(
+        project=projects["passed_with_conditions"],
+        by=lead,
+        outcome="passed_with_conditions",
+        reasons="Demo: the indicators are met; the registration certificate is still to file.",
+        conditions="File the registration certificate within three months.",
+    )
+    for stage in ("failed", "clawed_back"):
+        acceptance.acceptance_decide(
+            project=projects[stage], by=lead, outcome="failed", reasons="Demo: the clinical evaluation was not done."
+        )
+    proposal = Project.objects.get(pk=projects["clawed_back"].pk).clawback_proposal
+    clawbacks.proposal_amend(
+        proposal=proposal,
+        by=lead,
+        amount=proposal.amount // 2,
+        reason="Demo: the project was scaled down; the unspent half is recovered.",
+    )
+    clawbacks.repayment_record(proposal=proposal, by=finance)
