@@ -28,7 +28,7 @@ class StatementForm(forms.Form):
     needed: blank rows are offered and dropped when left empty)."""
 
     goals = _textarea(_("Goals of the project"), rows=5)
-    lead_name = _text(_("Project lead"), 100)
+    lead_name = _text(_("Full name"), 100)
     lead_phone = _text(_("Phone"), 40)
     lead_email = _text(_("E-mail"), 254)
 

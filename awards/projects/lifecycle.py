@@ -306,7 +306,7 @@ def step_for(subject: Subject, state: str, action: str) -> Step | None:
 
 
 def label_of(action: str) -> str:
-    return str(next((s.label for s in TABLE if s.action == action), action))
+    return str(labels().get(action, action))
 
 
 def labels() -> dict[str, object]:
