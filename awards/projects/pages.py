@@ -29,13 +29,15 @@ from awards.projects.forms import (
     statement_decision_form,
     variation_decision_form,
 )
-from awards.projects.lifecycle import is_applicant
+from awards.projects.lifecycle import ProjectAction, is_applicant
 from awards.projects.models import ClawbackProposal, ProjectState, Variation, VariationState
 from awards.projects.progress import indicators_of
 from portal.accounts.guards import requires
 from portal.accounts.predicates import may_apply
 from portal.errors import PortalError
 from reviews.clock import working_days_left
+
+SUBMIT = "submit"  # the statement page's second button: save and submit
 
 
 @login_required
@@ -147,7 +149,7 @@ def statement_page(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             project = statement_services.statement_save(project=project, by=request.user, content=form.content())
-            if request.POST.get("action") != "submit":
+            if request.POST.get("intent") != SUBMIT:
                 messages.success(request, _("Draft saved."))
                 return redirect("project-statement", pk=pk)
             statement_services.statement_submit(project=project, by=request.user)
@@ -166,7 +168,9 @@ def statement_page(request, pk):
         "form": form,
         "problems": problems,
         "instalments": _instalment_rows(project, timezone.localdate()),
-        "returned": selectors.project_history(project, internal=False).filter(action="statement_returned").last()
+        "returned": selectors.project_history(project, internal=False)
+        .filter(action=ProjectAction.STATEMENT_RETURNED)
+        .last()
         if project.state == ProjectState.STATEMENT_RETURNED
         else None,
     }

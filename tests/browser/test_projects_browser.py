@@ -104,7 +104,7 @@ def test_one_grant_from_the_letter_to_acceptance_in_chinese(browser, live_server
         alice.fill(f"#id_milestone_{n}_label", row["label"])
         alice.fill(f"#id_milestone_{n}_due_on", row["due_on"])
     shot(alice, "projects-02-statement-draft-zh")
-    alice.locator("button[value=submit]").click()
+    alice.locator("button[name=intent][value=submit]").click()
     alice.wait_for_load_state()
     assert Project.objects.get(pk=project.pk).state == ProjectState.STATEMENT_SUBMITTED
 
@@ -118,7 +118,7 @@ def test_one_grant_from_the_letter_to_acceptance_in_chinese(browser, live_server
     assert "请为临床研究报告指标注明单位。" in main_text(alice)
     shot(alice, "projects-03-statement-returned-zh")
     alice.fill("#id_indicator_2_unit", "份")
-    alice.locator("button[value=submit]").click()
+    alice.locator("button[name=intent][value=submit]").click()
     alice.wait_for_load_state()
     lead.goto(f"/projects/{project.pk}/")
     lead.check("#statement-decision input[value=yes]")

@@ -163,7 +163,7 @@ BODIES = {
     },
     "credentials": lambda w: {"username": "bob", "password": PASSWORD},
     # projects (issue 15)
-    "statement": lambda w: {"goals": "Changed goals.", "action": "save"},
+    "statement": lambda w: {"goals": "Changed goals.", "intent": "save"},
     "return statement": lambda w: {"statement-decision": "no", "statement-reason": "Give the indicators units."},
     "report": lambda w: {"value_i1": "64", "value_i2": "0", "narrative": "On track."},
     "evidence": lambda w: {"file": pdf()},

@@ -29,13 +29,13 @@ def english(client, user):
     return client
 
 
-def statement_post(content: dict, action: str) -> dict:
+def statement_post(content: dict, intent: str) -> dict:
     data = {
         "goals": content["goals"],
         "lead_name": content["lead"]["name"],
         "lead_phone": content["lead"]["phone"],
         "lead_email": content["lead"]["email"],
-        "action": action,
+        "intent": intent,
     }
     for n, row in enumerate(content["indicators"], start=1):
         data.update({f"indicator_{n}_{k}": row[k] for k in ("name", "unit", "target")})
@@ -50,7 +50,7 @@ def test_the_enterprise_drafts_submits_and_corrects_its_task_statement(client, p
     body = client.get(page).content.decode()
     assert "Measurable indicators" in body and "First instalment, on the decision letter" in body
     # Submitting an empty statement: errors beside their fields, nothing submitted.
-    response = client.post(page, {"goals": "", "action": "submit"})
+    response = client.post(page, {"goals": "", "intent": "submit"})
     body = response.content.decode()
     assert response.status_code == 200 and 'class="error"' in body
     assert "Name the project lead." in body and "Give at least one measurable indicator." in body
@@ -73,7 +73,7 @@ def test_the_enterprise_drafts_submits_and_corrects_its_task_statement(client, p
     project.refresh_from_db()
     assert project.state == ProjectState.IN_PROGRESS and project.version.number == 1
     body = client.get(reverse("project-version", args=[project.pk, 1])).content.decode()
-    assert "Dr Li Wei" in body and "Payment schedule" in body
+    assert "Dr Li Wei" in body and "Schedule of instalments" in body
 
 
 def test_the_project_page_says_what_is_due_and_why_an_instalment_waits(client, running, alice):

@@ -393,7 +393,7 @@ def _demo_projects(awards):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from awards.projects import acceptance, clawbacks, documents, instalments, progress, statements
-    from awards.projects.models import DocumentKind, Project
+    from awards.projects.models import AcceptanceOutcome, DocumentKind, Project
 
     finance, expert, today = (
         User.objects.get(username="finance"),
@@ -451,20 +451,23 @@ def _demo_projects(awards):
         )
     acceptance.panel_send(project=projects["acceptance_panel"], by=lead, experts=[expert])
     acceptance.acceptance_decide(
-        project=projects["passed"], by=lead, outcome="passed", reasons="Demo: every indicator is met."
+        project=projects["passed"], by=lead, outcome=AcceptanceOutcome.PASSED, reasons="Demo: every indicator is met."
     )
     last = projects["passed"].instalments.order_by("-number").first()
     instalments.instalment_pay(instalment=last, by=finance, paid_on=today, reference=f"DEMO-{last.project_id}-2")
     acceptance.acceptance_decide(
         project=projects["passed_with_conditions"],
         by=lead,
-        outcome="passed_with_conditions",
+        outcome=AcceptanceOutcome.PASSED_WITH_CONDITIONS,
         reasons="Demo: the indicators are met; the registration certificate is still to file.",
         conditions="File the registration certificate within three months.",
     )
     for stage in ("failed", "clawed_back"):
         acceptance.acceptance_decide(
-            project=projects[stage], by=lead, outcome="failed", reasons="Demo: the clinical evaluation was not done."
+            project=projects[stage],
+            by=lead,
+            outcome=AcceptanceOutcome.FAILED,
+            reasons="Demo: the clinical evaluation was not done.",
         )
     proposal = Project.objects.get(pk=projects["clawed_back"].pk).clawback_proposal
     clawbacks.proposal_amend(
