@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -202,6 +203,16 @@ def test_the_enterprise_reads_no_answer_until_every_unit_has_answered_and_never_
         assert 'id="reopen"' in body and 'id="close"' in body
     login(client, charlie)
     assert client.get(url).status_code == 404
+
+
+def test_the_enterprise_is_told_when_the_answers_are_due_and_when_they_are_late(client, half_answered, alice):
+    url = reverse("desk-case", args=[half_answered.pk])
+    due = answer_task(half_answered, "HEALTH").due_on
+    assert f"They answer by {due:%Y-%m-%d} (10 working days left)" in page_of(client, alice, url)
+    with time_machine.travel(timezone.now() + timedelta(days=30)):
+        body = page_of(client, alice, url)
+    assert f"Their answers were due on {due:%Y-%m-%d}; the lead commission follows them up" in body
+    assert "SMPA: trial approval confirmed." not in body  # late or not, no answer before the last one
 
 
 def test_the_case_page_in_chinese_names_the_units_in_chinese(client, half_answered, alice):
