@@ -107,6 +107,9 @@ def check_catalogue(data: dict) -> list[str]:
             if document not in data.get("documents", {}):
                 problems.append(f"program {code}: unknown document type {document!r}")
         _money(program.get("yearly_cap"), f"program {code} yearly_cap", problems)
+        for stage, days in program.get("working_days", {}).items():
+            if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+                problems.append(f"program {code}: working_days.{stage} must be a whole number of days, at least 1")
         tracks = program_tracks(program)
         if not tracks:
             problems.append(f"program {code} has no track")
@@ -238,6 +241,7 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
             "overlap_per_track": row.get("overlap_per_track", False),
             "fact_schema": fact_schema(row, data["facts"]),
             "document_types": [{"code": d, **data["documents"][d]} for d in row.get("documents", [])],
+            "stage_days": dict(row.get("working_days", {})),
             "note_en": row.get("note_en", ""),
             "note_zh": row.get("note_zh", ""),
         }

@@ -67,7 +67,9 @@ def application_save_draft(*, application: Application, title: str, draft_facts:
         facts = facts_codec.parse(application.track.program.fact_schema, application.draft_facts)
     except PortalError:
         facts = None  # not every fact answered (or valid) yet: no estimate
-    application.estimated_amount = estimator.estimate(application, facts).amount if facts else None
+    # Only a grant has an amount to estimate; a recognition or a channel's case pays nothing.
+    pays = application.track.program.is_grant
+    application.estimated_amount = estimator.estimate(application, facts).amount if facts and pays else None
     application.save(update_fields=["title", "draft_facts", "estimated_amount", "updated_at"])
     return application
 
@@ -205,8 +207,8 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
             _("Attach: %(documents)s.") % {"documents": "; ".join(localized(d, "label") for d in missing)},
             field="attachments",
         )
-    result = estimator.estimate(application, facts)
-    if not result.eligible:
+    result = estimator.estimate(application, facts) if call.program.is_grant else None
+    if result is not None and not result.eligible:
         raise PortalError(ErrorCode.INELIGIBLE, errors={None: list(result.reasons)})
     _check_limit(application)
     number = application.versions.count() + 1
@@ -217,14 +219,14 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
         facts=facts_codec.dump(facts),
         product_key=facts.get("product_key", ""),
         milestone_date=facts.get("milestone_date"),
-        estimate={"amount": str(result.amount), "eligible": result.eligible},
+        estimate={} if result is None else {"amount": str(result.amount), "eligible": result.eligible},
         catalogue_version=application.track.program.catalogue_version,
         submitted_at=now,
         submitted_by=by,
     )
     version.attachments.set(attachments)
     application.current_version = version
-    application.estimated_amount = result.amount
+    application.estimated_amount = None if result is None else result.amount
     fields = ["current_version", "estimated_amount"]
     if not application.first_submitted_at:
         application.first_submitted_at = now

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Call
 from portal.bilingual import localized
 
+# A service channel's case is named by what it is about, not by a product or project.
+CASE_SUBJECT = _("Subject of the case")
+
 
 class NewApplicationForm(forms.Form):
     track = forms.ChoiceField(label=_("Track"))
@@ -16,11 +19,16 @@ class NewApplicationForm(forms.Form):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
+        if program.is_channel:
+            self.fields["title"].label = CASE_SUBJECT
+            self.fields["title"].help_text = _("In a few words, e.g. “Customs clearance of trial samples for the US”.")
         tracks = list(program.tracks.all())
         self.fields["track"].choices = [(t.code, localized(t, "title") or program.code) for t in tracks]
         if len(tracks) == 1:
             self.fields["track"].initial = tracks[0].code
             self.fields["track"].widget = forms.HiddenInput()
+            # The one track of a program without tracks is named "": an empty answer is that track.
+            self.fields["track"].required = tracks[0].code != ""
 
 
 class CallQueryForm(forms.Form):
@@ -36,6 +44,11 @@ class CallQueryForm(forms.Form):
 
 class TitleForm(forms.Form):
     title = forms.CharField(label=_("Project or product name"), max_length=200)
+
+    def __init__(self, *args, program=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if program is not None and program.is_channel:
+            self.fields["title"].label = CASE_SUBJECT
 
 
 class AttachmentForm(forms.Form):

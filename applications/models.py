@@ -90,6 +90,9 @@ class Program(models.Model):
     fact_schema = models.JSONField(_("fact schema"), default=list)
     # Required attachments: [{code, label_en, label_zh}, ...]
     document_types = models.JSONField(_("required documents"), default=list)
+    # Working days per stage where the program sets its own clock ({"desk_answer": 10}); a call may set
+    # others (Call.stage_deadlines), reviews/clock.py falls back to its defaults.
+    stage_days = models.JSONField(_("working days per stage"), default=dict, blank=True)
     note_en = models.TextField(blank=True)
     note_zh = models.TextField(blank=True)
     catalogue_version = models.CharField(max_length=40)
@@ -101,6 +104,16 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {localized(self, 'title')}"
+
+    @property
+    def is_grant(self) -> bool:
+        """Money by the award engine: an estimate, a budget, an award and its decision letter."""
+        return self.outcome == ProgramOutcome.GRANT
+
+    @property
+    def is_channel(self) -> bool:
+        """A service channel: cases the lead routes to the units concerned, who answer (reviews/desk.py)."""
+        return self.outcome == ProgramOutcome.CHANNEL
 
 
 class Track(models.Model):
@@ -199,6 +212,12 @@ class State(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A service channel's case (SPEC §5, B II.5(12)): submitted, routed by the lead to the units concerned,
+    # answered by all of them, reopened once or closed.
+    ROUTED = "routed", _("Routed to the units concerned")
+    ANSWERED = "answered", _("Answered")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed as resolved")
 
 
 class Application(models.Model):

@@ -84,6 +84,8 @@ def application_new(request):
 
 
 def _estimate_for(application, raw: dict) -> dict | None:
+    if not application.track.program.is_grant:
+        return None  # nothing to estimate: the program pays no money
     form = FactsForm.bound_to(application.track.program.fact_schema, raw)
     if not form.is_valid():
         return None
@@ -98,8 +100,9 @@ def application_edit(request, pk):
     if not allowed:
         messages.error(request, reason)
         return redirect("application-detail", pk=pk)
-    schema = application.track.program.fact_schema
-    title_form = TitleForm(request.POST or None, initial={"title": application.title})
+    program = application.track.program
+    schema = program.fact_schema
+    title_form = TitleForm(request.POST or None, initial={"title": application.title}, program=program)
     facts_form = FactsForm(schema, initial=application.draft_facts)
     errors: list[str] = []
     if request.method == "POST" and title_form.is_valid():
@@ -155,6 +158,9 @@ def application_estimate(request, pk):
 @require_GET
 def application_detail(request, pk):
     application = get_application_for_user(request.user, pk)
+    if application.call.program.is_channel and application.state != State.DRAFT:
+        # A service channel's case is followed on its case page, with the units' answers (reviews/desk_pages.py).
+        return redirect("desk-case", pk=pk)
     context = {
         "application": application,
         "versions": application.versions.order_by("-number"),

@@ -17,7 +17,7 @@ from portal.accounts.guards import requires
 from portal.accounts.predicates import is_commission_staff, is_expert
 from portal.bilingual import localized
 from portal.errors import PortalError
-from reviews import checklist, permissions, selectors, services
+from reviews import checklist, desk_pages, permissions, selectors, services
 from reviews.clock import working_days_left
 from reviews.forms import (
     AssignForm,
@@ -99,6 +99,8 @@ def queue_assign(request):
 @requires(is_commission_staff)
 def review_page(request, pk):
     application = get_application_for_user(request.user, pk)
+    if application.call.program.is_channel:
+        return desk_pages.review_page(request, application)
     return render(request, "reviews/review.html", _review_context(request, application))
 
 

@@ -2,7 +2,7 @@
 
 from applications import filing, workflow
 from applications.models import Application, State
-from portal.accounts.models import User
+from portal.accounts.models import Commission, User
 from reviews import services
 from reviews.checklist import CODES
 from reviews.models import Decision, ReviewTask, TaskKind, TaskState
@@ -74,3 +74,29 @@ def approved_directly(call, by, *, rd_spending: str, product_key: str, n: int = 
         )
         applications.append(application)
     return applications
+
+
+# --- a desk case (reviews/desk.py) -------------------------------------------------------------------------
+
+
+def route(application: Application, units=("SMPA", "HEALTH")) -> Application:
+    """The lead routes the case to `units` (by code); their officers are registered first."""
+    for code in units:
+        staff(code)
+    return workflow.transition(
+        application=application,
+        action="route",
+        by=lead(application),
+        units=list(Commission.objects.filter(code__in=units)),
+    )
+
+
+def answer_all(application: Application, text: str = "Answered for the desk.") -> Application:
+    """Every routed unit answers (the last answer takes the case to `answered`)."""
+    for task in ReviewTask.objects.filter(application=application, kind=TaskKind.DESK_ANSWER, state=TaskState.OPEN):
+        services.answer_give(task=task, by=staff(task.commission.code), answer=f"{task.commission.code}: {text}")
+    return Application.objects.get(pk=application.pk)
+
+
+def answered_case(application: Application, units=("SMPA", "HEALTH")) -> Application:
+    return answer_all(route(application, units))

@@ -33,6 +33,8 @@ SPEC_UNITS = {
     "BIO24-OVERSEAS-TRIALS": ("STCSM", {"HEALTH", "SMPA", "FIN"}),
     "BIO24-CRO-UPGRADE": ("STCSM", {"SMPA", "FIN"}),
     "BIO24-HOSPITAL-DEMO": ("SHEITC", {"HEALTH", "SHDC", "FIN"}),
+    # B II.5(12), a service channel: STCSM routes each case to the units it picks (reviews/desk.routable_units).
+    "INTL24-INTERNATIONALISATION-DESK": ("STCSM", set()),
 }
 
 
@@ -41,7 +43,7 @@ def counts():
 
 
 def test_catalogue_loads_every_program_of_the_spec_with_its_units(catalogue):
-    assert counts() == (15, 3, 19, 31)
+    assert counts() == (15, 3, 20, 32)
     for program in Program.objects.select_related("lead").prefetch_related("co_reviewers"):
         lead, co = SPEC_UNITS[program.code]
         assert program.lead.code == lead, program.code
@@ -54,7 +56,7 @@ def test_catalogue_loads_twice_without_duplicates(db):
     second = load_catalogue()
     assert counts() == before
     assert second.created == {} and second.updated == {}
-    assert first.created == {"commissions": 15, "policies": 3, "programs": 19, "tracks": 31}
+    assert first.created == {"commissions": 15, "policies": 3, "programs": 20, "tracks": 32}
 
 
 def test_overlap_groups_follow_the_spec(catalogue):
@@ -82,13 +84,13 @@ def edited_catalogue(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_changed_cap_is_a_data_change_that_updates_in_place(catalogue, tmp_path):
     track = Track.objects.get(program__code="BIO21-DRUG-INNOVATIVE", code="phase_1")
-    path = edited_catalogue(tmp_path, 'version = "2026.12-1"', 'version = "2026.12-2"')
+    path = edited_catalogue(tmp_path, 'version = "2026.12-2"', 'version = "2026.12-3"')
     path.write_text(path.read_text(encoding="utf-8").replace('cap = "5000000"', 'cap = "6000000"', 1), encoding="utf-8")
     report = load_catalogue(path)
     track.refresh_from_db()
     assert track.clause_cap == Decimal(6_000_000)
     assert report.updated == {"programs": 0, "tracks": 1} or report.updated.get("tracks") == 1
-    assert counts() == (15, 3, 19, 31)
+    assert counts() == (15, 3, 20, 32)
 
 
 def test_co_reviewers_are_data(catalogue, tmp_path):
@@ -106,6 +108,8 @@ def test_co_reviewers_are_data(catalogue, tmp_path):
         ('cap = "5000000"', 'cap = "-5"', "negative"),
         ('base_fact = "contract_amount"', 'base_fact = "investment_relationship"', "base_fact"),
         ('test = "is_false"', 'test = "is_maybe"', "condition test"),
+        ("working_days = { desk_routing = 3,", "working_days = { desk_routing = 0,", "working_days.desk_routing"),
+        ('outcome = "channel"', 'outcome = "helpline"', "outcome must be one of"),
     ],
 )
 def test_broken_catalogue_is_refused_whole_and_changes_nothing(catalogue, tmp_path, old, new, problem):
@@ -120,3 +124,21 @@ def test_catalogue_file_parses_and_carries_a_version():
     with open(settings.CATALOGUE_PATH, "rb") as handle:
         data = tomllib.load(handle)
     assert data["version"]
+
+
+def test_the_internationalisation_desk_is_a_channel_with_its_facts_and_clock(catalogue):
+    """B II.5(12): a case, not a grant. No overlap group, no documents, no amounts; the enterprise says what it met
+    abroad, where, and in which area; the lead routes within 3 working days and each unit answers within 10."""
+    desk = Program.objects.get(code="INTL24-INTERNATIONALISATION-DESK")
+    assert (desk.outcome, desk.clause, desk.policy.code) == ("channel", "II.5(12)", "SH-INTL-BIOPHARMA-2024-2027")
+    assert desk.is_channel and not desk.is_grant
+    assert desk.title_en and desk.title_zh and desk.summary_en and desk.summary_zh
+    assert [f["name"] for f in desk.fact_schema] == ["desk_difficulty", "desk_market", "desk_area"]
+    kinds = {f["name"]: f["kind"] for f in desk.fact_schema}
+    assert kinds == {"desk_difficulty": "text", "desk_market": "text", "desk_area": "choice"}
+    areas = {c["value"] for c in desk.fact_schema[2]["choices"]}
+    assert {"registration", "clinical_trials", "customs", "finance"} <= areas
+    assert desk.document_types == [] and desk.overlap_group == "" and desk.yearly_cap is None
+    assert desk.stage_days == {"desk_routing": 3, "desk_answer": 10}
+    (track,) = desk.tracks.all()
+    assert (track.code, track.base_fact, track.rate, track.clause_cap) == ("", "", None, None)

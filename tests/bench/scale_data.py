@@ -34,7 +34,16 @@ from django.utils import timezone, translation
 from psycopg import sql
 
 from applications import facts as facts_codec
-from applications.models import Application, ApplicationVersion, AuditEvent, Call, Policy, Program, State
+from applications.models import (
+    Application,
+    ApplicationVersion,
+    AuditEvent,
+    Call,
+    Policy,
+    Program,
+    ProgramOutcome,
+    State,
+)
 from applications.services import call_create, policy_confirm_amounts
 from applications.workflow import Action
 from awards.engine import Context, compute
@@ -378,8 +387,12 @@ def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
 
 @cache
 def _due(stage: str, start: date, deadlines: tuple) -> date:
+    class _Program:
+        stage_days: dict = {}
+
     class _Call:
         stage_deadlines = dict(deadlines)
+        program = _Program
 
     return stage_due(_Call, stage, start)
 
@@ -438,8 +451,9 @@ def _calls(today: date, admin: User) -> list[tuple[Call, str]]:
         against = f"{policy.document_number or policy.code} (scale data)"
         policy_confirm_amounts(policy_code=policy.code, by=admin, against=against)
     made = []
-    programs = Program.objects.select_related("policy", "lead").prefetch_related("tracks").order_by("code")
-    for program in programs:
+    # The grants: the scale data is applications walked to awards (a channel's cases pay nothing).
+    programs = Program.objects.filter(outcome=ProgramOutcome.GRANT).select_related("policy", "lead")
+    for program in programs.prefetch_related("tracks").order_by("code"):
         expert = "DRUG-INNOVATIVE" in program.code
         terms = (
             {"*": {"rate": "0.30", "cap": "5000000"}}
