@@ -61,6 +61,7 @@ def approved_directly(call, by, *, rd_spending: str, product_key: str, n: int = 
         facts = {
             "rd_spending": rd_spending,
             "drug_category": "chemical",
+            "class_1": "true",
             "product_key": f"{product_key}-{i}",
             "milestone_date": "2025-03-01",
         }
