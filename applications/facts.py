@@ -215,7 +215,7 @@ def form_data_from_json(schema: list[dict], payload, *, ignored: Collection[str]
     data, errors = {}, {}
     for name in payload:
         if name not in by_name and name not in ignored:
-            errors[name] = [_("This program has no fact named “%(name)s”.") % {"name": name}]
+            errors[name] = [_("No fact named “%(name)s” is asked for this program and track.") % {"name": name}]
     for definition in schema:
         name, kind = definition["name"], definition["kind"]
         if name not in payload or payload[name] is None:

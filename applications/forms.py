@@ -31,6 +31,22 @@ class NewApplicationForm(forms.Form):
             self.fields["track"].required = tracks[0].code != ""
 
 
+class TrackForm(forms.Form):
+    """The track of a draft before its first submission: the questions and documents are the chosen track's."""
+
+    track = forms.ChoiceField(
+        label=_("Track"),
+        help_text=_(
+            "The questions and documents below are those of the track chosen; what you typed for another "
+            "track is kept in the draft."
+        ),
+    )
+
+    def __init__(self, *args, tracks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].choices = [(t.code, localized(t, "title") or t.code) for t in tracks]
+
+
 class CallQueryForm(forms.Form):
     """The ?call=<id> of the new-application page: one of `calls`; anything else (junk, an id past the
     database's integer range) is simply not a valid choice."""
@@ -55,9 +71,9 @@ class AttachmentForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document"))
     file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 20 MB)"))
 
-    def __init__(self, *args, program, **kwargs):
+    def __init__(self, *args, track, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document_type"].choices = [(d["code"], localized(d, "label")) for d in program.document_types]
+        self.fields["document_type"].choices = [(d["code"], localized(d, "label")) for d in track.document_types]
 
 
 class ReasonForm(forms.Form):

@@ -88,9 +88,10 @@ def policy_ended(policy: Policy, today: date | None = None) -> bool:
 
 
 def estimate_facts_schema(track: Track, today: date | None = None) -> list[dict]:
-    """The facts the estimate asks for: no filing identifiers, but the milestone date where the policy has
-    ended, because only a milestone inside its period can still be paid under it."""
-    schema = track.program.fact_schema
+    """The facts the estimate asks for: the track's own (what its formula and conditions read), no filing
+    identifiers, but the milestone date where the policy has ended, because only a milestone inside its period
+    can still be paid under it."""
+    schema = track.fact_schema
     asked = estimate_schema(schema)
     if policy_ended(track.program.policy, today):
         asked += [{**d, "optional": False} for d in schema if d["name"] == MILESTONE]
@@ -148,8 +149,11 @@ def estimate_from_payload(payload) -> dict:
     data = request.validated_data
     track = resolve_track(data["program"], data.get("track"))
     schema = estimate_facts_schema(track)
-    ignored = [name for name in ("product_key", MILESTONE) if name not in {d["name"] for d in schema}]
-    facts = facts_codec.load(schema, data["facts"], ignored=ignored)
+    asked = {d["name"] for d in schema}
+    # What only the filing asks (identifiers, the milestone date, declared figures) is accepted and dropped; a
+    # fact the track does not ask at all (another track's) is a field error.
+    filing_only = {"product_key", MILESTONE, *(d["name"] for d in track.fact_schema)} - asked
+    facts = facts_codec.load(schema, data["facts"], ignored=filing_only)
     context = Context(**data["context"]) if "context" in data else Context()
     return answer_as_json(estimate(track=track, facts=facts, context=context), track)
 

@@ -9,11 +9,11 @@ effects below run inside `transition()`, after its checks and under its row lock
 data); the answers themselves are review tasks of kind DESK_ANSWER, given through `services.answer_give`.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, Program, ProgramOutcome
+from applications.models import Application, Program, ProgramOutcome, ProgramUnit
 from portal.accounts.models import Commission, User
 from portal.bilingual import localized
 from portal.errors import ErrorCode, PortalError
@@ -24,15 +24,20 @@ from reviews.selectors import awaited_answers, has_officer, undelivered_answers
 
 
 def routable_units(program: Program) -> QuerySet[Commission]:
-    """The units the lead may route a case of `program` to. The one place this is decided: every commission but
-    the lead today; once the catalogue names each clause's units (`Program.units`), the units clause (12) names."""
-    return Commission.objects.exclude(pk=program.lead_id).order_by("code")
+    """The units the lead may route a case of `program` to, in the clause's order: the units its clause names
+    (ProgramUnit rows; clause (12) names thirteen), the lead excepted. The one place this is decided."""
+    return (
+        Commission.objects.filter(program_rows__program=program)
+        .exclude(pk=program.lead_id)
+        .order_by("program_rows__position")
+    )
 
 
 def programs_routable_to(commission_id: int | None) -> Q:
     """The channel programs whose cases may come to `commission_id` (routing.programs_reviewed_by, for the queue's
     filters); it says of the programs what `routable_units` says of the units, and changes with it."""
-    return Q(outcome=ProgramOutcome.CHANNEL) & ~Q(lead_id=commission_id)
+    named = ProgramUnit.objects.filter(program=OuterRef("pk"), commission_id=commission_id)
+    return Q(outcome=ProgramOutcome.CHANNEL) & Q(Exists(named)) & ~Q(lead_id=commission_id)
 
 
 def _today():

@@ -29,7 +29,7 @@ A = workflow.Action
 
 def _facts(application: Application) -> list[tuple[str, str]]:
     version = application.current_version
-    return facts_for_display(application.call.program.fact_schema, version.facts) if version else []
+    return facts_for_display(application.track.fact_schema, version.facts) if version else []
 
 
 # --- the enterprise's case page --------------------------------------------------------------------------

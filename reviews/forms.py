@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import CALL_BLOBS, PROGRAM_BLOBS, Call, Program
+from applications.models import CALL_BLOBS, Call, Program
 from portal.accounts.districts import DISTRICT_CHOICES
 from portal.accounts.models import Commission
 from portal.amounts import AmountField
@@ -43,11 +43,8 @@ class QueueFilter(django_filters.FilterSet):
         # Calls of the programs this commission reviews, as routing decides. Reading them off the
         # commission's tasks instead joined every task and application: seconds at 100,000 applications.
         calls = Call.objects.filter(program__in=programs_reviewed_by(user.commission_id).values("pk"))
-        self.filters["call"].queryset = calls.select_related("program").defer(
-            *CALL_BLOBS, *(f"program__{blob}" for blob in PROGRAM_BLOBS)
-        )
-        programs = Program.objects.filter(pk__in=calls.values("program_id"))
-        self.filters["program"].queryset = programs.defer(*PROGRAM_BLOBS)
+        self.filters["call"].queryset = calls.select_related("program").defer(*CALL_BLOBS)
+        self.filters["program"].queryset = Program.objects.filter(pk__in=calls.values("program_id"))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -9,7 +9,7 @@ from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, Program, State
+from applications.models import Application, Program, ProgramOutcome, State
 from portal.accounts.models import Commission, User
 from portal.errors import ErrorCode, PortalError
 from reviews import desk
@@ -108,7 +108,8 @@ def programs_reviewed_by(commission_id: int | None) -> QuerySet[Program]:
     return Program.objects.filter(
         Q(lead_id=commission_id)
         | Q(co_reviewers__id=commission_id)
-        | Q(Exists(Commission.objects.filter(pk=commission_id, confirms_budget=True)))
+        # A budget confirmer sees only the programs that pay.
+        | Q(Exists(Commission.objects.filter(pk=commission_id, confirms_budget=True)), outcome=ProgramOutcome.GRANT)
         | desk.programs_routable_to(commission_id)
     )
 

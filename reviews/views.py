@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applications import workflow
 from applications.facts import facts_for_display
-from applications.models import CALL_BLOBS, PROGRAM_BLOBS, State
+from applications.models import CALL_BLOBS, State
 from applications.selectors import get_application_for_user, visible_applications
 from portal.accounts.guards import requires
 from portal.accounts.predicates import is_commission_staff, is_expert
@@ -53,7 +53,6 @@ def queue_page(request):
             "checklist",
             "application__draft_facts",
             *(f"application__call__{blob}" for blob in CALL_BLOBS),
-            *(f"application__call__program__{blob}" for blob in PROGRAM_BLOBS),
         )
     )
     tasks = QueueFilter(request.GET or None, queryset=rows, user=request.user)
@@ -114,7 +113,7 @@ def _review_context(request, application, *, waive_form=None, waive_task_id=None
     context = {
         "application": application,
         "version": version,
-        "facts": facts_for_display(application.call.program.fact_schema, version.facts),
+        "facts": facts_for_display(application.track.fact_schema, version.facts),
         "tasks": [(t, working_days_left(today, t.due_on)) for t in tasks],
         "formal_task": next((t for t in mine if t.kind == TaskKind.FORMAL_CHECK), None),
         "opinion_task": next(
@@ -364,7 +363,7 @@ def expert_assignment(request, pk):
         "assignment": assignment,
         "application": application,
         "version": version,
-        "facts": facts_for_display(application.call.program.fact_schema, version.facts),
+        "facts": facts_for_display(application.track.fact_schema, version.facts),
         "form": form if assignment.state == AssignmentState.OPEN else None,
     }
     return render(request, "reviews/expert_assignment.html", context)

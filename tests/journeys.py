@@ -61,18 +61,11 @@ def approved_directly(call, by, *, rd_spending: str, product_key: str, n: int = 
         facts = {
             "rd_spending": rd_spending,
             "drug_category": "chemical",
+            "class_1": "true",
             "product_key": f"{product_key}-{i}",
             "milestone_date": "2025-03-01",
         }
-        application = filing.application_submit(application=make_draft(call, by, facts=facts, title=f"Drug {i}"), by=by)
-        Application.objects.filter(pk=application.pk).update(state=State.APPROVED)
-        Decision.objects.create(
-            application=application,
-            version=application.current_version,
-            outcome="approved",
-            decided_by=lead(application),
-        )
-        applications.append(application)
+        applications.append(approved_filing(call, by, track="phase_2", facts=facts, title=f"Drug {i}"))
     return applications
 
 
@@ -100,3 +93,15 @@ def answer_all(application: Application, text: str = "Answered for the desk.") -
 
 def answered_case(application: Application, units=("SMPA", "HEALTH")) -> Application:
     return answer_all(route(application, units))
+
+
+def approved_filing(call, by, *, track: str, facts: dict, title: str) -> Application:
+    """One filing on `track` with `facts`, submitted and marked approved with a Decision row (as above)."""
+    application = filing.application_submit(
+        application=make_draft(call, by, track=track, facts=facts, title=title), by=by
+    )
+    Application.objects.filter(pk=application.pk).update(state=State.APPROVED)
+    Decision.objects.create(
+        application=application, version=application.current_version, outcome="approved", decided_by=lead(application)
+    )
+    return application

@@ -42,7 +42,7 @@ def event_label(event) -> str:
 @register.simple_tag
 def document_label(application, code: str) -> str:
     """{% document_label application attachment.document_type %}: the document type in words."""
-    for document in application.call.program.document_types:
+    for document in application.track.document_types:
         if document["code"] == code:
             return localized(document, "label")
     return code

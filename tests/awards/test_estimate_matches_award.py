@@ -115,7 +115,7 @@ def test_the_award_task_pays_what_the_estimate_said(catalogue, alice):
     @given(drawn=call_and_facts(tracks))
     def check(drawn):
         track, track_terms, facts = drawn
-        facts = {**facts, "drug_category": "chemical"}  # what approved_directly files
+        facts = {**facts, "drug_category": "chemical", "class_1": True}  # what approved_directly files
         with transaction.atomic():
             call = open_call(track, track_terms)
             answer = estimate_from_payload({"program": track.program.code, "track": track.code, "facts": facts})

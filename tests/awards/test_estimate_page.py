@@ -14,6 +14,7 @@ def facts(**overrides):
     data = {
         "facts-rd_spending": "10000000",
         "facts-drug_category": "chemical",
+        "facts-class_1": "true",
         "facts-made_in_shanghai": "true",
         "facts-milestone_date": "2023-03-01",  # policy A ended on 2024-05-31
         "context-awarded_this_year": "",

@@ -412,7 +412,7 @@ def _facts(rng: random.Random, program: Program, track, milestone: date, key: st
     """Typed facts that satisfy the track's conditions, as the form would clean them."""
     wanted = {c["fact"]: c for c in track.conditions}
     facts = {}
-    for definition in program.fact_schema:
+    for definition in track.fact_schema:
         name, kind = definition["name"], definition["kind"]
         if definition.get("optional") and rng.random() < 0.5:
             continue
@@ -421,7 +421,8 @@ def _facts(rng: random.Random, program: Program, track, milestone: date, key: st
         elif kind == "bool":
             facts[name] = wanted.get(name, {}).get("test") != "is_false"
         elif kind == "choice":
-            facts[name] = rng.choice(definition["choices"])["value"]
+            allowed = wanted.get(name, {}).get("values") or [c["value"] for c in definition["choices"]]
+            facts[name] = rng.choice(allowed)
         elif kind == "multichoice":
             values = [c["value"] for c in definition["choices"]]
             facts[name] = sorted(rng.sample(values, rng.randint(1, 2)))
@@ -931,9 +932,7 @@ class _Generator:
 
     def award(self, batch, app, decision, call, facts, track, rule, decided_at) -> None:
         rng, program = self.rng, call.program
-        key = "|".join(
-            [program.overlap_group, facts["product_key"].upper()] + ([track.code] if program.overlap_per_track else [])
-        )
+        key = "|".join([program.overlap_group, facts["product_key"].upper()])
         year_key = (app.organisation_id, program.pk, call.year)
         budget_left = call.budget - self.held_call[call.pk]
         context = Context(awarded_this_year=self.held_year[year_key], call_budget_left=budget_left)
@@ -969,6 +968,7 @@ class _Generator:
             program=program,
             year=call.year,
             overlap_key=key,
+            overlap_stages=list(track.overlap_stages),
             amount=amount,
             breakdown=breakdown,
             catalogue_version=program.catalogue_version,
@@ -1119,10 +1119,10 @@ def _applications(rng, today, now, calls, staff, orgs, first_member, n, counts, 
         log(f"applications: {start + size}/{n}")
     # Python-side checks of the first rows cost little and catch a catalogue the generator no longer fits.
     sample = ApplicationVersion.objects.filter(application__organisation__in=orgs[:50]).select_related(
-        "application__call__program"
+        "application__call__program", "application__track"
     )[:20]
     for version in sample:
         try:
-            facts_codec.load(version.application.call.program.fact_schema, version.facts)
+            facts_codec.load(version.application.track.fact_schema, version.facts)
         except PortalError as error:
             raise ValueError(f"generated facts do not validate: {error.errors}") from error

@@ -127,7 +127,7 @@ BODIES = {
     "draft": lambda w: {"title": "Changed", "facts-rd_spending": "1"},
     "facts": lambda w: {f"facts-{k}": v for k, v in {"rd_spending": "8000000", "drug_category": "chemical"}.items()},
     "reason": lambda w: {"reason": "No longer needed."},
-    "upload": lambda w: {"document_type": w.call.program.document_types[0]["code"], "file": pdf()},
+    "upload": lambda w: {"document_type": "clinical_trial_approval", "file": pdf()},
     "assign": lambda w: {"tasks": [w.a_formal_task.pk], "assignee": w.lead.pk},
     "start check": lambda w: {"action": "start_formal_check"},
     "reject": lambda w: {"action": "reject", "reason": "Not convincing."},
@@ -155,6 +155,7 @@ BODIES = {
         "facts": {
             "rd_spending": "10000000",
             "drug_category": "chemical",
+            "class_1": True,
             "made_in_shanghai": True,
             "milestone_date": "2023-03-01",
         },

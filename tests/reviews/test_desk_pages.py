@@ -99,13 +99,12 @@ def test_a_missing_answer_is_a_field_error_and_nothing_is_submitted(client, desk
 
 
 def test_the_lead_routes_by_unit_names_and_a_unit_nobody_could_answer_for_cannot_be_ticked(client, case, stcsm_officer):
-    Commission.objects.create(code="NOBODY", name_en="Unstaffed Bureau", name_zh="无人局")
     journeys.staff("SMPA")
     url = reverse("review-application", args=[case.pk])
     body = page_of(client, stcsm_officer, url)
     assert "Route to the units concerned" in body and "Municipal Medical Products Administration" in body
-    assert "Unstaffed Bureau (no officer registered)" in body
-    nobody = Commission.objects.get(code="NOBODY")
+    assert "Municipal Education Commission (no officer registered)" in body
+    nobody = Commission.objects.get(code="EDU")
     assert re.search(rf'value="{nobody.pk}" id="id_units_\d+" disabled>', body)
     assert not re.search(rf'value="{Commission.objects.get(code="SMPA").pk}" id="id_units_\d+" disabled>', body)
     assert ">SMPA<" not in body and ">CUSTOMS<" not in body  # names, never codes
@@ -114,7 +113,7 @@ def test_the_lead_routes_by_unit_names_and_a_unit_nobody_could_answer_for_cannot
     assert response.status_code == 200 and "This field is required." in response.content.decode()
     # A unit nobody could answer for, posted anyway: refused on the form.
     response = client.post(reverse("review-route", args=[case.pk]), {"units": [nobody.pk]})
-    assert "No officer of Unstaffed Bureau is registered" in response.content.decode()
+    assert "No officer of Municipal Education Commission is registered" in response.content.decode()
     assert Application.objects.get(pk=case.pk).state == State.SUBMITTED
     smpa = Commission.objects.get(code="SMPA")
     response = client.post(reverse("review-route", args=[case.pk]), {"units": [smpa.pk]})

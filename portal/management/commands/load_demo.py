@@ -229,14 +229,14 @@ class Command(BaseCommand):
         application = filing.application_create(
             call=call, track=call.program.tracks.get(code="phase_2"), title="ZJ-101 注射液 II期临床", by=alice
         )
-        facts = {
-            "rd_spending": "12000000",
-            "drug_category": "chemical",
-            "product_key": "CXHL2400123",
-            "milestone_date": (timezone.localdate() - timedelta(days=60)).isoformat(),
-        }
+        facts = _answers(
+            application.track,
+            rd_spending="12000000",
+            product_key="CXHL2400123",
+            milestone_date=(timezone.localdate() - timedelta(days=60)).isoformat(),
+        )
         filing.application_save_draft(application=application, title=application.title, draft_facts=facts, by=alice)
-        for document in call.program.document_types:
+        for document in application.track.document_types:
             upload = SimpleUploadedFile(f"{document['code']}.pdf", DEMO_PDF, content_type="application/pdf")
             filing.attachment_add(application=application, document_type=document["code"], upload=upload, by=alice)
         filing.application_submit(application=application, by=alice)
@@ -258,6 +258,16 @@ DEVICE_STAGES = {
 }
 
 
+# How the demo's products answer the questions their track asks (each track asks only some of these).
+DEMO_ANSWERS = {"drug_category": "chemical", "class_1": "true", "cell_gene_therapy": "true", "made_in_shanghai": "true"}
+
+
+def _answers(track, **given) -> dict:
+    """The facts a demo filing declares: what its track asks, from `given` and DEMO_ANSWERS."""
+    answers = {**DEMO_ANSWERS, **given}
+    return {d["name"]: answers[d["name"]] for d in track.fact_schema if d["name"] in answers}
+
+
 def _staff(commission: Commission) -> User:
     return User.objects.get(username="finance" if commission.confirms_budget else f"officer-{commission.code.lower()}")
 
@@ -271,15 +281,14 @@ def _submitted(call: Call, organisation: Organisation, title: str, track: str, r
     application = filing.application_create(
         call=call, track=call.program.tracks.get(code=track), title=title, by=applicant
     )
-    facts = {
-        "rd_spending": rd_spending,
-        "product_key": f"DEMO-{title.split()[0]}",
-        "milestone_date": (timezone.localdate() - timedelta(days=45)).isoformat(),
-    }
-    if any(fact["name"] == "drug_category" for fact in call.program.fact_schema):
-        facts["drug_category"] = "chemical"
+    facts = _answers(
+        application.track,
+        rd_spending=rd_spending,
+        product_key=f"DEMO-{title.split()[0]}",
+        milestone_date=(timezone.localdate() - timedelta(days=45)).isoformat(),
+    )
     filing.application_save_draft(application=application, title=title, draft_facts=facts, by=applicant)
-    for document in call.program.document_types:
+    for document in application.track.document_types:
         upload = SimpleUploadedFile(f"{document['code']}.pdf", DEMO_PDF, content_type="application/pdf")
         filing.attachment_add(application=application, document_type=document["code"], upload=upload, by=applicant)
     return filing.application_submit(application=application, by=applicant)
