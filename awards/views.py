@@ -3,6 +3,7 @@ from django.views.decorators.http import require_http_methods
 
 from applications.facts import FactsForm
 from applications.permissions import can_read_reading_notes
+from applications.selectors import with_units
 from awards.engine import Context
 from awards.estimates import (
     MILESTONE,
@@ -31,6 +32,7 @@ def estimate_page(request):
     except PortalError as error:
         error.add_to_form(chooser)
         return render(request, "awards/estimate.html", context)
+    with_units(track.program)
     schema = estimate_facts_schema(track)
     data = request.POST if request.method == "POST" else None
     facts_form = FactsForm(schema, data)
