@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms import ConfirmAmountsForm
-from applications.models import AuditEvent, Call, Policy, Program, Track
+from applications.models import AuditEvent, Call, Policy, Program, ProgramUnit, Track
 from applications.services import policy_confirm_amounts
 from portal.accounts.admin import ReadOnlyAdmin
 from portal.errors import PortalError
@@ -60,7 +60,16 @@ class PolicyAdmin(admin.ModelAdmin):
 class TrackInline(admin.TabularInline):
     model = Track
     extra = 0
-    fields = ["code", "title_en", "base_fact", "rate", "rate_is_ceiling", "clause_cap", "position"]
+    fields = ["code", "title_en", "base_fact", "rate", "rate_is_ceiling", "clause_cap", "overlap_stages", "position"]
+
+
+class ProgramUnitInline(admin.TabularInline):
+    """The units the clause names, in its order (the catalogue file writes them; the first leads)."""
+
+    model = ProgramUnit
+    extra = 0
+    fields = ["position", "commission"]
+    ordering = ["position"]
 
 
 @admin.register(Program)
@@ -68,8 +77,9 @@ class ProgramAdmin(admin.ModelAdmin):
     list_display = ["code", "title_en", "clause", "lead", "yearly_cap", "overlap_group", "catalogue_version"]
     list_filter = ["policy", "lead"]
     list_select_related = ["lead"]
+    # Which of the units receive a review task.
     filter_horizontal = ["co_reviewers"]
-    inlines = [TrackInline]
+    inlines = [ProgramUnitInline, TrackInline]
     search_fields = ["code", "title_en", "title_zh"]
 
 

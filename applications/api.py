@@ -75,12 +75,49 @@ class OrganisationMeView(APIView):
 # --- calls ------------------------------------------------------------------------------------------
 
 
+class AskedFactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="money, bool, choice, multichoice, text or date.")
+    required = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()
+    choices = serializers.SerializerMethodField(help_text="The values a choice or multichoice fact takes.")
+
+    def get_required(self, definition) -> bool:
+        return not definition.get("optional", False)
+
+    def get_label(self, definition) -> str:
+        return localized(definition, "label")
+
+    def get_choices(self, definition) -> list[str]:
+        return [c["value"] for c in definition.get("choices", [])]
+
+
+class AskedDocumentSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.SerializerMethodField()
+
+    def get_label(self, document) -> str:
+        return localized(document, "label")
+
+
 class TrackSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Empty where the program has one track.")
     title = serializers.SerializerMethodField()
+    facts = AskedFactSerializer(
+        source="fact_schema", many=True, help_text="What an application on this track declares, and only that."
+    )
+    documents = AskedDocumentSerializer(source="document_types", many=True, help_text="The documents it attaches.")
 
     def get_title(self, track) -> str:
         return localized(track, "title")
+
+
+class UnitSerializer(serializers.Serializer):
+    code = serializers.CharField(source="commission.code")
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, row) -> str:
+        return localized(row.commission, "name")
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -89,6 +126,19 @@ class CallSerializer(serializers.ModelSerializer):
     program_title = serializers.SerializerMethodField()
     kind = serializers.CharField(source="program.kind")
     lead = serializers.CharField(source="program.lead.code", help_text="The lead commission's code.")
+    units = UnitSerializer(
+        source="program.unit_rows",
+        many=True,
+        help_text="Every responsible unit the program's clause names, in the clause's order; the first leads.",
+    )
+    reviewers = serializers.SlugRelatedField(
+        source="program.co_reviewers",
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text="The units that give an opinion (the Finance Bureau confirms the budget instead).",
+    )
+    citation = serializers.CharField(source="program.citation", help_text="The clause the program is, or its area.")
     tracks = TrackSerializer(source="program.tracks", many=True)
 
     class Meta:
@@ -102,7 +152,10 @@ class CallSerializer(serializers.ModelSerializer):
             "program",
             "program_title",
             "kind",
+            "citation",
             "lead",
+            "units",
+            "reviewers",
             "tracks",
             "opens_at",
             "closes_at",
@@ -137,7 +190,9 @@ class CallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return selectors.open_calls().prefetch_related("program__tracks")
+        return selectors.open_calls().prefetch_related(
+            "program__tracks", "program__unit_rows__commission", "program__co_reviewers"
+        )
 
 
 # --- applications -------------------------------------------------------------------------------------
@@ -151,6 +206,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     facts = serializers.DictField(source="draft_facts", help_text="The working copy's facts, as typed.")
     version = serializers.IntegerField(source="current_version.number", allow_null=True, default=None)
+    facts_asked = serializers.SerializerMethodField(help_text="The facts the application's track asks for.")
+    documents_asked = serializers.SerializerMethodField(help_text="The documents the application's track asks for.")
 
     class Meta:
         model = Application
@@ -165,6 +222,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "state_label",
             "receipt_number",
             "facts",
+            "facts_asked",
+            "documents_asked",
             "estimated_amount",
             "version",
             "first_submitted_at",
@@ -172,6 +231,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_facts_asked(self, application) -> list[str]:
+        return [d["name"] for d in application.track.fact_schema]
+
+    def get_documents_asked(self, application) -> list[str]:
+        return [d["code"] for d in application.track.document_types]
 
 
 class FactsField(serializers.DictField):
@@ -199,6 +264,11 @@ class ApplicationCreateSerializer(serializers.Serializer):
 
 class ApplicationUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    track = serializers.CharField(
+        max_length=40,
+        required=False,
+        help_text="Another track of the call's program, before the first submission: its facts are then asked.",
+    )
     facts = FactsField(
         required=False,
         help_text="Merged into the draft's facts (JSON merge patch): a fact set to null or an empty string is removed.",
@@ -296,9 +366,14 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def partial_update(self, request, *args, **kwargs):
         application = self.get_object()
         data = self._valid(ApplicationUpdateSerializer)
+        track = None
+        if "track" in data:
+            track = selectors.find_track(application.call.program.code, data["track"])
+            if track is None:
+                raise serializers.ValidationError({"track": [_("This call's program has no such track.")]})
         facts = {**application.draft_facts, **data.get("facts", {})}
         filing.application_save_draft(
-            application=application, title=data.get("title", ""), draft_facts=facts, by=request.user
+            application=application, title=data.get("title", ""), draft_facts=facts, track=track, by=request.user
         )
         return self._answer(application)
 

@@ -13,12 +13,15 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from applications.models import Policy, Program, ProgramOutcome, Track
+from applications.models import Policy, Program, ProgramOutcome, ProgramUnit, Track
 from portal.accounts.models import Commission
 from portal.errors import ErrorCode, PortalError
 
 FACT_KINDS = {"money", "bool", "choice", "multichoice", "text", "date"}
 CONDITION_TESTS = {"is_true", "is_false", "not_empty", "any_of"}
+# Keys of the first catalogue, replaced by `units` (every unit the clause names, in its order; the first leads)
+# and `reviewers` (which of them receive a review task).
+RETIRED_PROGRAM_KEYS = {"lead": "units", "co_reviewers": "reviewers"}
 
 
 @dataclass
@@ -89,24 +92,11 @@ def check_catalogue(data: dict) -> list[str]:
             problems.append(f"program {code}: a grant needs an overlap group")
         if program.get("policy") not in policies:
             problems.append(f"program {code}: unknown policy {program.get('policy')!r}")
-        for unit in [program.get("lead"), *program.get("co_reviewers", [])]:
-            if unit not in commissions:
-                problems.append(f"program {code}: unknown commission {unit!r}")
-        fact_names = set()
-        for entry in program.get("facts", []):
-            name = entry if isinstance(entry, str) else entry.get("name")
-            if name not in facts:
-                problems.append(f"program {code}: unknown fact {name!r}")
-                continue
-            fact_names.add(name)
-            if isinstance(entry, dict) and "choices" in entry:
-                known = {c["value"] for c in facts[name].get("choices", [])}
-                if not set(entry["choices"]) <= known:
-                    problems.append(f"program {code}: fact {name} limits choices to unknown values")
-        for document in program.get("documents", []):
-            if document not in data.get("documents", {}):
-                problems.append(f"program {code}: unknown document type {document!r}")
+        problems += _unit_problems(program, commissions)
         _money(program.get("yearly_cap"), f"program {code} yearly_cap", problems)
+        for stage, days in program.get("working_days", {}).items():
+            if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+                problems.append(f"program {code}: working_days.{stage} must be a whole number of days, at least 1")
         tracks = program_tracks(program)
         if not tracks:
             problems.append(f"program {code} has no track")
@@ -115,31 +105,103 @@ def check_catalogue(data: dict) -> list[str]:
             problems.append(f"program {code}: track codes repeat")
         if "" in track_codes and len(track_codes) > 1:
             problems.append(f"program {code}: the unnamed track must be the only one")
-        conditions = list(program.get("conditions", []))
         for track in tracks:
             where = f"program {code} track {track.get('code') or '-'}"
+            fact_names = _entry_problems(where, "fact", track_facts(program, track), facts, problems)
+            documents = data.get("documents", {})
+            _entry_problems(where, "document type", track_documents(program, track), documents, problems)
+            conditions = track_conditions(program, track)
+            if not isinstance(track.get("overlap_stages", []), list):
+                problems.append(f"{where}: overlap_stages must be a list of stage names")
             if not is_grant:
                 if any(track.get(key) for key in ("base_fact", "rate", "cap")) or program.get("yearly_cap"):
                     problems.append(f"{where}: a {outcome} program pays nothing (no base fact, rate or cap)")
-                conditions += track.get("conditions", [])
-                continue
-            if track.get("base_fact") not in fact_names or facts[track["base_fact"]].get("kind") != "money":
-                problems.append(f"{where}: base_fact must be one of the program's money facts")
-            rate = _money(track.get("rate"), f"{where} rate", problems)
-            if rate is not None and rate > 1:
-                problems.append(f"{where}: rate {rate} is above 1 (rates are fractions)")
-            _money(track.get("cap"), f"{where} cap", problems)
-            conditions += track.get("conditions", [])
-        for condition in conditions:
-            if condition.get("fact") not in fact_names:
-                problems.append(
-                    f"program {code}: a condition tests {condition.get('fact')!r}, not a fact of the program"
-                )
-            if condition.get("test") not in CONDITION_TESTS:
-                problems.append(f"program {code}: condition test must be one of {sorted(CONDITION_TESTS)}")
-            if not (condition.get("reason_en") and condition.get("reason_zh")):
-                problems.append(f"program {code}: every condition needs reason_en and reason_zh")
+            else:
+                if track.get("base_fact") not in fact_names or facts[track["base_fact"]].get("kind") != "money":
+                    problems.append(f"{where}: base_fact must be one of the track's money facts")
+                rate = _money(track.get("rate"), f"{where} rate", problems)
+                if rate is not None and rate > 1:
+                    problems.append(f"{where}: rate {rate} is above 1 (rates are fractions)")
+                _money(track.get("cap"), f"{where} cap", problems)
+                # The estimate asks what the engine reads: a fact of the track that neither its formula nor a
+                # condition uses is asked for nothing (only the filing's own facts, `estimate = false`, are not).
+                used = {track.get("base_fact")} | {c.get("fact") for c in conditions}
+                for name in sorted(fact_names - used):
+                    if facts[name].get("estimate", True):
+                        problems.append(f"{where}: fact {name} is asked, but no formula or condition of it uses it")
+            for condition in conditions:
+                if condition.get("fact") not in fact_names:
+                    problems.append(f"{where}: a condition tests {condition.get('fact')!r}, not a fact of the track")
+                if condition.get("test") not in CONDITION_TESTS:
+                    problems.append(f"{where}: condition test must be one of {sorted(CONDITION_TESTS)}")
+                if not (condition.get("reason_en") and condition.get("reason_zh")):
+                    problems.append(f"{where}: every condition needs reason_en and reason_zh")
     return problems
+
+
+def _unit_problems(program: dict, commissions: set) -> list[str]:
+    """The responsible units: every one the clause names, once each, the first leading; the reviewers among them."""
+    code = program.get("code", "?")
+    problems = [
+        f"program {code}: `{old}` is retired; list `{new}` instead"
+        for old, new in RETIRED_PROGRAM_KEYS.items()
+        if old in program
+    ]
+    units, reviewers = program.get("units", []), program.get("reviewers", [])
+    if not units:
+        problems.append(f"program {code}: no responsible unit (`units`, the lead first)")
+    for unit in dict.fromkeys([*units, *reviewers]):
+        if unit not in commissions:
+            problems.append(f"program {code}: unknown commission {unit!r}")
+    if len(set(units)) != len(units) or len(set(reviewers)) != len(reviewers):
+        problems.append(f"program {code}: a unit is listed twice")
+    if units and units[0] in reviewers:
+        problems.append(f"program {code}: the lead {units[0]} decides; it is not one of the reviewers")
+    for unit in reviewers:
+        if unit not in units:
+            problems.append(f"program {code}: reviewer {unit} is not one of the units the clause names")
+    return problems
+
+
+def _entry_problems(where: str, kind: str, entries: list, known: dict, problems: list[str]) -> set[str]:
+    """Check a track's facts or documents (`kind`) against the catalogue's definitions; the names it lists."""
+    names = set()
+    for entry in entries:
+        name = entry if isinstance(entry, str) else entry.get("name")
+        if name not in known:
+            problems.append(f"{where}: unknown {kind} {name!r}")
+            continue
+        if name in names:
+            problems.append(f"{where}: {name} is listed twice")
+        names.add(name)
+        if isinstance(entry, dict) and "choices" in entry:
+            allowed = {c["value"] for c in known[name].get("choices", [])}
+            if not set(entry["choices"]) <= allowed:
+                problems.append(f"{where}: fact {name} limits choices to unknown values")
+    return names
+
+
+def track_facts(program: dict, track: dict) -> list:
+    """What a track's form asks: the track's own facts (formula, conditions), then those every track of the
+    program asks (identifiers, the milestone date)."""
+    return [*track.get("facts", []), *program.get("facts", [])]
+
+
+def track_documents(program: dict, track: dict) -> list[str]:
+    return [*track.get("documents", []), *program.get("documents", [])]
+
+
+def track_conditions(program: dict, track: dict) -> list[dict]:
+    return [*program.get("conditions", []), *track.get("conditions", [])]
+
+
+def overlap_stages(program: dict, track: dict) -> list[str]:
+    """What the track funds of a product (SPEC §5 "preferential, superior and no repetition"): the stages it
+    declares, else the track itself where the program's tracks add up (overlap_per_track), else nothing, that
+    is the product as a whole."""
+    if "overlap_stages" in track:
+        return list(track["overlap_stages"])
+    return [track.get("code", "")] if program.get("overlap_per_track") else []
 
 
 def program_tracks(program: dict) -> list[dict]:
@@ -150,10 +212,10 @@ def program_tracks(program: dict) -> list[dict]:
     return program.get("tracks", [])
 
 
-def fact_schema(program: dict, facts: dict) -> list[dict]:
-    """The program's form: each fact's full definition, with any narrowing of its choices."""
+def fact_schema(entries: list, facts: dict) -> list[dict]:
+    """A track's form: each fact's full definition, with any narrowing of its choices."""
     schema = []
-    for entry in program.get("facts", []):
+    for entry in entries:
         name = entry if isinstance(entry, str) else entry["name"]
         definition = {"name": name, "estimate": True, "choices": [], **facts[name]}
         if isinstance(entry, dict) and "choices" in entry:
@@ -226,30 +288,32 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
             "title_en": row["title_en"],
             "title_zh": row["title_zh"],
             "clause": row["clause"],
+            "citation_en": row.get("citation_en", ""),
+            "citation_zh": row.get("citation_zh", ""),
             "kind": row["kind"],
             "kind_label_en": data["kinds"][row["kind"]]["label_en"],
             "kind_label_zh": data["kinds"][row["kind"]]["label_zh"],
             "outcome": row.get("outcome", ProgramOutcome.GRANT),
             "summary_en": row.get("summary_en", ""),
             "summary_zh": row.get("summary_zh", ""),
-            "lead": commissions[row["lead"]],
+            "lead": commissions[row["units"][0]],
             "yearly_cap": _money(row.get("yearly_cap"), "", []),
             "overlap_group": row.get("overlap_group", ""),
             "overlap_per_track": row.get("overlap_per_track", False),
-            "fact_schema": fact_schema(row, data["facts"]),
-            "document_types": [{"code": d, **data["documents"][d]} for d in row.get("documents", [])],
+            "stage_days": dict(row.get("working_days", {})),
             "note_en": row.get("note_en", ""),
             "note_zh": row.get("note_zh", ""),
         }
         existing = Program.objects.filter(code=row["code"]).first()
         if existing is None or any(getattr(existing, k) != v for k, v in values.items()):
             values["catalogue_version"] = version
+        counted = report.updated.get("programs", 0)
         program = _upsert(Program, report, "programs", {"code": row["code"]}, values)
-        wanted = [commissions[c] for c in row.get("co_reviewers", [])]
-        if set(program.co_reviewers.all()) != set(wanted):
-            program.co_reviewers.set(wanted)
-            if existing is not None:
-                report.count("programs", created=False, changed=True)
+        units = [commissions[c] for c in row["units"]]
+        reviewers = [commissions[c] for c in row.get("reviewers", [])]
+        changed_units = _set_units(program, units, reviewers)
+        if changed_units and existing is not None and report.updated.get("programs", 0) == counted:
+            report.count("programs", created=False, changed=True)  # a program counts once, whatever changed
         tracks = program_tracks(row)
         for position, track in enumerate(tracks):
             _upsert(
@@ -264,7 +328,10 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
                     "rate": _money(track.get("rate"), "", []),
                     "rate_is_ceiling": track.get("rate_is_ceiling", True),
                     "clause_cap": _money(track.get("cap"), "", []),
-                    "conditions": row.get("conditions", []) + track.get("conditions", []),
+                    "conditions": track_conditions(row, track),
+                    "fact_schema": fact_schema(track_facts(row, track), data["facts"]),
+                    "document_types": [{"code": d, **data["documents"][d]} for d in track_documents(row, track)],
+                    "overlap_stages": overlap_stages(row, track),
                     "note_en": track.get("note_en", ""),
                     "note_zh": track.get("note_zh", ""),
                     "position": position,
@@ -276,6 +343,21 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
             # The administrator confirmed other amounts than the file now gives: not verified any more.
             _upsert(Policy, report, "policies", {"code": code}, UNCONFIRMED | {"amounts_verified": file_verified})
     return report
+
+
+def _set_units(program: Program, units: list[Commission], reviewers: list[Commission]) -> bool:
+    """Write the clause's units in its order and the review list; whether anything changed."""
+    have = [row.commission_id for row in program.unit_rows.order_by("position")]
+    changed = have != [unit.pk for unit in units]
+    if changed:
+        program.unit_rows.all().delete()
+        ProgramUnit.objects.bulk_create(
+            ProgramUnit(program=program, commission=unit, position=position) for position, unit in enumerate(units)
+        )
+    if set(program.co_reviewers.all()) != set(reviewers):
+        program.co_reviewers.set(reviewers)
+        changed = True
+    return changed
 
 
 UNCONFIRMED = {"amounts_verified_by": None, "amounts_verified_at": None, "amounts_verified_against": ""}

@@ -57,6 +57,9 @@ def fact_field(definition: dict, *, required: bool = True) -> forms.Field:
     if kind == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == "text":
+        if definition.get("multiline"):
+            # A description (a difficulty met abroad), as long as a draft may keep.
+            return forms.CharField(max_length=MAX_FACT_LENGTH, widget=forms.Textarea(attrs={"rows": 6}), **common)
         return forms.CharField(max_length=100, **common)
     raise ValueError(f"unknown fact kind {kind!r}")
 
@@ -70,8 +73,10 @@ def facts_for_display(schema: list[dict], facts: dict) -> list[tuple[str, str]]:
     """(label, value) in the active language for a frozen version's facts: choices by their labels,
     booleans as yes/no, money with thousands separators."""
     by_name = {d["name"]: d for d in schema}
+    # In the form's order (a stored version's JSON keeps its keys in PostgreSQL's order, not the form's).
+    order = {name: n for n, name in enumerate(by_name)}
     rows = []
-    for name, value in facts.items():
+    for name, value in sorted(facts.items(), key=lambda item: order.get(item[0], len(order))):
         definition = by_name.get(name, {"label_en": name, "label_zh": name, "kind": "text"})
         labels = {c["value"]: localized(c, "label") for c in definition.get("choices", [])}
         kind = definition.get("kind")
@@ -210,7 +215,7 @@ def form_data_from_json(schema: list[dict], payload, *, ignored: Collection[str]
     data, errors = {}, {}
     for name in payload:
         if name not in by_name and name not in ignored:
-            errors[name] = [_("This program has no fact named “%(name)s”.") % {"name": name}]
+            errors[name] = [_("No fact named “%(name)s” is asked for this program and track.") % {"name": name}]
     for definition in schema:
         name, kind = definition["name"], definition["kind"]
         if name not in payload or payload[name] is None:

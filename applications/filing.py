@@ -53,10 +53,30 @@ def application_create(*, call: Call, track: Track, title: str, by: User, at=Non
     return application
 
 
-def application_save_draft(*, application: Application, title: str, draft_facts: dict, by: User) -> Application:
-    """Keep what the applicant typed, valid or not; estimate when everything is answered."""
+def _change_track(application: Application, track: Track) -> None:
+    """A draft never submitted may move to another track of its call's program: the form then asks that
+    track's facts and documents. After a submission the track is what was reviewed."""
+    if track.program_id != application.call.program_id:
+        raise PortalError(ErrorCode.UNKNOWN_TRACK, _("This track belongs to another program."), field="track")
+    if application.state != State.DRAFT or application.first_submitted_at:
+        raise PortalError(
+            ErrorCode.ILLEGAL_TRANSITION,
+            _("The track can be changed only before the first submission."),
+            field="track",
+        )
+    application.track = track
+
+
+def application_save_draft(
+    *, application: Application, title: str, draft_facts: dict, by: User, track: Track | None = None
+) -> Application:
+    """Keep what the applicant typed, valid or not, and the track chosen (`track`, a draft's only); estimate
+    when every fact of the track is answered. Facts of another track stay in the draft (back on that track,
+    they are there again) and are not asked, checked or submitted."""
     _require_applicant(by, application)
     _require_editable(application)
+    if track is not None and track.pk != application.track_id:
+        _change_track(application, track)
     draft_facts = {k: v for k, v in draft_facts.items() if v not in (None, "", [])}
     errors = unstorable_facts(draft_facts)
     if errors:
@@ -64,11 +84,13 @@ def application_save_draft(*, application: Application, title: str, draft_facts:
     application.title = title.strip() or application.title
     application.draft_facts = draft_facts
     try:
-        facts = facts_codec.parse(application.track.program.fact_schema, application.draft_facts)
+        facts = facts_codec.parse(application.track.fact_schema, application.draft_facts)
     except PortalError:
         facts = None  # not every fact answered (or valid) yet: no estimate
-    application.estimated_amount = estimator.estimate(application, facts).amount if facts else None
-    application.save(update_fields=["title", "draft_facts", "estimated_amount", "updated_at"])
+    # Only a grant has an amount to estimate; a recognition or a channel's case pays nothing.
+    pays = application.track.program.is_grant
+    application.estimated_amount = estimator.estimate(application, facts).amount if facts and pays else None
+    application.save(update_fields=["title", "track", "draft_facts", "estimated_amount", "updated_at"])
     return application
 
 
@@ -93,9 +115,11 @@ def sniff_upload(upload: UploadedFile) -> str:
 def attachment_add(*, application: Application, document_type: str, upload: UploadedFile, by: User) -> Attachment:
     _require_applicant(by, application)
     _require_editable(application)
-    codes = {d["code"] for d in application.track.program.document_types}
+    codes = {d["code"] for d in application.track.document_types}
     if document_type not in codes:
-        raise PortalError(ErrorCode.INVALID, _("This program does not ask for that document."), field="document_type")
+        raise PortalError(
+            ErrorCode.INVALID, _("This program and track do not ask for that document."), field="document_type"
+        )
     mime = sniff_upload(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -190,23 +214,23 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
     _check_credit(application.organisation, now.date())
     if not application.first_submitted_at and not call.is_open(now):
         raise PortalError(ErrorCode.CALL_CLOSED, _("The call closed on %(date)s.") % {"date": call.closes_at.date()})
-    facts = facts_codec.parse(application.track.program.fact_schema, application.draft_facts)
+    facts = facts_codec.parse(application.track.fact_schema, application.draft_facts)
     errors: dict = {}
     _check_milestone(application, facts, errors)
     if errors:
         raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
-    attachments = list(application.attachments.filter(in_draft=True))
-    missing = [
-        d for d in application.track.program.document_types if d["code"] not in {a.document_type for a in attachments}
-    ]
+    required = application.track.document_types
+    # What the track asks is what is submitted: a document only another track asked for stays in the draft.
+    attachments = list(application.attachments.filter(in_draft=True, document_type__in=[d["code"] for d in required]))
+    missing = [d for d in required if d["code"] not in {a.document_type for a in attachments}]
     if missing:
         raise PortalError(
             ErrorCode.MISSING_DOCUMENTS,
             _("Attach: %(documents)s.") % {"documents": "; ".join(localized(d, "label") for d in missing)},
             field="attachments",
         )
-    result = estimator.estimate(application, facts)
-    if not result.eligible:
+    result = estimator.estimate(application, facts) if call.program.is_grant else None
+    if result is not None and not result.eligible:
         raise PortalError(ErrorCode.INELIGIBLE, errors={None: list(result.reasons)})
     _check_limit(application)
     number = application.versions.count() + 1
@@ -217,14 +241,14 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
         facts=facts_codec.dump(facts),
         product_key=facts.get("product_key", ""),
         milestone_date=facts.get("milestone_date"),
-        estimate={"amount": str(result.amount), "eligible": result.eligible},
+        estimate={} if result is None else {"amount": str(result.amount), "eligible": result.eligible},
         catalogue_version=application.track.program.catalogue_version,
         submitted_at=now,
         submitted_by=by,
     )
     version.attachments.set(attachments)
     application.current_version = version
-    application.estimated_amount = result.amount
+    application.estimated_amount = None if result is None else result.amount
     fields = ["current_version", "estimated_amount"]
     if not application.first_submitted_at:
         application.first_submitted_at = now

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Call
 from portal.bilingual import localized
 
+# A service channel's case is named by what it is about, not by a product or project.
+CASE_SUBJECT = _("Subject of the case")
+
 
 class NewApplicationForm(forms.Form):
     track = forms.ChoiceField(label=_("Track"))
@@ -16,11 +19,32 @@ class NewApplicationForm(forms.Form):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
+        if program.is_channel:
+            self.fields["title"].label = CASE_SUBJECT
+            self.fields["title"].help_text = _("In a few words, e.g. “Customs clearance of trial samples for the US”.")
         tracks = list(program.tracks.all())
         self.fields["track"].choices = [(t.code, localized(t, "title") or program.code) for t in tracks]
         if len(tracks) == 1:
             self.fields["track"].initial = tracks[0].code
             self.fields["track"].widget = forms.HiddenInput()
+            # The one track of a program without tracks is named "": an empty answer is that track.
+            self.fields["track"].required = tracks[0].code != ""
+
+
+class TrackForm(forms.Form):
+    """The track of a draft before its first submission: the questions and documents are the chosen track's."""
+
+    track = forms.ChoiceField(
+        label=_("Track"),
+        help_text=_(
+            "The questions and documents below are those of the track chosen; what you typed for another "
+            "track is kept in the draft."
+        ),
+    )
+
+    def __init__(self, *args, tracks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].choices = [(t.code, localized(t, "title") or t.code) for t in tracks]
 
 
 class CallQueryForm(forms.Form):
@@ -37,14 +61,19 @@ class CallQueryForm(forms.Form):
 class TitleForm(forms.Form):
     title = forms.CharField(label=_("Project or product name"), max_length=200)
 
+    def __init__(self, *args, program=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if program is not None and program.is_channel:
+            self.fields["title"].label = CASE_SUBJECT
+
 
 class AttachmentForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document"))
     file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 20 MB)"))
 
-    def __init__(self, *args, program, **kwargs):
+    def __init__(self, *args, track, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document_type"].choices = [(d["code"], localized(d, "label")) for d in program.document_types]
+        self.fields["document_type"].choices = [(d["code"], localized(d, "label")) for d in track.document_types]
 
 
 class ReasonForm(forms.Form):

@@ -5,6 +5,7 @@ keys (`code`) are what the file names, so loading again updates in place.
 """
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Commission, User
@@ -70,6 +71,10 @@ class Program(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300)
     title_zh = models.CharField(_("title (Chinese)"), max_length=300)
     clause = models.CharField(_("clause"), max_length=60)
+    # How pages and letters cite the measure where the policy's text numbers no clause (policy C's press
+    # release): what the catalogue says instead, in both languages. Empty: "clause <clause>".
+    citation_en = models.CharField(_("citation (English)"), max_length=200, blank=True)
+    citation_zh = models.CharField(_("citation (Chinese)"), max_length=200, blank=True)
     # The kind of support (catalogue `kinds`), by which applicants filter the open calls.
     kind = models.CharField(_("kind of support"), max_length=40, db_index=True, default="")
     kind_label_en = models.CharField(max_length=100, blank=True)
@@ -79,17 +84,23 @@ class Program(models.Model):
     )
     summary_en = models.TextField(_("what it funds (English)"), blank=True)
     summary_zh = models.TextField(_("what it funds (Chinese)"), blank=True)
+    # Every unit the clause names, in the clause's order (`unit_rows`, ProgramUnit); the first one leads.
+    units = models.ManyToManyField(Commission, through="ProgramUnit", related_name="named_in_programs", blank=True)
     lead = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="led_programs")
-    co_reviewers = models.ManyToManyField(Commission, related_name="co_reviewed_programs", blank=True)
+    # Which of the other units receive a review task (SPEC §5's co-review list); FIN confirms the budget instead
+    # of giving an opinion (reviews/routing.py).
+    co_reviewers = models.ManyToManyField(
+        Commission, related_name="co_reviewed_programs", blank=True, verbose_name=_("units that review")
+    )
     # Per-enterprise cap per calendar year, all tracks together; null where the policy sets none.
     yearly_cap = models.DecimalField(_("yearly cap per enterprise"), max_digits=16, decimal_places=2, null=True)
     # Programs funding the same thing share a group; one product/project key is funded once per key.
     overlap_group = models.CharField(_("overlap group"), max_length=60, blank=True)
+    # Without `overlap_stages` of its own, each track is its own stage (catalogue.py).
     overlap_per_track = models.BooleanField(_("overlap key includes the track"), default=False)
-    # The application form: a list of fact definitions (name, kind, labels, help, choices).
-    fact_schema = models.JSONField(_("fact schema"), default=list)
-    # Required attachments: [{code, label_en, label_zh}, ...]
-    document_types = models.JSONField(_("required documents"), default=list)
+    # Working days per stage where the program sets its own clock ({"desk_answer": 10}); a call may set
+    # others (Call.stage_deadlines), reviews/clock.py falls back to its defaults.
+    stage_days = models.JSONField(_("working days per stage"), default=dict, blank=True)
     note_en = models.TextField(blank=True)
     note_zh = models.TextField(blank=True)
     catalogue_version = models.CharField(max_length=40)
@@ -101,6 +112,44 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {localized(self, 'title')}"
+
+    @property
+    def is_grant(self) -> bool:
+        """Money by the award engine: an estimate, a budget, an award and its decision letter."""
+        return self.outcome == ProgramOutcome.GRANT
+
+    @property
+    def is_channel(self) -> bool:
+        """A service channel: cases the lead routes to the units concerned, who answer (reviews/desk.py)."""
+        return self.outcome == ProgramOutcome.CHANNEL
+
+    @property
+    def citation(self) -> str:
+        """The measure's citation in the active language: "clause III.1", or what the catalogue says where
+        the policy's text numbers no clause."""
+        if self.citation_en or self.citation_zh:
+            return localized(self, "citation")
+        return gettext("clause %(clause)s") % {"clause": self.clause}
+
+
+class ProgramUnit(models.Model):
+    """One responsible unit a program's clause names, at its place in the clause's list (0 leads)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="unit_rows")
+    commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="program_rows")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["program", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "position"], name="one_unit_per_place"),
+            models.UniqueConstraint(fields=["program", "commission"], name="unit_named_once_per_program"),
+        ]
+        verbose_name = _("responsible unit")
+        verbose_name_plural = _("responsible units")
+
+    def __str__(self) -> str:
+        return f"{self.program.code} {self.position}: {self.commission.code}"
 
 
 class Track(models.Model):
@@ -118,6 +167,13 @@ class Track(models.Model):
     clause_cap = models.DecimalField(_("clause cap"), max_digits=16, decimal_places=2, null=True, blank=True)
     # Eligibility beyond "registered in Shanghai": [{fact, test, values?, reason_en, reason_zh}, ...]
     conditions = models.JSONField(_("eligibility conditions"), default=list)
+    # The form of this track: the facts its formula, conditions and the filing use (name, kind, labels, help,
+    # choices), and the documents it requires ([{code, label_en, label_zh}, ...]). Nothing another track uses.
+    fact_schema = models.JSONField(_("fact schema"), default=list)
+    document_types = models.JSONField(_("required documents"), default=list)
+    # What the track funds of a product, for the overlap rule: awards in the program's overlap group for the
+    # same product overlap when their stages meet; empty: the product as a whole (awards/engine.py).
+    overlap_stages = models.JSONField(_("overlap stages"), default=list, blank=True)
     note_en = models.TextField(blank=True)
     note_zh = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -134,7 +190,7 @@ class Track(models.Model):
 
 # JSON columns a list page never shows: deferring them skips decoding them for every row (the review
 # queue decoded ~500 such blobs per request before; `make bench`).
-PROGRAM_BLOBS = ("fact_schema", "document_types")
+TRACK_BLOBS = ("fact_schema", "document_types", "conditions")
 CALL_BLOBS = ("rubric", "milestone_windows", "track_terms", "stage_deadlines")
 
 
@@ -199,6 +255,12 @@ class State(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A service channel's case (SPEC §5, B II.5(12)): submitted, routed by the lead to the units concerned,
+    # answered by all of them, reopened once or closed.
+    ROUTED = "routed", _("Routed to the units concerned")
+    ANSWERED = "answered", _("Answered")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed as resolved")
 
 
 class Application(models.Model):

@@ -32,7 +32,7 @@ def can_edit_application(user, application: Application) -> tuple[bool, str]:
 
 
 def can_withdraw_application(user, application: Application) -> tuple[bool, str]:
-    if workflow.step_for(application.state, workflow.Action.WITHDRAW) is None:
+    if workflow.step_of(application, workflow.Action.WITHDRAW) is None:
         return refuse(
             "wrong_state", _("An application can be withdrawn only after submission and before the decision.")
         )

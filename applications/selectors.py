@@ -3,16 +3,23 @@
 from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
-from applications.models import Application, AuditEvent, Call, Program, State, Track
+from applications.models import Application, AuditEvent, Call, Program, ProgramUnit, State, Track
 from portal.accounts.predicates import is_active_user, is_admin, is_applicant, may_apply_for
 
 
 def programs_with_tracks() -> QuerySet[Program]:
     return Program.objects.select_related("policy", "lead").prefetch_related("tracks", "co_reviewers")
+
+
+def with_units(*programs: Program) -> None:
+    """Each program's responsible units (`unit_rows`), in the clause's order with their commissions: two queries
+    for however many programs a page shows."""
+    units = Prefetch("unit_rows", queryset=ProgramUnit.objects.select_related("commission").order_by("position"))
+    prefetch_related_objects(list(programs), units)
 
 
 def program_kinds() -> list[dict]:

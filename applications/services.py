@@ -72,13 +72,18 @@ def call_create(
             % {"policy": policy.code},
         )
     track_terms = track_terms or {}
-    for track in program.tracks.all():
+    # A recognition or a channel pays nothing: no rate to set.
+    for track in program.tracks.all() if program.is_grant else []:
         terms = track_terms.get(track.code or "*", {}) or track_terms.get("*", {})
         if track.rate is None and terms.get("rate") is None:
             errors.setdefault("track_terms", []).append(
                 _("The policy leaves the rate of %(track)s to each call: set it.") % {"track": str(track)}
             )
-    if uses_expert_review:
+    if budget is not None and not program.is_grant:
+        errors["budget"] = [_("This program grants no money: its calls have no budget.")]
+    if uses_expert_review and program.is_channel:
+        errors["uses_expert_review"] = [_("A service channel's cases are answered by units, not scored by experts.")]
+    elif uses_expert_review:
         problems = rubric_problems(rubric)
         if problems:
             errors["rubric"] = problems

@@ -20,6 +20,7 @@ from applications.forms import (
     NewApplicationForm,
     ReasonForm,
     TitleForm,
+    TrackForm,
 )
 from applications.models import Attachment, Policy, State
 from applications.selectors import (
@@ -44,7 +45,7 @@ def calls_page(request):
     policies = Policy.objects.all()
     kinds = program_kinds()
     form = CallFilterForm(request.GET or None, commissions=commissions, policies=policies, kinds=kinds)
-    calls = open_calls().order_by("closes_at").prefetch_related("program__tracks", "program__co_reviewers")
+    calls = open_calls().order_by("closes_at").prefetch_related("program__tracks", "program__unit_rows__commission")
     if form.is_valid():
         calls = CallFilter(form.cleaned_data, queryset=calls).qs
     today = timezone.localdate()
@@ -84,36 +85,70 @@ def application_new(request):
 
 
 def _estimate_for(application, raw: dict) -> dict | None:
-    form = FactsForm.bound_to(application.track.program.fact_schema, raw)
+    if not application.track.program.is_grant:
+        return None  # nothing to estimate: the program pays no money
+    form = FactsForm.bound_to(application.track.fact_schema, raw)
     if not form.is_valid():
         return None
     return estimator.estimate_shown(application, form.cleaned_data)
 
 
+# The edit form's button (and the htmx request of its track choice) that changes the track and shows its questions.
+CHANGE_TRACK = "track"
+
+
+def _track_form(application, data=None) -> TrackForm | None:
+    """The draft's track while it may change: before the first submission, in a program with several tracks."""
+    tracks = list(application.call.program.tracks.all())
+    if len(tracks) < 2 or application.state != State.DRAFT or application.first_submitted_at:
+        return None
+    return TrackForm(data, tracks=tracks, initial={"track": application.track.code})
+
+
+def _chosen_track(track_form: TrackForm | None, application):
+    if track_form is None or not track_form.is_valid():
+        return None
+    return next(t for t in application.call.program.tracks.all() if t.code == track_form.cleaned_data["track"])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request, pk):
+    """The draft: its title, its track (which decides the questions and documents asked), the facts and the
+    attachments. Choosing another track saves the draft and shows that track's questions: with htmx the page
+    swaps them in place, without it the "show" button does the same by a full post."""
     application = get_application_for_user(request.user, pk)
     allowed, reason = permissions.can_edit_application(request.user, application)
     if not allowed:
         messages.error(request, reason)
         return redirect("application-detail", pk=pk)
-    schema = application.track.program.fact_schema
-    title_form = TitleForm(request.POST or None, initial={"title": application.title})
+    program = application.track.program
+    schema = application.track.fact_schema
+    title_form = TitleForm(request.POST or None, initial={"title": application.title}, program=program)
+    track_form = _track_form(application, request.POST or None)
     facts_form = FactsForm(schema, initial=application.draft_facts)
     errors: list[str] = []
     if request.method == "POST" and title_form.is_valid():
-        raw = facts_codec.values_from_post(schema, request.POST)
+        # The fields posted are those of the track the page showed; what was typed for another track is kept.
+        raw = {**application.draft_facts, **facts_codec.values_from_post(schema, request.POST)}
         try:
             filing.application_save_draft(
-                application=application, title=title_form.cleaned_data["title"], draft_facts=raw, by=request.user
+                application=application,
+                title=title_form.cleaned_data["title"],
+                draft_facts=raw,
+                track=_chosen_track(track_form, application),
+                by=request.user,
             )
         except PortalError as error:
             error.flash(request)  # what cannot be stored at all (NUL in a text): nothing was saved
             return redirect("application-edit", pk=pk)
+        if request.POST.get("action") == CHANGE_TRACK:
+            messages.success(request, _("Draft saved. The questions and documents are now those of the track chosen."))
+            return redirect("application-edit", pk=pk)
         if request.POST.get("action") != Action.SUBMIT:
             messages.success(request, _("Draft saved."))
             return redirect("application-edit", pk=pk)
+        schema = application.track.fact_schema
         try:
             filing.application_submit(application=application, by=request.user)
         except PortalError as error:
@@ -132,10 +167,12 @@ def application_edit(request, pk):
     context = {
         "application": application,
         "title_form": title_form,
+        "track_form": _track_form(application),
+        "change_track": CHANGE_TRACK,
         "facts_form": facts_form,
-        "attachment_form": AttachmentForm(program=application.track.program),
+        "attachment_form": AttachmentForm(track=application.track),
         "attachments": application.attachments.filter(in_draft=True),
-        "documents": application.track.program.document_types,
+        "documents": application.track.document_types,
         "errors": errors,
         "estimate": _estimate_for(application, application.draft_facts),
     }
@@ -147,7 +184,7 @@ def application_edit(request, pk):
 def application_estimate(request, pk):
     """The live estimate beside the form (htmx): what the typed facts would give, nothing saved."""
     application = get_application_for_user(request.user, pk)
-    raw = facts_codec.values_from_post(application.track.program.fact_schema, request.POST)
+    raw = facts_codec.values_from_post(application.track.fact_schema, request.POST)
     return render(request, "applications/_estimate.html", {"estimate": _estimate_for(application, raw)})
 
 
@@ -155,6 +192,9 @@ def application_estimate(request, pk):
 @require_GET
 def application_detail(request, pk):
     application = get_application_for_user(request.user, pk)
+    if application.call.program.is_channel and application.state != State.DRAFT:
+        # A service channel's case is followed on its case page, with the units' answers (reviews/desk_pages.py).
+        return redirect("desk-case", pk=pk)
     context = {
         "application": application,
         "versions": application.versions.order_by("-number"),
@@ -187,7 +227,7 @@ def application_receipt(request, pk):
 def version_detail(request, pk, number):
     application = get_application_for_user(request.user, pk)
     version = get_object_or_404(application.versions.prefetch_related("attachments"), number=number)
-    facts = facts_for_display(application.track.program.fact_schema, version.facts)
+    facts = facts_for_display(application.track.fact_schema, version.facts)
     return render(
         request, "applications/version.html", {"application": application, "version": version, "facts": facts}
     )
@@ -218,7 +258,7 @@ def application_withdraw(request, pk):
 @require_POST
 def attachment_upload(request, pk):
     application = get_application_for_user(request.user, pk)
-    form = AttachmentForm(request.POST, request.FILES, program=application.track.program)
+    form = AttachmentForm(request.POST, request.FILES, track=application.track)
     if form.is_valid():
         try:
             filing.attachment_add(

@@ -1,6 +1,11 @@
 """The application lifecycle of SPEC §3 as one table, and the one function that moves along it.
 
-    (state, action) -> who may do it, next state
+    (state, action, the program's outcome) -> who may do it, next state
+
+A grant (and a recognition, reviewed the same way) goes through formal check, review and decision; a service
+channel's case (SPEC §5, B II.5(12)) is routed by the lead to the units concerned and answered by them. Each
+step says which outcomes it applies to, so a grant's step is never offered on a channel's case, nor the
+reverse.
 
 `transition()` is the only writer of `Application.state`: it locks the row, refuses an illegal step
 with a reason (changing nothing), checks the actor against the row's role, runs the action's effect,
@@ -16,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.models import Application, AuditEvent
+from applications.models import Application, AuditEvent, ProgramOutcome
 from applications.models import State as S
 from applications.notifications import outbox_for_event
 from portal.accounts import predicates
@@ -26,6 +31,7 @@ from portal.errors import ErrorCode, PortalError
 # Who may take a step, as functions of (user, application) -> bool.
 APPLICANT = "applicant"  # a member of the application's organisation with the apply_for permission
 LEAD_OFFICER = "lead_officer"  # an officer of the program's lead commission
+SYSTEM = "system"  # the portal itself (`by=None`), never a person: a channel's case once every answer is in
 
 
 class Action(StrEnum):
@@ -41,9 +47,20 @@ class Action(StrEnum):
     REJECT = "reject"
     WITHDRAW = "withdraw"
     REOPEN_AFTER_OBJECTION = "reopen_after_objection"
+    # A service channel's case (reviews/desk.py).
+    ROUTE = "route"
+    ANSWERED = "answered"  # taken by the portal when the last routed unit answers
+    REOPEN = "reopen"
+    CLOSE = "close"
 
 
 A = Action
+
+# Which programs a step applies to, by their outcome (applications.models.ProgramOutcome).
+EVERY_OUTCOME = frozenset(ProgramOutcome)
+# Grants and recognitions are filed, checked, reviewed and decided alike (SPEC §5); only what approval gives differs.
+REVIEWED = frozenset({ProgramOutcome.GRANT, ProgramOutcome.RECOGNITION})
+CHANNEL = frozenset({ProgramOutcome.CHANNEL})
 
 
 @dataclass(frozen=True)
@@ -53,12 +70,16 @@ class Step:
     role: str
     target: S
     label: str
+    outcomes: frozenset[str] = REVIEWED
 
 
 BEFORE_DECISION = [S.SUBMITTED, S.FORMAL_CHECK, S.RETURNED, S.DEPARTMENT_REVIEW, S.EXPERT_REVIEW]
+# A case can be withdrawn until it is answered (the difficulty solved itself meanwhile).
+CASE_OPEN = [S.SUBMITTED, S.ROUTED, S.REOPENED]
 
 TABLE: list[Step] = [
-    Step(A.SUBMIT, S.DRAFT, APPLICANT, S.SUBMITTED, gettext_lazy("Submit")),
+    # Filing is the same whatever the program gives: a draft, then its submission with a receipt.
+    Step(A.SUBMIT, S.DRAFT, APPLICANT, S.SUBMITTED, gettext_lazy("Submit"), EVERY_OUTCOME),
     Step(A.RESUBMIT, S.RETURNED, APPLICANT, S.SUBMITTED, gettext_lazy("Resubmit")),
     Step(A.START_FORMAL_CHECK, S.SUBMITTED, LEAD_OFFICER, S.FORMAL_CHECK, gettext_lazy("Start the formal check")),
     Step(A.RETURN_FOR_CORRECTION, S.FORMAL_CHECK, LEAD_OFFICER, S.RETURNED, gettext_lazy("Return for correction")),
@@ -77,10 +98,17 @@ TABLE: list[Step] = [
         S.DEPARTMENT_REVIEW,
         gettext_lazy("Reopen after an upheld objection"),
     ),
+    # --- a service channel's case: routed, answered by every unit, reopened once (then routed again) or closed --
+    Step(A.ROUTE, S.SUBMITTED, LEAD_OFFICER, S.ROUTED, gettext_lazy("Route to the units concerned"), CHANNEL),
+    Step(A.ROUTE, S.REOPENED, LEAD_OFFICER, S.ROUTED, gettext_lazy("Route to the units concerned"), CHANNEL),
+    Step(A.ANSWERED, S.ROUTED, SYSTEM, S.ANSWERED, gettext_lazy("Every unit answered"), CHANNEL),
+    Step(A.REOPEN, S.ANSWERED, APPLICANT, S.REOPENED, gettext_lazy("Reopen the case"), CHANNEL),
+    Step(A.CLOSE, S.ANSWERED, APPLICANT, S.CLOSED, gettext_lazy("Close the case as resolved"), CHANNEL),
+    *[Step(A.WITHDRAW, state, APPLICANT, S.WITHDRAWN, gettext_lazy("Withdraw"), CHANNEL) for state in CASE_OPEN],
 ]
 
 # Actions whose reason the actor must give (the applicant reads it, or an auditor does).
-REASON_REQUIRED = {A.RETURN_FOR_CORRECTION, A.REJECT, A.WITHDRAW, A.REOPEN_AFTER_OBJECTION}
+REASON_REQUIRED = {A.RETURN_FOR_CORRECTION, A.REJECT, A.WITHDRAW, A.REOPEN_AFTER_OBJECTION, A.REOPEN}
 
 
 def is_applicant(user: User, application: Application) -> bool:
@@ -94,11 +122,25 @@ def is_lead_officer(user: User, application: Application) -> bool:
     return predicates.is_lead_of(user, application.call.program)
 
 
-ROLE_CHECKS: dict[str, Callable[[User, Application], bool]] = {APPLICANT: is_applicant, LEAD_OFFICER: is_lead_officer}
+def is_system(user: User | None, application: Application) -> bool:
+    # A step of the portal's own: any person, however senior, is refused it.
+    return user is None
 
 
-def step_for(state: str, action: str) -> Step | None:
-    return next((s for s in TABLE if s.source == state and s.action == action), None)
+ROLE_CHECKS: dict[str, Callable[[User, Application], bool]] = {
+    APPLICANT: is_applicant,
+    LEAD_OFFICER: is_lead_officer,
+    SYSTEM: is_system,
+}
+
+
+def step_for(state: str, action: str, outcome: str) -> Step | None:
+    """The step `action` from `state` on a program of `outcome`, or None where the table has none."""
+    return next((s for s in TABLE if s.source == state and s.action == action and outcome in s.outcomes), None)
+
+
+def step_of(application: Application, action: str) -> Step | None:
+    return step_for(application.state, action, application.call.program.outcome)
 
 
 # Labels of the events other apps record on an application (awards/projects: the steps of a project), registered
@@ -117,7 +159,12 @@ def label_of(action: str) -> str:
 
 def available_steps(user: User, application: Application) -> list[Step]:
     """The steps this user may take now (for buttons; transition() checks again)."""
-    return [s for s in TABLE if s.source == application.state and ROLE_CHECKS[s.role](user, application)]
+    outcome = application.call.program.outcome
+    return [
+        s
+        for s in TABLE
+        if s.source == application.state and outcome in s.outcomes and ROLE_CHECKS[s.role](user, application)
+    ]
 
 
 # What an action does beyond changing the state, registered by the app that owns it in its
@@ -163,16 +210,32 @@ def after_commit_of(action: str) -> list[AfterCommit]:
 
 
 # Steps whose applicant gets an e-mail: written to the outbox in the step's transaction, with the event.
-NOTIFIED = {A.SUBMIT, A.RESUBMIT, A.RETURN_FOR_CORRECTION, A.WITHDRAW, A.APPROVE, A.REJECT, A.REOPEN_AFTER_OBJECTION}
+NOTIFIED = {
+    A.SUBMIT,
+    A.RESUBMIT,
+    A.RETURN_FOR_CORRECTION,
+    A.WITHDRAW,
+    A.APPROVE,
+    A.REJECT,
+    A.REOPEN_AFTER_OBJECTION,
+    A.ANSWERED,
+}
 
 
-def transition(*, application: Application, action: str, by: User, reason: str = "", **payload) -> Application:
+def transition(*, application: Application, action: str, by: User | None, reason: str = "", **payload) -> Application:
     with transaction.atomic():
         # The row lock serialises concurrent steps on one application (two officers, a double click).
         locked = (
             Application.objects.select_for_update(of=("self",)).select_related("call__program").get(pk=application.pk)
         )
-        step = step_for(locked.state, action)
+        outcome = locked.call.program.outcome
+        step = step_for(locked.state, action, outcome)
+        if step is None and any(s.source == locked.state and s.action == action for s in TABLE):
+            raise PortalError(
+                ErrorCode.ILLEGAL_TRANSITION,
+                _("“%(action)s” is not a step of a program of this kind (%(outcome)s).")
+                % {"action": action, "outcome": ProgramOutcome(outcome).label},
+            )
         if step is None:
             raise PortalError(
                 ErrorCode.ILLEGAL_TRANSITION,

@@ -34,7 +34,13 @@ class AwardEstimateView(APIView):
                 value={
                     "program": "BIO21-DRUG-INNOVATIVE",
                     "track": "phase_2",
-                    "facts": {"rd_spending": "10000000", "drug_category": "chemical", "made_in_shanghai": True},
+                    "facts": {
+                        "rd_spending": "10000000",
+                        "drug_category": "chemical",
+                        "class_1": True,
+                        "made_in_shanghai": True,
+                        "milestone_date": "2023-03-01",
+                    },
                     "context": {"awarded_this_year": "0", "awarded_in_overlap_group": "0", "call_budget_left": None},
                 },
                 request_only=True,

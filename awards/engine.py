@@ -11,6 +11,7 @@ Every step that changes the amount is one breakdown line. Amounts are Decimal an
 whole yuan (public money is never rounded up).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
@@ -78,6 +79,8 @@ class Rule:
     yearly_cap: Decimal | None = None
     conditions: tuple[Condition, ...] = ()
     catalogue_version: str = ""
+    # What the track funds of a product, for the overlap rule (see `stages_meet`); empty: the whole product.
+    overlap_stages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,22 @@ class Result:
     amount: Decimal
     breakdown: tuple[Line, ...] = ()
     reasons: tuple[Reason, ...] = ()
+
+
+def stages_meet(these: Iterable[str], those: Iterable[str]) -> bool:
+    """Whether two awards in one overlap group, for one product, fund the same thing (SPEC §5, "preferential,
+    superior and no repetition"): when the stages they fund meet. A track funds stages of a product where its
+    program's tracks add up (a drug's phase 1 and phase 2 are paid separately; a cell and gene therapy's early
+    clinical stage is phase 1 and 2 together); no stage means the product as a whole, which meets every stage."""
+    these, those = set(these), set(those)
+    return not these or not those or bool(these & those)
+
+
+def held_in_overlap(stages: Iterable[str], holdings: Iterable[tuple[Iterable[str], Decimal]]) -> Decimal:
+    """What awards already hold for the same product in the group, at stages that meet `stages`: the
+    `awarded_in_overlap_group` of the Context. `holdings` are (stages, amount held) of those awards."""
+    stages = tuple(stages)
+    return sum((amount for held, amount in holdings if stages_meet(stages, held)), ZERO)
 
 
 def truncate(amount: Decimal) -> Decimal:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -12,8 +13,8 @@ from rest_framework import serializers
 from applications import facts as facts_codec
 from applications.estimator import Estimate, Estimator
 from applications.facts import estimate_schema
-from applications.models import Application, Call, Policy, Program, Track
-from applications.selectors import find_track, open_call_for
+from applications.models import Application, Call, Policy, Program, ProgramOutcome, Track
+from applications.selectors import find_track, open_call_for, programs_with_tracks
 from awards.engine import Context, Result, compute
 from awards.explain import reason_text, result_as_json
 from awards.rules import rule_for
@@ -39,9 +40,21 @@ class EstimateRequestSerializer(serializers.Serializer):
     context = EstimateContextSerializer(required=False)
 
 
+def estimable_programs() -> QuerySet[Program]:
+    """The programs the estimate offers: those that pay money (a recognition or a service channel pays none)."""
+    return programs_with_tracks().filter(outcome=ProgramOutcome.GRANT)
+
+
 def resolve_track(program_code: str, track_code: str | None) -> Track:
     track_code = track_code or ""
     track = find_track(program_code, track_code)
+    if track is not None and not track.program.is_grant:
+        raise PortalError(
+            ErrorCode.UNKNOWN_PROGRAM,
+            _("%(code)s grants no money (%(outcome)s): there is no award to estimate.")
+            % {"code": program_code, "outcome": track.program.get_outcome_display()},
+            field="program",
+        )
     if track is not None:
         return track
     program = Program.objects.filter(code=program_code).prefetch_related("tracks").first()
@@ -75,9 +88,10 @@ def policy_ended(policy: Policy, today: date | None = None) -> bool:
 
 
 def estimate_facts_schema(track: Track, today: date | None = None) -> list[dict]:
-    """The facts the estimate asks for: no filing identifiers, but the milestone date where the policy has
-    ended, because only a milestone inside its period can still be paid under it."""
-    schema = track.program.fact_schema
+    """The facts the estimate asks for: the track's own (what its formula and conditions read), no filing
+    identifiers, but the milestone date where the policy has ended, because only a milestone inside its period
+    can still be paid under it."""
+    schema = track.fact_schema
     asked = estimate_schema(schema)
     if policy_ended(track.program.policy, today):
         asked += [{**d, "optional": False} for d in schema if d["name"] == MILESTONE]
@@ -135,8 +149,11 @@ def estimate_from_payload(payload) -> dict:
     data = request.validated_data
     track = resolve_track(data["program"], data.get("track"))
     schema = estimate_facts_schema(track)
-    ignored = [name for name in ("product_key", MILESTONE) if name not in {d["name"] for d in schema}]
-    facts = facts_codec.load(schema, data["facts"], ignored=ignored)
+    asked = {d["name"] for d in schema}
+    # What only the filing asks (identifiers, the milestone date, declared figures) is accepted and dropped; a
+    # fact the track does not ask at all (another track's) is a field error.
+    filing_only = {"product_key", MILESTONE, *(d["name"] for d in track.fact_schema)} - asked
+    facts = facts_codec.load(schema, data["facts"], ignored=filing_only)
     context = Context(**data["context"]) if "context" in data else Context()
     return answer_as_json(estimate(track=track, facts=facts, context=context), track)
 

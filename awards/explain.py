@@ -22,7 +22,7 @@ def line_text(line: Line, track: Track) -> str:
     p = line.params
     amount = yuan(line.amount)
     if line.step == Step.BASE:
-        labels = {d["name"]: localized(d, "label") for d in track.program.fact_schema}
+        labels = {d["name"]: localized(d, "label") for d in track.fact_schema}
         return _("%(rate)s × %(base_label)s %(base)s = %(amount)s") % {
             "rate": percent(p["rate"]),
             "base_label": labels.get(p["base_fact"], p["base_fact"]),
@@ -32,9 +32,10 @@ def line_text(line: Line, track: Track) -> str:
     if line.step == Step.TRUNCATE:
         return _("Truncated to whole yuan (never rounded up): %(amount)s") % {"amount": amount}
     if line.step == Step.CLAUSE_CAP:
-        return _("Capped at %(cap)s by clause %(clause)s: %(amount)s") % {
+        # The program's citation ("clause III.1", or the area of a policy whose text numbers no clause).
+        return _("Capped at %(cap)s by %(citation)s: %(amount)s") % {
             "cap": yuan(p["cap"]),
-            "clause": p["clause"],
+            "citation": track.program.citation,
             "amount": amount,
         }
     if line.step == Step.RECOMMENDATION:

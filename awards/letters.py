@@ -43,6 +43,11 @@ def next_number(commission_id: int, year: int) -> int:
     return sequence.last
 
 
+def _citation(program, language: str) -> str:
+    with translation.override(language):
+        return program.citation
+
+
 def letter_content(decision: Decision, award: Award | None) -> dict:
     application = decision.application
     program, call = application.call.program, application.call
@@ -56,6 +61,8 @@ def letter_content(decision: Decision, award: Award | None) -> dict:
             "title_zh": program.title_zh,
             "title_en": program.title_en,
             "clause": program.clause,
+            # "条款 III.1" / "clause III.1", or the area of a policy whose text numbers no clause.
+            **{f"citation_{language[:2]}": _citation(program, language) for language in ("zh-hans", "en")},
             "track_zh": application.track.title_zh,
             "track_en": application.track.title_en,
         },

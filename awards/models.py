@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
@@ -52,8 +53,10 @@ class Award(models.Model):
     call = models.ForeignKey("applications.Call", on_delete=models.PROTECT, related_name="awards", db_index=False)
     program = models.ForeignKey("applications.Program", on_delete=models.PROTECT, related_name="awards")
     year = models.PositiveSmallIntegerField()
-    # "<overlap group>|<product key>[|<track>]": one product or project is funded once per group.
+    # "<overlap group>|<product key>": one product or project is funded once per group, and per stage where the
+    # track funds stages of it: awards of one key overlap when their stages meet (awards/engine.stages_meet).
     overlap_key = models.CharField(max_length=200)
+    overlap_stages = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     breakdown = models.JSONField(default=dict)
     catalogue_version = models.CharField(max_length=40)
@@ -76,7 +79,7 @@ class Award(models.Model):
             # Covering (INCLUDE): each approval's sums are index-only scans, however many awards exist.
             models.Index(
                 fields=["organisation", "program", "year"],
-                include=["amount", "clawed_back", "overlap_key", "state"],
+                include=["amount", "clawed_back", "overlap_key", "overlap_stages", "state"],
                 name="award_org_holdings",
             ),
             models.Index(fields=["call", "state"], include=["amount", "clawed_back"], name="award_call_holdings"),

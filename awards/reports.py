@@ -10,7 +10,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, DateTimeField, F, Func, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, ApplicationVersion, Call, Policy, Program, State
@@ -248,7 +248,8 @@ def open_data_record(award: Award) -> dict:
     awarded_at = award.confirmed_at or award.computed_at
     description = f"{program.kind_label_en or program.title_en}: {policy.title_en}"
     if policy.document_number:
-        description += f" ({policy.document_number}, {program.clause})"
+        with translation.override("en"):  # open data speak English: "clause III.1", "area 1 (R&D) ..."
+            description += f" ({policy.document_number}, {program.citation})"
     return {
         "id": f"{OPEN_DATA_PREFIX}-{award.pk}",
         "title": f"{program.code} {program.title_en}",

@@ -42,4 +42,5 @@ def rule_for(track: Track, call: Call | None = None) -> Rule:
             for c in track.conditions
         ),
         catalogue_version=program.catalogue_version,
+        overlap_stages=tuple(track.overlap_stages),
     )

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from applications import facts as facts_codec
 from applications.models import Application, Call, State
-from awards.engine import Context, Result, compute
+from awards.engine import Context, Result, compute, held_in_overlap
 from awards.explain import result_as_json
 from awards.models import HOLDING, Award, AwardState
 from awards.rules import rule_for
@@ -23,30 +23,28 @@ CENT = Decimal("0.01")
 
 
 def overlap_key(application: Application, product_key: str) -> str:
-    program = application.call.program
-    parts = [program.overlap_group, product_key.strip().upper()]
-    if program.overlap_per_track:
-        parts.append(application.track.code)
-    return "|".join(parts)
+    """The product in its overlap group; which stages of it an award funds is its track's (`overlap_stages`)."""
+    return "|".join([application.call.program.overlap_group, product_key.strip().upper()])
 
 
-# What organisations' awards hold (models.held_amount, in SQL), per organisation and product (overlap key):
-# all of it, and what counts against this program's yearly cap. One round trip and one scan of the covering
-# index award_org_holdings, for one approval (held_for) or for a batch's organisations (_holdings).
+# What organisations' awards hold (models.held_amount, in SQL), per organisation, product (overlap key) and the
+# stages funded: all of it, and what counts against this program's yearly cap. One round trip and one scan of
+# the covering index award_org_holdings, for one approval (held_for) or for a batch's organisations (_holdings).
 # `{exclude}` is left out when empty: comparing ids would need the table, not only the index.
 HOLDINGS_SQL = """
-SELECT organisation_id, overlap_key,
+SELECT organisation_id, overlap_key, overlap_stages,
     COALESCE(SUM(amount - clawed_back) FILTER (WHERE program_id = %(program)s AND year = %(year)s), 0),
     COALESCE(SUM(amount - clawed_back), 0)
 FROM awards_award
 WHERE organisation_id = ANY(%(organisations)s) AND state = ANY(%(holding)s){exclude}
-GROUP BY organisation_id, overlap_key
+GROUP BY organisation_id, overlap_key, overlap_stages
 """
 
 
 def _holdings(call: Call, organisations: list[int], *, exclude=()) -> tuple[dict, dict]:
     """What the organisations' awards, less those in `exclude`, hold against this program's yearly cap (per
-    organisation) and against each overlap key (per organisation and key)."""
+    organisation) and for each product (per organisation and overlap key: [(stages, amount held), ...], which
+    `engine.held_in_overlap` sums for the stages of a new award)."""
     sql = HOLDINGS_SQL.format(exclude=" AND NOT (id = ANY(%(exclude)s))" if exclude else "")
     params = {
         "program": call.program_id,
@@ -58,18 +56,19 @@ def _holdings(call: Call, organisations: list[int], *, exclude=()) -> tuple[dict
     yearly, overlap = {}, {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for organisation_id, key, this_year, in_group in cursor.fetchall():
+        for organisation_id, key, stages, this_year, in_group in cursor.fetchall():
             yearly[organisation_id] = yearly.get(organisation_id, ZERO) + this_year
-            overlap[(organisation_id, key)] = in_group
+            overlap.setdefault((organisation_id, key), []).append((tuple(stages), in_group))
     return yearly, overlap
 
 
 def held_for(application: Application, call: Call, key: str, *, exclude=()) -> tuple[Decimal, Decimal]:
-    """What the organisation's awards hold against its yearly cap in the program and against the
-    overlap group, leaving out the awards in `exclude`."""
+    """What the organisation's awards hold against its yearly cap in the program and, at the stages of the
+    application's track, for the same product in the overlap group, leaving out the awards in `exclude`."""
     organisation = application.organisation_id
     yearly, overlap = _holdings(call, [organisation], exclude=exclude)
-    return yearly.get(organisation, ZERO), overlap.get((organisation, key), ZERO)
+    in_group = held_in_overlap(application.track.overlap_stages, overlap.get((organisation, key), []))
+    return yearly.get(organisation, ZERO), in_group
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def _compute(
 ) -> Computed:
     """The engine's answer for one approval against what the organisation's awards already hold (less
     `exclude`) and the budget left that is given."""
-    facts = _facts(decision, call.program.fact_schema)
+    facts = _facts(decision, application.track.fact_schema)
     key = overlap_key(application, facts.get("product_key", "") or application.title)
     this_year, in_overlap_group = held_for(application, call, key, exclude=exclude)
     return _computed(
@@ -142,16 +141,18 @@ def _computed(
 # stays in the database: loading and compiling some 150 columns per approval was a third of its time
 # (`make bench`). A field missing here is not wrong, only one extra query when it is read.
 APPLICATION_READS = ("organisation_id", "call_id", "track_id", "title")
-TRACK_READS = ("code", "base_fact", "rate", "rate_is_ceiling", "clause_cap", "conditions", "program_id")
-PROGRAM_READS = (
+TRACK_READS = (
     "code",
-    "clause",
-    "yearly_cap",
-    "overlap_group",
-    "overlap_per_track",
+    "base_fact",
+    "rate",
+    "rate_is_ceiling",
+    "clause_cap",
+    "conditions",
     "fact_schema",
-    "catalogue_version",
+    "overlap_stages",
+    "program_id",
 )
+PROGRAM_READS = ("code", "clause", "yearly_cap", "overlap_group", "catalogue_version")
 CALL_READS = ("program_id", "year", "budget", "track_terms")
 
 
@@ -251,8 +252,9 @@ def _award_compute_locked(application_id: int) -> Award:
         decision = decisions[member.pk]
         org = member.organisation_id
         try:
-            facts = _facts(decision, call.program.fact_schema)
+            facts = _facts(decision, member.track.fact_schema)
             key = overlap_key(member, facts.get("product_key", "") or member.title)
+            stages = tuple(member.track.overlap_stages)
             computed = _computed(
                 member,
                 decision,
@@ -260,7 +262,7 @@ def _award_compute_locked(application_id: int) -> Award:
                 facts,
                 key,
                 this_year=yearly.get(org, ZERO),
-                in_overlap_group=overlap.get((org, key), ZERO),
+                in_overlap_group=held_in_overlap(stages, overlap.get((org, key), [])),
                 budget_left=budget_left,
             )
         except Exception:
@@ -272,7 +274,7 @@ def _award_compute_locked(application_id: int) -> Award:
         amount = computed.result.amount
         # What this award holds counts against the next ones, as its row (two decimals) would in the sums.
         yearly[org] = (yearly.get(org, ZERO) + amount).quantize(CENT)
-        overlap[(org, key)] = (overlap.get((org, key), ZERO) + amount).quantize(CENT)
+        overlap.setdefault((org, key), []).append((stages, amount.quantize(CENT)))
         if budget_left is not None:
             budget_left -= amount
         awards.append(
@@ -284,6 +286,7 @@ def _award_compute_locked(application_id: int) -> Award:
                 program=call.program,
                 year=call.year,
                 overlap_key=key,
+                overlap_stages=list(stages),
                 amount=amount,
                 breakdown=computed.breakdown,
                 catalogue_version=call.program.catalogue_version,

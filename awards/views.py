@@ -3,9 +3,17 @@ from django.views.decorators.http import require_http_methods
 
 from applications.facts import FactsForm
 from applications.permissions import can_read_reading_notes
-from applications.selectors import programs_with_tracks
+from applications.selectors import with_units
 from awards.engine import Context
-from awards.estimates import MILESTONE, answer_as_json, estimate, estimate_facts_schema, policy_ended, resolve_track
+from awards.estimates import (
+    MILESTONE,
+    answer_as_json,
+    estimable_programs,
+    estimate,
+    estimate_facts_schema,
+    policy_ended,
+    resolve_track,
+)
 from awards.forms import EstimateContextForm, TrackChoiceForm
 from portal.errors import PortalError
 
@@ -14,7 +22,7 @@ from portal.errors import PortalError
 def estimate_page(request):
     """ "What could my project receive?": choose a measure (GET), answer its facts (POST), read the
     amount and how it was reached. Plain forms: works without JavaScript."""
-    programs = programs_with_tracks()
+    programs = estimable_programs()
     chooser = TrackChoiceForm(request.GET or None, programs=programs)
     context = {"chooser": chooser}
     if not chooser.is_valid():
@@ -24,6 +32,7 @@ def estimate_page(request):
     except PortalError as error:
         error.add_to_form(chooser)
         return render(request, "awards/estimate.html", context)
+    with_units(track.program)
     schema = estimate_facts_schema(track)
     data = request.POST if request.method == "POST" else None
     facts_form = FactsForm(schema, data)

@@ -7,12 +7,13 @@ from applications.api import ApplicationViewSet, CallViewSet, OrganisationMeView
 from awards.api import AwardEstimateView, AwardReportView, AwardViewSet, LetterPdfView
 from awards.projects.api import InstalmentViewSet, ProjectReportViewSet, ProjectVariationViewSet, ProjectViewSet
 from portal.accounts.api_tokens import AuthTokenView, OwnTokenDetailView, OwnTokenListView
-from reviews.api import ReviewTaskViewSet
+from reviews.api import DeskCaseViewSet, ReviewTaskViewSet
 
 router = SimpleRouter()
 router.register("calls", CallViewSet, basename="call")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("review-tasks", ReviewTaskViewSet, basename="review-task")
+router.register("desk-cases", DeskCaseViewSet, basename="desk-case")
 router.register("awards", AwardViewSet, basename="award")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("project-reports", ProjectReportViewSet, basename="project-report")

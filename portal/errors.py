@@ -39,6 +39,7 @@ class ErrorCode(StrEnum):
     LINK_INVALID = "link_invalid"
     ID_NUMBER_INVALID = "id_number_invalid"
     OBJECTION_DUPLICATE = "objection_duplicate"
+    ANSWERS_MISSING = "answers_missing"
 
 
 class PortalError(Exception):

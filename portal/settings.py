@@ -292,8 +292,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # The projects' states and kinds, each its own named enum in the schema (they share field names).
+    # An application's state is read by two components (applications and desk cases): one enum, named; the
+    # projects' states and kinds, each its own named enum in the schema (they share field names).
     "ENUM_NAME_OVERRIDES": {
+        "ApplicationStateEnum": "applications.models.State",
         "ProjectStateEnum": "awards.projects.models.ProjectState",
         "ReportStateEnum": "awards.projects.models.ReportState",
         "VariationStateEnum": "awards.projects.models.VariationState",

@@ -9,7 +9,7 @@ class ReviewsConfig(AppConfig):
         from applications import selectors, workflow
         from applications.workflow import Action
         from portal.template_enums import register
-        from reviews import decisions, routing
+        from reviews import decisions, desk, routing
         from reviews import selectors as review_selectors
         from reviews.models import AssignmentState, DecisionOutcome, Outcome, TaskState
         from reviews.services import ReviewAction
@@ -24,6 +24,10 @@ class ReviewsConfig(AppConfig):
         workflow.on_transition(Action.APPROVE, decisions.on_approved)
         workflow.on_transition(Action.REJECT, decisions.on_rejected)
         workflow.on_transition(Action.WITHDRAW, routing.on_withdrawn)
+        # A service channel's case: routed by the lead, handed to the enterprise when answered, reopened once.
+        workflow.on_transition(Action.ROUTE, desk.on_routed)
+        workflow.on_transition(Action.ANSWERED, desk.on_answered)
+        workflow.on_transition(Action.REOPEN, desk.on_reopened)
         # Commission staff and experts see the files routed or assigned to them.
         selectors.add_visibility_rule(review_selectors.routed_or_assigned)
         selectors.add_dashboard_column("stage_due", review_selectors.stage_due_on)

@@ -14,7 +14,7 @@ from reviews import selectors
 
 
 def _documents(application: Application) -> str:
-    wanted = {d["code"] for d in application.call.program.document_types}
+    wanted = {d["code"] for d in application.track.document_types}
     attached = {a.document_type for a in application.current_version.attachments.all()}
     if wanted <= attached:
         return _("All %(n)s required documents are attached.") % {"n": len(wanted)}

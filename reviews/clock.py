@@ -48,6 +48,16 @@ def working_days_left(today: date, due: date) -> int:
     return -sum(1 for n in range(0, (today - due).days) if is_working_day(due + timedelta(days=n + 1)))
 
 
+def stage_days(call, stage: str) -> int:
+    """Working days `stage` gets on `call`: the call's own figure, else its program's (catalogue `working_days`:
+    the internationalisation desk answers in 10), else the default above."""
+    days = (call.stage_deadlines or {}).get(stage)
+    if days is None:
+        days = (call.program.stage_days or {}).get(stage)
+    if days is None:
+        days = DEFAULT_STAGE_DAYS[stage]
+    return int(days)
+
+
 def stage_due(call, stage: str, start: date) -> date:
-    days = int((call.stage_deadlines or {}).get(stage, DEFAULT_STAGE_DAYS[stage]))
-    return add_working_days(start, days)
+    return add_working_days(start, stage_days(call, stage))

@@ -6,8 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import CALL_BLOBS, PROGRAM_BLOBS, Call, Program
+from applications.models import CALL_BLOBS, Call, Program
 from portal.accounts.districts import DISTRICT_CHOICES
+from portal.accounts.models import Commission
 from portal.amounts import AmountField
 from portal.bilingual import localized
 from reviews.checklist import CHECKLIST, CODES
@@ -42,11 +43,8 @@ class QueueFilter(django_filters.FilterSet):
         # Calls of the programs this commission reviews, as routing decides. Reading them off the
         # commission's tasks instead joined every task and application: seconds at 100,000 applications.
         calls = Call.objects.filter(program__in=programs_reviewed_by(user.commission_id).values("pk"))
-        self.filters["call"].queryset = calls.select_related("program").defer(
-            *CALL_BLOBS, *(f"program__{blob}" for blob in PROGRAM_BLOBS)
-        )
-        programs = Program.objects.filter(pk__in=calls.values("program_id"))
-        self.filters["program"].queryset = programs.defer(*PROGRAM_BLOBS)
+        self.filters["call"].queryset = calls.select_related("program").defer(*CALL_BLOBS)
+        self.filters["program"].queryset = Program.objects.filter(pk__in=calls.values("program_id"))
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -172,3 +170,63 @@ class ScoreForm(forms.Form):
 
     def scores(self) -> dict:
         return {c["code"]: self.cleaned_data[f"score_{c['code']}"] for c in self.rubric}
+
+
+# --- a service channel's case ------------------------------------------------------------------------------
+
+
+class UnitsWidget(forms.CheckboxSelectMultiple):
+    """The units to route to, by name; a unit nobody is registered for is shown but cannot be ticked."""
+
+    def __init__(self, *args, unstaffed=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unstaffed = unstaffed
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if getattr(value, "value", value) in self.unstaffed:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class RouteForm(forms.Form):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units concerned"),
+        queryset=Commission.objects.none(),
+        help_text=_("Each unit answers within its working-day deadline; the enterprise reads every answer at once."),
+    )
+
+    def __init__(self, *args, units, unstaffed: frozenset[int] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["units"]
+        field.widget = UnitsWidget(unstaffed=unstaffed)
+        field.queryset = units  # after the widget: setting the queryset gives the widget its choices
+        no_officer = _("no officer registered")
+        field.label_from_instance = lambda unit: (
+            f"{localized(unit, 'name')} ({no_officer})" if unit.pk in unstaffed else localized(unit, "name")
+        )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer to the enterprise"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        help_text=_("The enterprise reads it, with your unit's name, once every unit has answered."),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+        help_text=_("For the lead commission and the other units only; never shown to the enterprise."),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is still unresolved"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("A case can be reopened once; the lead commission then routes it again."),
+    )

@@ -11,6 +11,9 @@ class TaskKind(models.TextChoices):
     FORMAL_CHECK = "formal_check", _("Formal check")
     OPINION = "opinion", _("Department opinion")
     BUDGET = "budget_confirmation", _("Budget confirmation")
+    # A service channel's case (reviews/desk.py): the lead routes it, each unit it is routed to answers.
+    DESK_ROUTING = "desk_routing", _("Routing of a desk case")
+    DESK_ANSWER = "desk_answer", _("Answer to a desk case")
 
 
 class TaskState(models.TextChoices):
@@ -28,6 +31,8 @@ class Outcome(models.TextChoices):
     NOT_CONFIRMED = "not_confirmed", _("Budget not available")
     # The lead went ahead without a co-reviewer's opinion: nobody of that commission is registered to give it.
     WAIVED = "waived", _("Proceeded without: no officer registered")
+    ROUTED = "routed", _("Routed to the units concerned")
+    ANSWERED = "answered", _("Answered")
 
 
 class ReviewTaskQuerySet(models.QuerySet):
@@ -52,6 +57,9 @@ class ReviewTask(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
     checklist = models.JSONField(default=dict, blank=True)
+    # What a unit writes for the lead and the other units only, beside its answer (`reasons`), which the
+    # enterprise reads: never shown to the applicant.
+    internal_note = models.TextField(_("internal note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey("portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -79,16 +87,28 @@ class ReviewTask(models.Model):
     def __str__(self) -> str:
         return f"{self.application} {self.commission.code} {self.kind}"
 
-    def close(self, *, by, outcome: str, reasons: str = "", checklist: dict | None = None, timed: bool = True) -> None:
-        """Done, with its outcome: the one way a task is answered (formal check, opinion, budget, decision). The
-        caller holds the task's row lock. `timed=False` leaves `completed_at` empty: the decision that closes
-        the lead's own opinion task has its time on the Decision, and the on-time figures count answers only."""
+    def close(
+        self,
+        *,
+        by,
+        outcome: str,
+        reasons: str = "",
+        checklist: dict | None = None,
+        timed: bool = True,
+        internal_note: str = "",
+    ) -> None:
+        """Done, with its outcome: the one way a task is answered (formal check, opinion, budget, decision, a desk
+        case's routing and answers). The caller holds the task's row lock. `timed=False` leaves `completed_at`
+        empty: the decision that closes the lead's own opinion task has its time on the Decision, and the on-time
+        figures count answers only."""
         self.state, self.outcome, self.reasons, self.completed_by = TaskState.DONE, outcome, reasons, by
+        self.internal_note = internal_note
         if timed:
             self.completed_at = timezone.now()
         if checklist is not None:
             self.checklist = checklist
-        self.save(update_fields=["state", "outcome", "reasons", "completed_by", "completed_at", "checklist"])
+        fields = ["state", "outcome", "reasons", "completed_by", "completed_at", "checklist", "internal_note"]
+        self.save(update_fields=fields)
 
     def cancel(self) -> None:
         self.state = TaskState.CANCELLED

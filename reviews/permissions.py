@@ -9,7 +9,10 @@ from portal.accounts.predicates import is_admin, is_expert, is_finance, is_offic
 from portal.bilingual import localized
 from portal.errors import refuse
 from reviews.models import AssignmentState, ExpertAssignment, ReviewTask, TaskKind, TaskState
-from reviews.selectors import has_officer
+from reviews.selectors import has_officer, is_routed_unit_staff, reopens_used
+
+# SPEC §5: the enterprise may reopen a desk case once; a new difficulty is a new case.
+REOPENS_ALLOWED = 1
 
 
 def can_view_task(user, task: ReviewTask) -> tuple[bool, str]:
@@ -121,3 +124,62 @@ def can_invite_expert(user) -> tuple[bool, str]:
     if is_admin(user):
         return True, ""
     return refuse("not_admin", _("Only an administrator invites experts."))
+
+
+# --- a service channel's case (reviews/desk.py) ---------------------------------------------------------
+
+
+def can_route_case(user, application: Application) -> tuple[bool, str]:
+    """The lead commission routes a case to the units concerned when it comes in and after a reopening."""
+    if not application.call.program.is_channel:
+        return refuse("not_a_case", _("Only a service channel's case is routed to units."))
+    if not workflow.is_lead_officer(user, application):
+        return refuse("not_lead_officer", _("Only an officer of the lead commission routes a case."))
+    if workflow.step_of(application, workflow.Action.ROUTE) is None:
+        return refuse("not_awaiting_routing", _("This case is not waiting to be routed."))
+    return True, ""
+
+
+def can_answer_task(user, task: ReviewTask) -> tuple[bool, str]:
+    """An officer of the unit a case was routed to answers for that unit, once, while the case waits for it."""
+    if task.kind != TaskKind.DESK_ANSWER:
+        return refuse("not_desk_task", _("This task does not ask for an answer to a case."))
+    if not is_officer_of(user, task.commission_id):
+        return refuse(
+            "not_officer_of_commission",
+            _("Only an officer of %(unit)s may answer for it.") % {"unit": localized(task.commission, "name")},
+        )
+    if task.state != TaskState.OPEN:
+        return refuse("already_answered", _("This unit has already answered the case."))
+    if task.application.state != State.ROUTED:
+        return refuse("not_awaiting_answers", _("The case is not waiting for answers."))
+    return True, ""
+
+
+def can_reopen_case(user, application: Application) -> tuple[bool, str]:
+    """The enterprise may reopen its answered case once, saying why; the lead then routes it again."""
+    if not workflow.is_applicant(user, application):
+        return refuse("not_applicant", _("Only members of the enterprise that opened the case may reopen it."))
+    if workflow.step_of(application, workflow.Action.REOPEN) is None:
+        return refuse("not_answered", _("A case can be reopened once every unit has answered it."))
+    if reopens_used(application) >= REOPENS_ALLOWED:
+        return refuse(
+            "reopened_once",
+            _("This case was reopened once already and cannot be reopened again; open a new case for a new question."),
+        )
+    return True, ""
+
+
+def can_close_case(user, application: Application) -> tuple[bool, str]:
+    if not workflow.is_applicant(user, application):
+        return refuse("not_applicant", _("Only members of the enterprise that opened the case may close it."))
+    if workflow.step_of(application, workflow.Action.CLOSE) is None:
+        return refuse("not_answered", _("A case can be closed once every unit has answered it."))
+    return True, ""
+
+
+def can_read_internal_notes(user, application: Application) -> tuple[bool, str]:
+    """What units write for each other stays with the lead and the units the case was routed to."""
+    if workflow.is_lead_officer(user, application) or is_routed_unit_staff(user, application):
+        return True, ""
+    return refuse("not_routed", _("Internal notes are for the lead commission and the units the case was routed to."))

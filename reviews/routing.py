@@ -9,9 +9,10 @@ from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, Program, State
+from applications.models import Application, Program, ProgramOutcome, State
 from portal.accounts.models import Commission, User
 from portal.errors import ErrorCode, PortalError
+from reviews import desk
 from reviews.checklist import CODES
 from reviews.clock import stage_due
 from reviews.models import EXCLUDED, AssignmentState, CallExpert, ExpertAssignment, Outcome, ReviewTask, TaskKind
@@ -28,8 +29,11 @@ def open_tasks(application: Application, kind: str | None = None):
 
 
 def on_submitted(*, application: Application, by: User, **_payload):
-    """A (re)submitted version goes to the lead commission's formal check."""
+    """A (re)submitted version goes to the lead commission: to its formal check, or, a service channel's case, to
+    be routed to the units concerned (desk.py)."""
     program = application.call.program
+    if program.is_channel:
+        return desk.on_case_opened(application=application)
     ReviewTask.objects.create(
         application=application,
         version=application.current_version,
@@ -99,11 +103,14 @@ def on_formal_check_passed(*, application: Application, by: User, **payload):
 
 def programs_reviewed_by(commission_id: int | None) -> QuerySet[Program]:
     """The programs whose applications the routing above brings to a commission: those it leads or
-    co-reviews, and every program for a commission that confirms budgets."""
+    co-reviews, every program for a commission that confirms budgets, and the service channels whose cases
+    may be routed to it."""
     return Program.objects.filter(
         Q(lead_id=commission_id)
         | Q(co_reviewers__id=commission_id)
-        | Q(Exists(Commission.objects.filter(pk=commission_id, confirms_budget=True)))
+        # A budget confirmer sees only the programs that pay.
+        | Q(Exists(Commission.objects.filter(pk=commission_id, confirms_budget=True)), outcome=ProgramOutcome.GRANT)
+        | desk.programs_routable_to(commission_id)
     )
 
 

@@ -1,6 +1,8 @@
 """Reads of review work. Every queue, task page and expert page starts here: a commission's staff
 see their commission's tasks only, an expert only their own assignments."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from statistics import pstdev
 
@@ -8,8 +10,9 @@ from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Query
 from django.http import Http404
 from django.utils import timezone
 
-from applications.models import Application, Call, State
-from applications.selectors import get_application_for_user
+from applications.models import Application, AuditEvent, Call, ProgramOutcome, State
+from applications.selectors import get_application_for_user, visible_applications
+from applications.workflow import Action
 from portal.accounts.models import Commission, User
 from portal.accounts.predicates import is_commission_staff, is_expert, is_officer_of
 from reviews.models import AssignmentState, ExpertAssignment, ReviewTask, TaskKind, TaskState
@@ -77,6 +80,101 @@ def colleagues(user):
     if not user.commission_id:
         return User.objects.none()
     return User.objects.filter(commission_id=user.commission_id, is_active=True, role__in=["officer", "finance"])
+
+
+# --- a service channel's case (reviews/desk.py) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveredAnswers:
+    """The answers one `answered` step gave the enterprise: every unit the case was routed to, at once."""
+
+    at: datetime
+    answers: list[ReviewTask]
+
+
+def visible_cases(user) -> QuerySet[Application]:
+    """The service channels' cases `user` may see (applications.selectors decides who sees what)."""
+    return visible_applications(user).filter(call__program__outcome=ProgramOutcome.CHANNEL)
+
+
+def get_case_for_user(user, pk) -> Application:
+    """A service channel's case, or 404 (for anyone who may not see it, and for any other application)."""
+    case = visible_cases(user).filter(pk=pk).select_related("current_version").first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def desk_tasks(application: Application) -> QuerySet[ReviewTask]:
+    """A case's routing and answer tasks, oldest first (officers see them all, as they come)."""
+    return application.tasks.filter(kind__in=[TaskKind.DESK_ROUTING, TaskKind.DESK_ANSWER]).select_related(
+        "commission", "completed_by"
+    )
+
+
+def delivered_answers(application: Application) -> list[DeliveredAnswers]:
+    """What the enterprise reads: the answers each `answered` step delivered, oldest first. An answer is
+    delivered only with all the others of its routing, so the enterprise never reads one unit while another is
+    still working on the case (the desk answers as one), and never an internal note."""
+    events = list(application.events.filter(action=Action.ANSWERED, visible_to_applicant=True).order_by("at", "pk"))
+    ids = [pk for event in events for pk in event.data.get("tasks", [])]
+    tasks = {
+        task.pk: task
+        for task in application.tasks.filter(pk__in=ids, kind=TaskKind.DESK_ANSWER, state=TaskState.DONE)
+        .select_related("commission")
+        .defer("internal_note")
+    }
+    return [
+        DeliveredAnswers(at=event.at, answers=[tasks[pk] for pk in event.data.get("tasks", []) if pk in tasks])
+        for event in events
+    ]
+
+
+def undelivered_answers(application: Application) -> QuerySet[ReviewTask]:
+    """Answers given since the last delivery (the ones the next `answered` step hands over)."""
+    delivered = [
+        pk
+        for data in application.events.filter(action=Action.ANSWERED).values_list("data", flat=True)
+        for pk in data.get("tasks", [])
+    ]
+    return (
+        application.tasks.filter(kind=TaskKind.DESK_ANSWER, state=TaskState.DONE)
+        .exclude(pk__in=delivered)
+        .select_related("commission")
+        .order_by("completed_at", "pk")
+    )
+
+
+def awaited_answers(application: Application) -> QuerySet[ReviewTask]:
+    """The units a case is routed to that have not answered yet."""
+    return application.tasks.filter(kind=TaskKind.DESK_ANSWER, state=TaskState.OPEN).select_related("commission")
+
+
+def current_routing(application: Application) -> AuditEvent | None:
+    """The lead's last routing of a case (its data: the units and the answers' deadline), while it waits for
+    their answers. The enterprise reads which units and by when, not which of them has answered so far."""
+    if application.state != State.ROUTED:
+        return None
+    return application.events.filter(action=Action.ROUTE).order_by("-at", "-pk").first()
+
+
+def reopens_used(application: Application) -> int:
+    return application.events.filter(action=Action.REOPEN).count()
+
+
+def reopen_reasons(application: Application) -> QuerySet:
+    """Why the enterprise reopened the case (it reads its own words; the lead and the units route and answer
+    by them)."""
+    return application.events.filter(action=Action.REOPEN).select_related("actor").order_by("at", "pk")
+
+
+def is_routed_unit_staff(user, application: Application) -> bool:
+    """Staff of a commission the case was routed to (a desk answer task exists for it)."""
+    return (
+        is_commission_staff(user)
+        and application.tasks.filter(kind=TaskKind.DESK_ANSWER, commission_id=user.commission_id).exists()
+    )
 
 
 # --- experts ---------------------------------------------------------------------------------------

@@ -12,12 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import workflow
 from applications.models import Application, AuditEvent, Call
 from portal.accounts.models import User
 from portal.accounts.predicates import is_expert
 from portal.errors import ErrorCode, PortalError
 from reviews import permissions
 from reviews.models import AssignmentState, CallExpert, ExpertAssignment, Outcome, ReviewTask
+from reviews.selectors import awaited_answers
+
+MAX_ANSWER_LENGTH = 4000
 
 
 class ReviewAction(StrEnum):
@@ -28,6 +32,7 @@ class ReviewAction(StrEnum):
     CONFLICT_DECLARED = "conflict_declared"
     SCORED = "scored"
     OPINION_WAIVED = "opinion_waived"
+    DESK_ANSWER = "desk_answer"
 
 
 def _refuse(check: tuple[bool, str]) -> None:
@@ -90,6 +95,31 @@ def opinion_waive(*, task: ReviewTask, by: User, reason: str) -> ReviewTask:
         reason=reason,
         data={"commission": task.commission.code, "no_officer": True},
     )
+    return task
+
+
+@transaction.atomic
+def answer_give(*, task: ReviewTask, by: User, answer: str, internal_note: str = "") -> ReviewTask:
+    """A routed unit's answer to a desk case, in the officer's own words (and language); the internal note goes to
+    the lead and the other units only. The last answer in takes the case's `answered` step, which hands every
+    answer to the enterprise at once and notifies it (reviews/desk.py)."""
+    _lock(task.application_id)
+    task = (
+        ReviewTask.objects.select_for_update(of=("self",))
+        .select_related("application__call__program", "commission")
+        .get(pk=task.pk)
+    )
+    _refuse(permissions.can_answer_task(by, task))
+    answer, internal_note = (answer or "").strip(), (internal_note or "").strip()
+    if not answer:
+        raise PortalError(ErrorCode.REQUIRED, _("Write the answer the enterprise will read."), field="answer")
+    for field, text in (("answer", answer), ("internal_note", internal_note)):
+        if len(text) > MAX_ANSWER_LENGTH:
+            raise PortalError(ErrorCode.INVALID, _("At most %(n)s characters.") % {"n": MAX_ANSWER_LENGTH}, field=field)
+    task.close(by=by, outcome=Outcome.ANSWERED, reasons=answer, internal_note=internal_note)
+    _audit(task.application, by=by, action=ReviewAction.DESK_ANSWER, data={"commission": task.commission.code})
+    if not awaited_answers(task.application).exists():
+        workflow.transition(application=task.application, action=workflow.Action.ANSWERED, by=None)
     return task
 
 

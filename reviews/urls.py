@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views
+from reviews import desk_pages, views
 
 urlpatterns = [
     path("review/queue/", views.queue_page, name="review-queue"),
@@ -12,6 +12,12 @@ urlpatterns = [
     path("review/tasks/<int:pk>/proceed-without/", views.proceed_without, name="review-proceed-without"),
     path("review/tasks/<int:pk>/budget/", views.budget, name="review-budget"),
     path("review/calls/<int:call_id>/ranking/", views.ranking, name="review-ranking"),
+    # A service channel's case: the lead routes it, each routed unit answers; the enterprise reads the answers.
+    path("review/applications/<int:pk>/route/", desk_pages.route, name="review-route"),
+    path("review/tasks/<int:pk>/answer/", desk_pages.answer, name="review-answer"),
+    path("desk/cases/<int:pk>/", desk_pages.case_page, name="desk-case"),
+    path("desk/cases/<int:pk>/reopen/", desk_pages.case_reopen, name="desk-case-reopen"),
+    path("desk/cases/<int:pk>/close/", desk_pages.case_close, name="desk-case-close"),
     path("expert/", views.expert_home, name="expert-home"),
     path("expert/assignments/<int:pk>/declare/", views.expert_declare, name="expert-declare"),
     path("expert/assignments/<int:pk>/", views.expert_assignment, name="expert-assignment"),

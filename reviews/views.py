@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applications import workflow
 from applications.facts import facts_for_display
-from applications.models import CALL_BLOBS, PROGRAM_BLOBS, State
+from applications.models import CALL_BLOBS, State
 from applications.selectors import get_application_for_user, visible_applications
 from portal.accounts.guards import requires
 from portal.accounts.predicates import is_commission_staff, is_expert
 from portal.bilingual import localized
 from portal.errors import PortalError
-from reviews import checklist, permissions, selectors, services
+from reviews import checklist, desk_pages, permissions, selectors, services
 from reviews.clock import working_days_left
 from reviews.forms import (
     AssignForm,
@@ -53,7 +53,6 @@ def queue_page(request):
             "checklist",
             "application__draft_facts",
             *(f"application__call__{blob}" for blob in CALL_BLOBS),
-            *(f"application__call__program__{blob}" for blob in PROGRAM_BLOBS),
         )
     )
     tasks = QueueFilter(request.GET or None, queryset=rows, user=request.user)
@@ -99,6 +98,8 @@ def queue_assign(request):
 @requires(is_commission_staff)
 def review_page(request, pk):
     application = get_application_for_user(request.user, pk)
+    if application.call.program.is_channel:
+        return desk_pages.review_page(request, application)
     return render(request, "reviews/review.html", _review_context(request, application))
 
 
@@ -112,7 +113,7 @@ def _review_context(request, application, *, waive_form=None, waive_task_id=None
     context = {
         "application": application,
         "version": version,
-        "facts": facts_for_display(application.call.program.fact_schema, version.facts),
+        "facts": facts_for_display(application.track.fact_schema, version.facts),
         "tasks": [(t, working_days_left(today, t.due_on)) for t in tasks],
         "formal_task": next((t for t in mine if t.kind == TaskKind.FORMAL_CHECK), None),
         "opinion_task": next(
@@ -362,7 +363,7 @@ def expert_assignment(request, pk):
         "assignment": assignment,
         "application": application,
         "version": version,
-        "facts": facts_for_display(application.call.program.fact_schema, version.facts),
+        "facts": facts_for_display(application.track.fact_schema, version.facts),
         "form": form if assignment.state == AssignmentState.OPEN else None,
     }
     return render(request, "reviews/expert_assignment.html", context)

@@ -1,5 +1,7 @@
-"""The calls the tests file into, built through the services. All are BIO24-DRUG-INNOVATIVE calls open now
-(policy C, amounts confirmed): STCSM leads; SHEITC, DRC and SMPA co-review; FIN confirms the budget."""
+"""The calls the tests file into, built through the services. Most are BIO24-DRUG-INNOVATIVE calls open now
+(policy C, amounts confirmed): STCSM leads; SHEITC, DRC and SMPA co-review; FIN confirms the budget. The device
+call is BIO24-DEVICE-INNOVATIVE's, whose two tracks ask for different documents. The desk is the
+internationalisation desk of policy B (II.5(12)), open now: STCSM routes its cases."""
 
 from datetime import timedelta
 
@@ -59,5 +61,39 @@ def filing_call() -> Call:
         closes_at=now + timedelta(days=25),
         budget=200_000_000,
         max_applications_per_applicant=3,
+        milestone_windows={"*": {"from": "2024-06-01", "to": "2026-12-31"}},
+    )
+
+
+DESK = "INTL24-INTERNATIONALISATION-DESK"
+
+
+def desk_call(**terms) -> Call:
+    """The internationalisation desk's round: no budget, no rubric; its clock is the catalogue's unless `terms`
+    give the call one (stage_deadlines)."""
+    now = timezone.now()
+    return call_create(
+        program=Program.objects.get(code=DESK),
+        year=now.year,
+        title_en="Internationalisation desk",
+        title_zh="企业国际化问题协调专窗",
+        opens_at=now - timedelta(days=5),
+        closes_at=now + timedelta(days=25),
+        **terms,
+    )
+
+
+def device_call() -> Call:
+    """BIO24-DEVICE-INNOVATIVE, open now: special_review and first_registration."""
+    confirm_policy_c()
+    now = timezone.now()
+    return call_create(
+        program=Program.objects.get(code="BIO24-DEVICE-INNOVATIVE"),
+        year=now.year,
+        title_en="Innovative devices call",
+        title_zh="创新医疗器械申报",
+        opens_at=now - timedelta(days=5),
+        closes_at=now + timedelta(days=25),
+        budget=60_000_000,
         milestone_windows={"*": {"from": "2024-06-01", "to": "2026-12-31"}},
     )

@@ -144,6 +144,14 @@ def expert_call(catalogue):
 
 
 @pytest.fixture
+def desk_call(catalogue):
+    """The internationalisation desk (INTL24-INTERNATIONALISATION-DESK, B II.5(12)), open now: STCSM routes."""
+    from tests.calls import desk_call
+
+    return desk_call()
+
+
+@pytest.fixture
 def filing_call(catalogue):
     """The open BIO24 call of the filing tests, limited to 3 applications per applicant."""
     from tests.calls import filing_call

@@ -2,7 +2,7 @@
 
 from applications import filing, workflow
 from applications.models import Application, State
-from portal.accounts.models import User
+from portal.accounts.models import Commission, User
 from reviews import services
 from reviews.checklist import CODES
 from reviews.models import Decision, ReviewTask, TaskKind, TaskState
@@ -61,16 +61,47 @@ def approved_directly(call, by, *, rd_spending: str, product_key: str, n: int = 
         facts = {
             "rd_spending": rd_spending,
             "drug_category": "chemical",
+            "class_1": "true",
             "product_key": f"{product_key}-{i}",
             "milestone_date": "2025-03-01",
         }
-        application = filing.application_submit(application=make_draft(call, by, facts=facts, title=f"Drug {i}"), by=by)
-        Application.objects.filter(pk=application.pk).update(state=State.APPROVED)
-        Decision.objects.create(
-            application=application,
-            version=application.current_version,
-            outcome="approved",
-            decided_by=lead(application),
-        )
-        applications.append(application)
+        applications.append(approved_filing(call, by, track="phase_2", facts=facts, title=f"Drug {i}"))
     return applications
+
+
+# --- a desk case (reviews/desk.py) -------------------------------------------------------------------------
+
+
+def route(application: Application, units=("SMPA", "HEALTH")) -> Application:
+    """The lead routes the case to `units` (by code); their officers are registered first."""
+    for code in units:
+        staff(code)
+    return workflow.transition(
+        application=application,
+        action="route",
+        by=lead(application),
+        units=list(Commission.objects.filter(code__in=units)),
+    )
+
+
+def answer_all(application: Application, text: str = "Answered for the desk.") -> Application:
+    """Every routed unit answers (the last answer takes the case to `answered`)."""
+    for task in ReviewTask.objects.filter(application=application, kind=TaskKind.DESK_ANSWER, state=TaskState.OPEN):
+        services.answer_give(task=task, by=staff(task.commission.code), answer=f"{task.commission.code}: {text}")
+    return Application.objects.get(pk=application.pk)
+
+
+def answered_case(application: Application, units=("SMPA", "HEALTH")) -> Application:
+    return answer_all(route(application, units))
+
+
+def approved_filing(call, by, *, track: str, facts: dict, title: str) -> Application:
+    """One filing on `track` with `facts`, submitted and marked approved with a Decision row (as above)."""
+    application = filing.application_submit(
+        application=make_draft(call, by, track=track, facts=facts, title=title), by=by
+    )
+    Application.objects.filter(pk=application.pk).update(state=State.APPROVED)
+    Decision.objects.create(
+        application=application, version=application.current_version, outcome="approved", decided_by=lead(application)
+    )
+    return application

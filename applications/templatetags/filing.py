@@ -17,11 +17,19 @@ NEXT_STEP = {
     State.APPROVED: _("Approved: the award is being computed"),
     State.REJECTED: _("Not approved: see the reasons"),
     State.WITHDRAWN: _("Withdrawn"),
+    State.ROUTED: _("The units concerned are preparing their answers"),
+    State.ANSWERED: _("Read the answers: reopen the case once, or close it as resolved"),
+    State.REOPENED: _("Reopened: awaiting routing by the lead commission"),
+    State.CLOSED: _("Closed as resolved"),
 }
+# What a state means on a service channel's case, where it differs.
+CASE_NEXT_STEP = {State.SUBMITTED: _("Awaiting routing by the lead commission")}
 
 
 @register.filter
 def next_step(application) -> str:
+    if application.call.program.is_channel and application.state in CASE_NEXT_STEP:
+        return CASE_NEXT_STEP[application.state]
     return NEXT_STEP.get(application.state, "")
 
 
@@ -34,7 +42,7 @@ def event_label(event) -> str:
 @register.simple_tag
 def document_label(application, code: str) -> str:
     """{% document_label application attachment.document_type %}: the document type in words."""
-    for document in application.call.program.document_types:
+    for document in application.track.document_types:
         if document["code"] == code:
             return localized(document, "label")
     return code

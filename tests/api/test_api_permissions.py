@@ -124,7 +124,7 @@ STEPS = [
         draft,
         lambda client, a: client.post(
             f"{API}/applications/{a.pk}/attachments/",
-            {"document_type": a.call.program.document_types[0]["code"], "file": pdf()},
+            {"document_type": a.track.document_types[0]["code"], "file": pdf()},
             format="multipart",
         ),
         APPLICANT,
@@ -469,7 +469,7 @@ def test_malformed_edits_and_steps_are_400_naming_the_field(review_call, people,
         (
             alice.post(
                 f"{url}/attachments/",
-                {"document_type": review_call.program.document_types[0]["code"], "file": pdf("x.pdf", EXE)},
+                {"document_type": "clinical_trial_approval", "file": pdf("x.pdf", EXE)},
                 format="multipart",
             ),
             "file",

@@ -106,3 +106,56 @@ def test_the_page_and_the_api_answer_the_same_for_the_same_filter(client, catalo
     assert answers[(("commission", "STCSM"),)] == {drugs.pk}
     assert answers[(("commission", "SMPA"),)] == answers[(("commission", "FIN"),)] == set()
     assert answers[()] == {drugs.pk, hospital.pk}
+
+
+# Issue 14, corrections 1 and 2: every unit the clause names, in its order (B II.1(3) names eight), and the clause
+# cited with its group; policy C, whose press release numbers no clause, by the area of its 37 measures.
+B_3_UNITS = [
+    "Municipal Science and Technology Commission",
+    "Foreign Affairs Office of the Municipal People's Government",
+    "Municipal Health Commission",
+    "Financial Commission Office of the CPC Municipal Committee",
+    "Municipal Bureau of Finance",
+    "Municipal Medical Products Administration",
+    "Shanghai Municipal Financial Regulatory Bureau",
+    "Shanghai Hospital Development Center",
+]
+
+
+def test_a_call_shows_every_unit_of_its_clause_in_order_and_cites_its_clause(client, catalogue):
+    open_call("INTL24-OVERSEAS-TRIALS", "Overseas trials 2026")
+    confirm_policy_c()
+    open_call("BIO24-DRUG-INNOVATIVE", "Drugs 2026")
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("calls")).content.decode().replace("&#x27;", "'")
+    section = page[page.index("Overseas trials 2026") :]
+    start = section.index('<span class="units">')
+    units = section[start : section.index("</span>", start)]
+    at = [units.index(name) for name in B_3_UNITS]
+    assert at == sorted(at)  # in the clause's order
+    assert "Responsible units: Municipal Science and Technology Commission (lead), Foreign Affairs" in units
+    assert "clause II.1(3)" in page
+    assert "area 1 (R&amp;D) of the 37 measures" in page and "clause drugs" not in page
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(reverse("calls")).content.decode()
+    assert "责任单位: 上海市科学技术委员会 (牵头)、上海市人民政府外事办公室" in chinese
+    assert "条款 II.1(3)" in chinese and "37条措施第1领域（研发）" in chinese
+
+
+def test_the_calls_api_lists_the_units_in_the_clauses_order_and_the_reviewers(client, catalogue):
+    call = open_call("INTL24-OVERSEAS-TRIALS", "Overseas trials 2026")
+    body = client.get(f"/api/v1/calls/{call.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert [unit["code"] for unit in body["units"]] == [
+        "STCSM",
+        "FAO",
+        "HEALTH",
+        "FINOFFICE",
+        "FIN",
+        "SMPA",
+        "SFRB",
+        "SHDC",
+    ]
+    assert [unit["name"] for unit in body["units"]] == B_3_UNITS
+    assert body["lead"] == "STCSM"
+    assert sorted(body["reviewers"]) == ["FAO", "FIN", "FINOFFICE", "HEALTH", "SFRB", "SHDC", "SMPA"]
+    assert body["citation"] == "clause II.1(3)"

@@ -6,46 +6,201 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from applications.catalogue import load_catalogue
 from applications.models import Policy, Program, Track
 from portal.accounts.models import Commission
 from portal.errors import PortalError
 
-# Lead and co-reviewers of every program, as SPEC §5 lists them.
-SPEC_UNITS = {
-    "BIO21-DRUG-INNOVATIVE": ("STCSM", {"SHEITC", "SMPA", "FIN"}),
-    "BIO21-DRUG-IMPROVED": ("STCSM", {"SHEITC", "SMPA", "FIN"}),
-    "BIO21-DEVICE-INNOVATIVE": ("STCSM", {"SHEITC", "SMPA", "FIN"}),
-    "BIO21-OVERSEAS": ("SHEITC", {"SMPA", "FIN"}),
-    "BIO21-INDUSTRIAL-CHAIN": ("SHEITC", {"DRC", "STCSM", "FIN"}),
-    "BIO21-DIGITAL": ("SHEITC", {"SMPA", "FIN"}),
-    "BIO21-CDMO": ("SHEITC", {"SMPA", "FIN", "HEALTH", "HSA"}),
-    "BIO21-FIRST-SET": ("SHEITC", {"HEALTH", "FIN"}),
-    "INTL24-OVERSEAS-TRIALS": ("STCSM", {"HEALTH", "SMPA", "FIN", "SHDC"}),
-    "INTL24-TRIAL-INSURANCE": ("STCSM", {"FIN"}),
-    "INTL24-OVERSEAS-LAUNCH": ("STCSM", {"SMPA", "FIN"}),
-    "INTL24-EXHIBITIONS": ("STCSM", {"COMMERCE", "FIN"}),
-    "INTL24-LICENSE-OUT": ("STCSM", {"COMMERCE", "FIN"}),
-    "INTL24-WHO-PQ": ("STCSM", {"HEALTH", "SMPA", "FIN"}),
-    "BIO24-DRUG-INNOVATIVE": ("STCSM", {"SHEITC", "DRC", "SMPA", "FIN"}),
-    "BIO24-DEVICE-INNOVATIVE": ("STCSM", {"SHEITC", "SMPA", "FIN"}),
-    "BIO24-OVERSEAS-TRIALS": ("STCSM", {"HEALTH", "SMPA", "FIN"}),
-    "BIO24-CRO-UPGRADE": ("STCSM", {"SMPA", "FIN"}),
-    "BIO24-HOSPITAL-DEMO": ("SHEITC", {"HEALTH", "SHDC", "FIN"}),
+# The names the policy texts give the units, to the catalogue's codes (the 2021 text names some in two ways).
+NAMED = {
+    "Municipal Science and Technology Commission": "STCSM",
+    "Municipal Commission of Science and Technology": "STCSM",
+    "Municipal Commission of Economy and Informatization": "SHEITC",
+    "Municipal Development and Reform Commission": "DRC",
+    "Municipal Drug Supervision Administration": "SMPA",
+    "Municipal Medical Products Administration": "SMPA",
+    "Municipal Finance Bureau": "FIN",
+    "Municipal Bureau of Finance": "FIN",
+    "Municipal Health Commission": "HEALTH",
+    "Municipal Commission of Health": "HEALTH",
+    "Municipal Commission of Health and Health": "HEALTH",
+    "Municipal Bureau of Medical Insurance": "HSA",
+    "Municipal Commission of Commerce": "COMMERCE",
+    "Shanghai Hospital Development Center": "SHDC",
+    "Foreign Affairs Office of the Municipal People's Government": "FAO",
+    "Financial Commission Office of the CPC Municipal Committee": "FINOFFICE",
+    "Shanghai Municipal Financial Regulatory Bureau": "SFRB",
+    "Municipal Council for the Promotion of International Trade": "CCPIT",
+    "Municipal Talent Bureau": "TALENT",
+    "Municipal Commission of Education": "EDU",
+    "Municipal Administration for Market Regulation": "SAMR",
+    "Municipal Healthcare Security Administration": "HSA",
+    "Municipal Intellectual Property Administration": "IPA",
+    "Shanghai Customs District of the PRC": "CUSTOMS",
 }
+A_III_1_TO_3 = (
+    "Municipal Science and Technology Commission, Municipal Commission of Economy and Informatization, "
+    "Municipal Drug Supervision Administration, Municipal Finance Bureau"
+)
+B_3 = (
+    "the Municipal Commission of Science and Technology, Foreign Affairs Office of the Municipal People's "
+    "Government, the Municipal Commission of Health, Financial Commission Office of the CPC Municipal Committee, "
+    "the Municipal Bureau of Finance, the Municipal Medical Products Administration, Shanghai Municipal Financial "
+    "Regulatory Bureau, and Shanghai Hospital Development Center"
+)
+# Each program's clause: its "(Responsible units: ...)" as the text writes it, and SPEC §5's co-review list.
+# Policy C's press release names no unit: its programs keep SPEC §5's table (lead first, then the co-review list).
+CLAUSE_UNITS = {
+    "BIO21-DRUG-INNOVATIVE": (A_III_1_TO_3, ["SHEITC", "SMPA", "FIN"]),
+    "BIO21-DRUG-IMPROVED": (A_III_1_TO_3, ["SHEITC", "SMPA", "FIN"]),
+    "BIO21-DEVICE-INNOVATIVE": (A_III_1_TO_3, ["SHEITC", "SMPA", "FIN"]),
+    "BIO21-OVERSEAS": (
+        "Municipal Commission of Economy and Informatization, Municipal Drug Supervision Administration, "
+        "Municipal Finance Bureau",
+        ["SMPA", "FIN"],
+    ),
+    "BIO21-INDUSTRIAL-CHAIN": (
+        "Municipal Commission of Economy and Informatization, Municipal Development and Reform Commission, "
+        "Municipal Commission of Science and Technology, Municipal Finance Bureau",
+        ["DRC", "STCSM", "FIN"],
+    ),
+    "BIO21-DIGITAL": (
+        "Municipal Commission of Economy and Informatization, Municipal Drug Supervision Administration, "
+        "Municipal Finance Bureau",
+        ["SMPA", "FIN"],
+    ),
+    "BIO21-CDMO": (
+        "Municipal Commission of Economy and Informatization, Municipal Drug Supervision Administration, "
+        "Municipal Finance Bureau, Municipal Commission of Health and Health, Municipal Bureau of Medical Insurance",
+        ["SMPA", "FIN", "HEALTH", "HSA"],
+    ),
+    "BIO21-FIRST-SET": (
+        "Municipal Commission of Economy and Informatization, Municipal Health Commission, Municipal Finance Bureau",
+        ["HEALTH", "FIN"],
+    ),
+    "INTL24-OVERSEAS-TRIALS": (B_3, ["FAO", "HEALTH", "FINOFFICE", "FIN", "SMPA", "SFRB", "SHDC"]),
+    "INTL24-TRIAL-INSURANCE": (B_3, ["FAO", "HEALTH", "FINOFFICE", "FIN", "SMPA", "SFRB", "SHDC"]),
+    "INTL24-OVERSEAS-LAUNCH": (
+        "the Municipal Commission of Science and Technology, the Municipal Medical Products Administration, "
+        "and the Municipal Bureau of Finance",
+        ["SMPA", "FIN"],
+    ),
+    "INTL24-EXHIBITIONS": (
+        "the Municipal Commission of Science and Technology, the Municipal Council for the Promotion of "
+        "International Trade, and the Municipal Bureau of Finance",
+        ["CCPIT", "FIN"],
+    ),
+    "INTL24-LICENSE-OUT": (
+        "the Municipal Commission of Science and Technology, the Municipal Commission of Commerce, and the "
+        "Municipal Bureau of Finance",
+        ["COMMERCE", "FIN"],
+    ),
+    "INTL24-WHO-PQ": (
+        "the Municipal Commission of Science and Technology, the Municipal Commission of Health, the Municipal "
+        "Medical Products Administration, and the Municipal Bureau of Finance",
+        ["HEALTH", "SMPA", "FIN"],
+    ),
+    "BIO24-DRUG-INNOVATIVE": (["STCSM", "SHEITC", "DRC", "SMPA", "FIN"], ["SHEITC", "DRC", "SMPA", "FIN"]),
+    "BIO24-DEVICE-INNOVATIVE": (["STCSM", "SHEITC", "SMPA", "FIN"], ["SHEITC", "SMPA", "FIN"]),
+    "BIO24-OVERSEAS-TRIALS": (["STCSM", "HEALTH", "SMPA", "FIN"], ["HEALTH", "SMPA", "FIN"]),
+    "BIO24-CRO-UPGRADE": (["STCSM", "SMPA", "FIN"], ["SMPA", "FIN"]),
+    "BIO24-HOSPITAL-DEMO": (["SHEITC", "HEALTH", "SHDC", "FIN"], ["HEALTH", "SHDC", "FIN"]),
+    # A service channel: no unit reviews by default; the lead routes each case among the clause's units.
+    "INTL24-INTERNATIONALISATION-DESK": (
+        "the Municipal Commission of Science and Technology, Financial Commission Office of the CPC Municipal "
+        "Committee, the Municipal Talent Bureau, the Municipal Development and Reform Commission, the Municipal "
+        "Commission of Commerce, the Municipal Commission of Education, the Municipal Commission of Health, the "
+        "Municipal Administration for Market Regulation, Foreign Affairs Office of the Municipal People's "
+        "Government, the Municipal Healthcare Security Administration, the Municipal Intellectual Property "
+        "Administration, the Municipal Medical Products Administration, and Shanghai Customs District of the PRC",
+        [],
+    ),
+}
+
+# SPEC §5: policies A and B cite their clauses (B with its group, II.1 to II.5). Policy C's press release numbers
+# no clause: its programs cite the area of the 37 measures they belong to, numbered in the release's order.
+CITATIONS = {
+    "BIO21-DRUG-INNOVATIVE": "III.1",
+    "BIO21-DRUG-IMPROVED": "III.2",
+    "BIO21-DEVICE-INNOVATIVE": "III.3",
+    "BIO21-OVERSEAS": "III.5",
+    "BIO21-INDUSTRIAL-CHAIN": "V.1",
+    "BIO21-DIGITAL": "V.2",
+    "BIO21-CDMO": "V.3",
+    "BIO21-FIRST-SET": "VI.2",
+    "INTL24-OVERSEAS-TRIALS": "II.1(3)",
+    "INTL24-TRIAL-INSURANCE": "II.1(3)",
+    "INTL24-OVERSEAS-LAUNCH": "II.1(4)",
+    "INTL24-EXHIBITIONS": "II.3(8)",
+    "INTL24-LICENSE-OUT": "II.4(9)",
+    "INTL24-WHO-PQ": "II.4(10)",
+    "INTL24-INTERNATIONALISATION-DESK": "II.5(12)",
+    "BIO24-DRUG-INNOVATIVE": ("area 1", "area 1 (R&D) of the 37 measures", "37条措施第1领域（研发）"),
+    "BIO24-DEVICE-INNOVATIVE": ("area 1", "area 1 (R&D) of the 37 measures", "37条措施第1领域（研发）"),
+    "BIO24-OVERSEAS-TRIALS": (
+        "area 8",
+        "area 8 (internationalisation) of the 37 measures",
+        "37条措施第8领域（国际化）",
+    ),
+    "BIO24-CRO-UPGRADE": ("area 2", "area 2 (clinical trials) of the 37 measures", "37条措施第2领域（临床试验）"),
+    "BIO24-HOSPITAL-DEMO": (
+        "area 4",
+        "area 4 (application promotion) of the 37 measures",
+        "37条措施第4领域（应用推广）",
+    ),
+}
+
+
+def clause_units(listed) -> list[str]:
+    """A clause's "Responsible units: a, b, and c" as codes, in its order."""
+    if isinstance(listed, list):
+        return listed
+    return [NAMED[name.removeprefix("and ").removeprefix("the ")] for name in listed.split(", ")]
 
 
 def counts():
     return (Commission.objects.count(), Policy.objects.count(), Program.objects.count(), Track.objects.count())
 
 
-def test_catalogue_loads_every_program_of_the_spec_with_its_units(catalogue):
-    assert counts() == (15, 3, 19, 31)
-    for program in Program.objects.select_related("lead").prefetch_related("co_reviewers"):
-        lead, co = SPEC_UNITS[program.code]
-        assert program.lead.code == lead, program.code
-        assert {c.code for c in program.co_reviewers.all()} == co, program.code
+def test_catalogue_loads_every_program_of_the_spec(catalogue):
+    assert counts() == (23, 3, 20, 32)
+    assert set(Program.objects.values_list("code", flat=True)) == set(CLAUSE_UNITS) == set(CITATIONS)
+
+
+@pytest.mark.parametrize("code", sorted(CLAUSE_UNITS))
+def test_every_program_names_the_units_of_its_clause_in_order_and_the_specs_reviewers(catalogue, code):
+    listed, reviewers = CLAUSE_UNITS[code]
+    program = Program.objects.get(code=code)
+    units = list(program.unit_rows.order_by("position").values_list("commission__code", flat=True))
+    assert units == clause_units(listed)
+    assert program.lead.code == units[0]  # the first unit the clause lists leads
+    assert sorted(program.co_reviewers.values_list("code", flat=True)) == sorted(reviewers)
+
+
+@pytest.mark.parametrize("code", sorted(CITATIONS))
+def test_every_citation_matches_the_spec(catalogue, code):
+    program = Program.objects.get(code=code)
+    expected = CITATIONS[code]
+    clause, english, chinese = (
+        (expected, f"clause {expected}", f"条款 {expected}") if isinstance(expected, str) else expected
+    )
+    assert program.clause == clause
+    with translation.override("en"):
+        assert program.citation == english
+    with translation.override("zh-hans"):
+        assert program.citation == chinese
+
+
+def test_every_unit_a_hosted_clause_names_is_in_the_catalogue_with_both_names(catalogue):
+    # SPEC §4's table, and the units the status measures and the desk name beyond it (A III.4, IV.1, VII.4,
+    # B II.5(12)): talent, education, market regulation, intellectual property, human resources, public security.
+    expected = {"STCSM", "SHEITC", "DRC", "SMPA", "FIN", "HEALTH", "HSA", "COMMERCE", "SHDC", "FAO", "FINOFFICE"}
+    expected |= {"SFRB", "CCPIT", "CUSTOMS", "LEADGROUP", "SCIOFFICE", "HRSS", "ORGDEPT", "PSB", "TALENT", "EDU"}
+    expected |= {"SAMR", "IPA"}
+    assert set(Commission.objects.values_list("code", flat=True)) == expected
+    assert not Commission.objects.filter(name_en="").exists() and not Commission.objects.filter(name_zh="").exists()
 
 
 def test_catalogue_loads_twice_without_duplicates(db):
@@ -54,7 +209,7 @@ def test_catalogue_loads_twice_without_duplicates(db):
     second = load_catalogue()
     assert counts() == before
     assert second.created == {} and second.updated == {}
-    assert first.created == {"commissions": 15, "policies": 3, "programs": 19, "tracks": 31}
+    assert first.created == {"commissions": 23, "policies": 3, "programs": 20, "tracks": 32}
 
 
 def test_overlap_groups_follow_the_spec(catalogue):
@@ -82,30 +237,48 @@ def edited_catalogue(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_changed_cap_is_a_data_change_that_updates_in_place(catalogue, tmp_path):
     track = Track.objects.get(program__code="BIO21-DRUG-INNOVATIVE", code="phase_1")
-    path = edited_catalogue(tmp_path, 'version = "2026.12-1"', 'version = "2026.12-2"')
+    path = edited_catalogue(tmp_path, 'version = "2026.12-3"', 'version = "2026.12-4"')
     path.write_text(path.read_text(encoding="utf-8").replace('cap = "5000000"', 'cap = "6000000"', 1), encoding="utf-8")
     report = load_catalogue(path)
     track.refresh_from_db()
     assert track.clause_cap == Decimal(6_000_000)
     assert report.updated == {"programs": 0, "tracks": 1} or report.updated.get("tracks") == 1
-    assert counts() == (15, 3, 19, 31)
+    assert counts() == (23, 3, 20, 32)
 
 
-def test_co_reviewers_are_data(catalogue, tmp_path):
-    path = edited_catalogue(tmp_path, 'co_reviewers = ["HEALTH", "FIN"]', 'co_reviewers = ["HEALTH", "FIN", "HSA"]')
-    load_catalogue(path)
+FIRST_SET_UNITS = 'units = ["SHEITC", "HEALTH", "FIN"]\nreviewers = ["HEALTH", "FIN"]'
+
+
+def test_units_and_reviewers_are_data(catalogue, tmp_path):
+    edited = 'units = ["HEALTH", "SHEITC", "FIN", "HSA"]\nreviewers = ["SHEITC", "FIN"]'
+    report = load_catalogue(edited_catalogue(tmp_path, FIRST_SET_UNITS, edited))
     first_set = Program.objects.get(code="BIO21-FIRST-SET")
-    assert set(first_set.co_reviewers.values_list("code", flat=True)) == {"HEALTH", "FIN", "HSA"}
+    assert list(first_set.unit_rows.values_list("commission__code", flat=True)) == ["HEALTH", "SHEITC", "FIN", "HSA"]
+    assert first_set.lead.code == "HEALTH"
+    assert set(first_set.co_reviewers.values_list("code", flat=True)) == {"SHEITC", "FIN"}
+    assert report.updated.get("programs") == 1
 
 
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
-        ('lead = "SHEITC"', 'lead = "NOBODY"', "unknown commission 'NOBODY'"),
+        (FIRST_SET_UNITS, FIRST_SET_UNITS.replace('"SHEITC"', '"NOBODY"'), "unknown commission 'NOBODY'"),
+        (FIRST_SET_UNITS, 'lead = "SHEITC"\nco_reviewers = ["HEALTH", "FIN"]', "`lead` is retired; list `units`"),
+        (FIRST_SET_UNITS, FIRST_SET_UNITS.replace('["HEALTH", "FIN"]', '["HEALTH", "HSA"]'), "reviewer HSA is not one"),
+        (FIRST_SET_UNITS, FIRST_SET_UNITS.replace('["HEALTH", "FIN"]', '["SHEITC", "FIN"]'), "lead SHEITC decides"),
+        # The special-review track of III.3 pays on R&D spending alone: asking where the device is made is unused.
+        (
+            'cap = "2000000"\n  facts = ["rd_spending"]',
+            'cap = "2000000"\n  facts = ["rd_spending", "made_in_shanghai"]',
+            "fact made_in_shanghai is asked, but no formula or condition of it uses it",
+        ),
+        ('documents = ["special_review_notice", "rd_expense_audit"]', 'documents = ["notice"]', "document type"),
         ('rate = "0.40"', 'rate = "40"', "above 1"),
         ('cap = "5000000"', 'cap = "-5"', "negative"),
         ('base_fact = "contract_amount"', 'base_fact = "investment_relationship"', "base_fact"),
         ('test = "is_false"', 'test = "is_maybe"', "condition test"),
+        ("working_days = { desk_routing = 3,", "working_days = { desk_routing = 0,", "working_days.desk_routing"),
+        ('outcome = "channel"', 'outcome = "helpline"', "outcome must be one of"),
     ],
 )
 def test_broken_catalogue_is_refused_whole_and_changes_nothing(catalogue, tmp_path, old, new, problem):
@@ -120,3 +293,21 @@ def test_catalogue_file_parses_and_carries_a_version():
     with open(settings.CATALOGUE_PATH, "rb") as handle:
         data = tomllib.load(handle)
     assert data["version"]
+
+
+def test_the_internationalisation_desk_is_a_channel_with_its_facts_and_clock(catalogue):
+    """B II.5(12): a case, not a grant. No overlap group, no documents, no amounts; the enterprise says what it met
+    abroad, where, and in which area; the lead routes within 3 working days and each unit answers within 10."""
+    desk = Program.objects.get(code="INTL24-INTERNATIONALISATION-DESK")
+    assert (desk.outcome, desk.clause, desk.policy.code) == ("channel", "II.5(12)", "SH-INTL-BIOPHARMA-2024-2027")
+    assert desk.is_channel and not desk.is_grant
+    assert desk.title_en and desk.title_zh and desk.summary_en and desk.summary_zh
+    (track,) = desk.tracks.all()
+    assert [f["name"] for f in track.fact_schema] == ["desk_difficulty", "desk_market", "desk_area"]
+    kinds = {f["name"]: f["kind"] for f in track.fact_schema}
+    assert kinds == {"desk_difficulty": "text", "desk_market": "text", "desk_area": "choice"}
+    areas = {c["value"] for c in track.fact_schema[2]["choices"]}
+    assert {"registration", "clinical_trials", "customs", "finance"} <= areas
+    assert track.document_types == [] and desk.overlap_group == "" and desk.yearly_cap is None
+    assert desk.stage_days == {"desk_routing": 3, "desk_answer": 10}
+    assert (track.code, track.base_fact, track.rate, track.clause_cap) == ("", "", None, None)

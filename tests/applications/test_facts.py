@@ -11,7 +11,7 @@ from django.http import QueryDict
 from applications import facts as facts_codec
 from applications import filing
 from applications.facts import FactsForm
-from applications.models import ApplicationVersion, AuditEvent, Program, State
+from applications.models import ApplicationVersion, AuditEvent, State, Track
 from portal.errors import ErrorCode, PortalError
 from tests.filings import DRUG_FACTS, make_draft
 
@@ -65,15 +65,15 @@ def test_parse_types_what_was_typed():
 
 
 @pytest.mark.parametrize("optional_given", [True, False])
-def test_every_program_round_trips_through_dump_and_load(catalogue, optional_given):
-    programs = list(Program.objects.all())
-    assert programs
-    for program in programs:
-        schema = program.fact_schema
+def test_every_track_round_trips_through_dump_and_load(catalogue, optional_given):
+    tracks = list(Track.objects.select_related("program"))
+    assert tracks
+    for track in tracks:
+        schema = track.fact_schema
         typed = facts_codec.parse(schema, {d["name"]: as_typed(d, optional_given=optional_given) for d in schema})
         stored = json.loads(json.dumps(facts_codec.dump(typed)))  # what jsonb gives back
-        assert facts_codec.load(schema, stored) == typed, program.code
-        assert facts_codec.dump(facts_codec.load(schema, stored)) == stored, program.code
+        assert facts_codec.load(schema, stored) == typed, str(track)
+        assert facts_codec.dump(facts_codec.load(schema, stored)) == stored, str(track)
 
 
 def test_dump_leaves_out_what_was_not_answered_and_writes_plain_json():

@@ -63,7 +63,7 @@ class Scene:
         application = workflow.transition(
             application=application, action="return_for_correction", by=lead, reason=REASON
         )
-        document = self.call.program.document_types[0]["code"]
+        document = application.track.document_types[0]["code"]
         filing.attachment_add(application=application, document_type=document, upload=pdf(), by=self["alice"])
         return Application.objects.get(pk=application.pk)
 

@@ -16,7 +16,7 @@ from tests.logins import login
 
 POLICY_C = "SH-GOV-OFFICE-2024-9"
 TEXT = "沪府办规〔2024〕9号, gazette 2024 no. 17"
-C_YEARLY_CAP = 'co_reviewers = ["SHEITC", "DRC", "SMPA", "FIN"]\nyearly_cap = "100000000"'
+C_YEARLY_CAP = 'reviewers = ["SHEITC", "DRC", "SMPA", "FIN"]\nyearly_cap = "100000000"'
 CHANGELIST = "/admin/applications/policy/"
 
 

@@ -50,7 +50,12 @@ SPEC_RATE_PER_CALL = [
 
 ELIGIBLE_FACTS = {
     "drug_category": "biological",
+    "class_1": True,
+    "cell_gene_therapy": True,
     "made_in_shanghai": True,
+    "developed_in_shanghai": True,
+    "listed_in_directory": True,
+    "who_prequalified": True,
     "agencies": ["FDA"],
     "overseas_sales": True,
     "investment_relationship": False,

@@ -12,7 +12,7 @@ from tests.portal.test_amounts import TYPED
 URL = "/api/v1/award-estimates/"
 # Policy A ended on 2024-05-31: it is estimated for a milestone reached while it was in force.
 IN_A = {"milestone_date": "2023-03-01"}
-DRUG = {"rd_spending": "10000000", "drug_category": "chemical", "made_in_shanghai": True, **IN_A}
+DRUG = {"rd_spending": "10000000", "drug_category": "chemical", "class_1": True, "made_in_shanghai": True, **IN_A}
 
 
 @pytest.fixture
@@ -177,7 +177,7 @@ def test_malformed_request_is_400_with_the_field_named(api, catalogue, body, fie
 @pytest.mark.parametrize(
     ("facts", "fact"),
     [
-        ({"drug_category": "chemical", "made_in_shanghai": True}, "rd_spending"),
+        ({"drug_category": "chemical", "class_1": True, "made_in_shanghai": True, **IN_A}, "rd_spending"),
         ({**DRUG, "rd_spending": "-5"}, "rd_spending"),
         ({**DRUG, "rd_spending": "ten million"}, "rd_spending"),
         ({**DRUG, "rd_spending": True}, "rd_spending"),
@@ -188,7 +188,7 @@ def test_malformed_request_is_400_with_the_field_named(api, catalogue, body, fie
         ({**DRUG, "rd_spending": "Infinity"}, "rd_spending"),
         ({**DRUG, "drug_category": "homeopathic"}, "drug_category"),
         ({**DRUG, "made_in_shanghai": "yes"}, "made_in_shanghai"),
-        ({"rd_spending": "1", "drug_category": "chemical"}, "made_in_shanghai"),
+        ({"rd_spending": "1", "drug_category": "chemical", "class_1": True, **IN_A}, "made_in_shanghai"),
         ({**DRUG, "rd_spend": "1"}, "rd_spend"),
     ],
     ids=[
@@ -216,7 +216,13 @@ def test_malformed_fact_is_400_naming_the_fact(api, catalogue, facts, fact):
 
 def test_unknown_agency_is_400(api, catalogue):
     # BRICS regulators count for policy B's launch measure, not for clause III.5 of policy A.
-    facts = {"rd_spending": "1000000", "agencies": ["FDA", "BRICS"], "overseas_sales": True, **IN_A}
+    facts = {
+        "rd_spending": "1000000",
+        "developed_in_shanghai": True,
+        "agencies": ["FDA", "BRICS"],
+        "overseas_sales": True,
+        **IN_A,
+    }
     response = post(api, {"program": "BIO21-OVERSEAS", "facts": facts})
     assert response.status_code == 400
     assert "agencies" in response.json()["facts"]

@@ -7,7 +7,10 @@ from rest_framework.test import APIClient
 
 from tests.portal.test_amounts import TYPED
 
-FACTS = '{"rd_spending": "10000000", "drug_category": "tcm", "made_in_shanghai": true, "milestone_date": "2023-03-01"}'
+FACTS = (
+    '{"rd_spending": "10000000", "drug_category": "tcm", "class_1": true, "made_in_shanghai": true, '
+    '"milestone_date": "2023-03-01"}'
+)
 
 
 def run(*args):

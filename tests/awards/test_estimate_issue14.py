@@ -13,8 +13,8 @@ from tests.logins import login
 URL = "/api/v1/award-estimates/"
 PAGE = "/estimate/"
 BIO24_PHASE_1 = {"program": "BIO24-DRUG-INNOVATIVE", "track": "phase_1"}
-BIG_DRUG = {"rd_spending": "100000000", "drug_category": "chemical"}
-A_DRUG = {"rd_spending": "10000000", "drug_category": "chemical", "made_in_shanghai": True}
+BIG_DRUG = {"rd_spending": "100000000", "drug_category": "chemical", "class_1": True}
+A_DRUG = {"rd_spending": "10000000", "drug_category": "chemical", "class_1": True, "made_in_shanghai": True}
 
 
 def post(body, language="en"):
@@ -41,7 +41,7 @@ def test_without_an_open_call_the_answer_says_so(catalogue):
 def test_the_page_and_the_cli_name_the_call_whose_terms_they_used(client, catalogue):
     bio24_call(track_terms={"phase_1": {"cap": 5_000_000}})
     client.cookies["django_language"] = "en"
-    data = {"facts-rd_spending": "100000000", "facts-drug_category": "chemical"}
+    data = {"facts-rd_spending": "100000000", "facts-drug_category": "chemical", "facts-class_1": "true"}
     page = client.post(PAGE + "?measure=BIO24-DRUG-INNOVATIVE:phase_1", data).content.decode()
     assert "¥5,000,000" in page
     assert "On the terms of the open call “Innovative drugs (review)”" in page
@@ -98,6 +98,7 @@ def test_the_page_marks_an_ended_policy_and_names_the_field(client, catalogue):
     data = {
         "facts-rd_spending": "10000000",
         "facts-drug_category": "chemical",
+        "facts-class_1": "true",
         "facts-made_in_shanghai": "true",
         "facts-milestone_date": "2025-01-01",
     }
@@ -159,7 +160,7 @@ UNVERIFIED = {
 
 def estimate_page(client, language):
     client.cookies["django_language"] = language
-    data = {"facts-rd_spending": "1000000", "facts-drug_category": "chemical"}
+    data = {"facts-rd_spending": "1000000", "facts-drug_category": "chemical", "facts-class_1": "true"}
     return client.post(PAGE + "?measure=BIO24-DRUG-INNOVATIVE:phase_1", data).content.decode()
 
 

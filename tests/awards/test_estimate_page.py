@@ -14,6 +14,7 @@ def facts(**overrides):
     data = {
         "facts-rd_spending": "10000000",
         "facts-drug_category": "chemical",
+        "facts-class_1": "true",
         "facts-made_in_shanghai": "true",
         "facts-milestone_date": "2023-03-01",  # policy A ended on 2024-05-31
         "context-awarded_this_year": "",
@@ -102,3 +103,21 @@ def test_amounts_on_the_page_follow_the_one_money_rule(client, catalogue, typed,
     else:
         assert "Estimated award" not in as_fact and "Estimated award" not in in_context
         assert 'class="error"' in as_fact and 'class="error"' in in_context
+
+
+def test_a_measure_shows_its_citation_and_every_unit_of_its_clause_in_order(
+    client, catalogue, django_assert_max_num_queries
+):
+    client.cookies["django_language"] = "en"
+    with django_assert_max_num_queries(12):  # the units in one query, their commissions joined
+        page = client.get(PAGE + "?measure=INTL24-OVERSEAS-TRIALS:").content.decode().replace("&#x27;", "'")
+    assert "clause II.1(3)" in page
+    start = page.index('<span class="units">')
+    assert page[start : page.index("</span>", start)].endswith(
+        "Responsible units: Municipal Science and Technology Commission (lead), Foreign Affairs Office of the "
+        "Municipal People's Government, Municipal Health Commission, Financial Commission Office of the CPC "
+        "Municipal Committee, Municipal Bureau of Finance, Municipal Medical Products Administration, Shanghai "
+        "Municipal Financial Regulatory Bureau, Shanghai Hospital Development Center"
+    )
+    cro = client.get(PAGE + "?measure=BIO24-CRO-UPGRADE:").content.decode()
+    assert "area 2 (clinical trials) of the 37 measures" in cro and "clause CRO upgrade" not in cro

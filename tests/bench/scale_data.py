@@ -34,7 +34,16 @@ from django.utils import timezone, translation
 from psycopg import sql
 
 from applications import facts as facts_codec
-from applications.models import Application, ApplicationVersion, AuditEvent, Call, Policy, Program, State
+from applications.models import (
+    Application,
+    ApplicationVersion,
+    AuditEvent,
+    Call,
+    Policy,
+    Program,
+    ProgramOutcome,
+    State,
+)
 from applications.services import call_create, policy_confirm_amounts
 from applications.workflow import Action
 from awards.engine import Context, compute
@@ -378,8 +387,12 @@ def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
 
 @cache
 def _due(stage: str, start: date, deadlines: tuple) -> date:
+    class _Program:
+        stage_days: dict = {}
+
     class _Call:
         stage_deadlines = dict(deadlines)
+        program = _Program
 
     return stage_due(_Call, stage, start)
 
@@ -399,7 +412,7 @@ def _facts(rng: random.Random, program: Program, track, milestone: date, key: st
     """Typed facts that satisfy the track's conditions, as the form would clean them."""
     wanted = {c["fact"]: c for c in track.conditions}
     facts = {}
-    for definition in program.fact_schema:
+    for definition in track.fact_schema:
         name, kind = definition["name"], definition["kind"]
         if definition.get("optional") and rng.random() < 0.5:
             continue
@@ -408,7 +421,8 @@ def _facts(rng: random.Random, program: Program, track, milestone: date, key: st
         elif kind == "bool":
             facts[name] = wanted.get(name, {}).get("test") != "is_false"
         elif kind == "choice":
-            facts[name] = rng.choice(definition["choices"])["value"]
+            allowed = wanted.get(name, {}).get("values") or [c["value"] for c in definition["choices"]]
+            facts[name] = rng.choice(allowed)
         elif kind == "multichoice":
             values = [c["value"] for c in definition["choices"]]
             facts[name] = sorted(rng.sample(values, rng.randint(1, 2)))
@@ -438,8 +452,9 @@ def _calls(today: date, admin: User) -> list[tuple[Call, str]]:
         against = f"{policy.document_number or policy.code} (scale data)"
         policy_confirm_amounts(policy_code=policy.code, by=admin, against=against)
     made = []
-    programs = Program.objects.select_related("policy", "lead").prefetch_related("tracks").order_by("code")
-    for program in programs:
+    # The grants: the scale data is applications walked to awards (a channel's cases pay nothing).
+    programs = Program.objects.filter(outcome=ProgramOutcome.GRANT).select_related("policy", "lead")
+    for program in programs.prefetch_related("tracks").order_by("code"):
         expert = "DRUG-INNOVATIVE" in program.code
         terms = (
             {"*": {"rate": "0.30", "cap": "5000000"}}
@@ -917,9 +932,7 @@ class _Generator:
 
     def award(self, batch, app, decision, call, facts, track, rule, decided_at) -> None:
         rng, program = self.rng, call.program
-        key = "|".join(
-            [program.overlap_group, facts["product_key"].upper()] + ([track.code] if program.overlap_per_track else [])
-        )
+        key = "|".join([program.overlap_group, facts["product_key"].upper()])
         year_key = (app.organisation_id, program.pk, call.year)
         budget_left = call.budget - self.held_call[call.pk]
         context = Context(awarded_this_year=self.held_year[year_key], call_budget_left=budget_left)
@@ -955,6 +968,7 @@ class _Generator:
             program=program,
             year=call.year,
             overlap_key=key,
+            overlap_stages=list(track.overlap_stages),
             amount=amount,
             breakdown=breakdown,
             catalogue_version=program.catalogue_version,
@@ -1105,10 +1119,10 @@ def _applications(rng, today, now, calls, staff, orgs, first_member, n, counts, 
         log(f"applications: {start + size}/{n}")
     # Python-side checks of the first rows cost little and catch a catalogue the generator no longer fits.
     sample = ApplicationVersion.objects.filter(application__organisation__in=orgs[:50]).select_related(
-        "application__call__program"
+        "application__call__program", "application__track"
     )[:20]
     for version in sample:
         try:
-            facts_codec.load(version.application.call.program.fact_schema, version.facts)
+            facts_codec.load(version.application.track.fact_schema, version.facts)
         except PortalError as error:
             raise ValueError(f"generated facts do not validate: {error.errors}") from error

@@ -22,6 +22,7 @@ def test_applicant_estimates_a_phase_2_drug_in_english(page, loaded_catalogue):
     page.get_by_role("button", name="Show its questions").click()
     page.fill("#id_facts-rd_spending", "-5")
     page.get_by_label("Chemical drug").check()
+    page.get_by_role("group", name="Registered as a Class 1 (innovative) drug").get_by_label("Yes").check()
     page.get_by_role("group", name="Made in Shanghai").get_by_label("Yes").check()
     page.fill("#id_facts-milestone_date", "2023-03-01")  # policy A ended on 2024-05-31
     page.get_by_role("button", name="Estimate the award").click()
@@ -40,6 +41,7 @@ def test_applicant_estimates_in_chinese_and_sees_the_cap(page, loaded_catalogue)
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     page.fill("#id_facts-rd_spending", "120000000")
     page.locator("input[name=facts-drug_category][value=biological]").check()
+    page.locator("input[name=facts-class_1][value=true]").check()
     page.locator("input[name=facts-made_in_shanghai][value=true]").check()
     page.fill("#id_facts-milestone_date", "2023-03-01")
     page.locator("#estimate-form button[type=submit]").click()
@@ -62,6 +64,7 @@ def test_the_estimate_says_which_calls_terms_it_used(page, loaded_catalogue, liv
     page.goto("/estimate/?measure=BIO24-DRUG-INNOVATIVE:phase_1")
     page.fill("#id_facts-rd_spending", "100000000")
     page.locator("input[name=facts-drug_category][value=chemical]").check()
+    page.locator("input[name=facts-class_1][value=true]").check()
     page.locator("#estimate-form button[type=submit]").click()
     assert page.locator(".result .amount strong").inner_text() == "¥5,000,000"
     assert terms in page.locator(".result .terms").inner_text()

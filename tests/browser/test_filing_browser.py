@@ -74,6 +74,7 @@ def test_grant_manager_files_a_bio21_application_and_an_outsider_cannot_see_it(
     # A wrong field: the amount is not a number.
     page.fill("#id_facts-rd_spending", "一千万")
     page.locator("input[name=facts-drug_category][value=chemical]").check()
+    page.locator("input[name=facts-class_1][value=true]").check()
     page.locator("input[name=facts-made_in_shanghai][value=true]").check()
     page.fill("#id_facts-product_key", "CXHL2300123")
     page.fill("#id_facts-milestone_date", "2023-08-20")

@@ -15,6 +15,8 @@ People (the matrix's columns):
     stranger expert invited to nothing
     admin    the admin persona (staff and superuser, as `load_demo` makes them)
 
+The internationalisation desk's cases (STCSM routes them) go to SMPA (co) and HEALTH, never to COMMERCE (other).
+
 Every person but the stranger is a persona of tests/personas.py.
 """
 
@@ -36,9 +38,9 @@ from portal.accounts.organisations import hash_token, member_invite
 from reviews import services
 from reviews.models import ExpertAssignment, ReviewTask, TaskKind
 from tests import journeys, personas
-from tests.calls import bio24_call
+from tests.calls import bio24_call, desk_call
 from tests.factories import expert
-from tests.filings import DRUG_FACTS, make_draft, pdf
+from tests.filings import DRUG_FACTS, make_draft, open_case, pdf
 from tests.projects import builders
 
 INVITATION_TOKEN = "matrix-invitation-token-for-org-a"
@@ -219,6 +221,17 @@ def build() -> SimpleNamespace:
     w.a_unstaffed_smpa_task = ReviewTask.objects.get(
         application=w.a_unstaffed, commission__code="SMPA", kind=TaskKind.OPINION
     )
+
+    # --- the internationalisation desk (B II.5(12)): cases of each organisation ---------------------
+    # Routed to SMPA (the "co" column) and HEALTH; COMMERCE ("other") is never routed to.
+    w.desk = desk_call()
+    w.a_case = open_case(w.desk, w.alice, title="A case to route")  # in STCSM's queue only
+    w.a_case_routed = journeys.route(open_case(w.desk, w.alice, title="A case routed"))
+    w.case_smpa_task = ReviewTask.objects.get(
+        application=w.a_case_routed, commission__code="SMPA", kind=TaskKind.DESK_ANSWER
+    )
+    w.a_case_answered = journeys.answered_case(open_case(w.desk, w.alice, title="A case answered"))
+    w.b_case = journeys.answered_case(open_case(w.desk, w.charlie, title="B case answered"))
 
     # --- teams: a pending invitation in each organisation (the clear token of org_a's is known) ---
     w.invitation_a = member_invite(organisation=w.org_a, email="frank@example.com", by=w.alice)

@@ -86,6 +86,12 @@ OBJECTS = {
     "unstaffed task": lambda w: {"pk": w.unstaffed_task.pk},
     "staffed task": lambda w: {"pk": w.a_unstaffed_smpa_task.pk},
     "assignment": lambda w: {"pk": w.assignment.pk},
+    # the internationalisation desk's cases (B II.5(12)) and SMPA's answer task
+    "a case": lambda w: {"pk": w.a_case.pk},
+    "a case routed": lambda w: {"pk": w.a_case_routed.pk},
+    "a case answered": lambda w: {"pk": w.a_case_answered.pk},
+    "b case": lambda w: {"pk": w.b_case.pk},
+    "SMPA answer task": lambda w: {"pk": w.case_smpa_task.pk},
     "undeclared": lambda w: {"pk": w.assignment_undeclared.pk},
     # awards
     "award on notice": lambda w: {"pk": w.notice_award.pk},
@@ -143,7 +149,7 @@ BODIES = {
     "draft": lambda w: {"title": "Changed", "facts-rd_spending": "1"},
     "facts": lambda w: {f"facts-{k}": v for k, v in {"rd_spending": "8000000", "drug_category": "chemical"}.items()},
     "reason": lambda w: {"reason": "No longer needed."},
-    "upload": lambda w: {"document_type": w.call.program.document_types[0]["code"], "file": pdf()},
+    "upload": lambda w: {"document_type": "clinical_trial_approval", "file": pdf()},
     "assign": lambda w: {"tasks": [w.a_formal_task.pk], "assignee": w.lead.pk},
     "start check": lambda w: {"action": "start_formal_check"},
     "reject": lambda w: {"action": "reject", "reason": "Not convincing."},
@@ -152,6 +158,8 @@ BODIES = {
     "waive": lambda w: {f"waive-{w.unstaffed_task.pk}-reason": "Nobody of the unit is registered."},
     "waive staffed": lambda w: {f"waive-{w.a_unstaffed_smpa_task.pk}-reason": "Nobody of the unit is registered."},
     "no conflict": lambda w: {"has_conflict": "false"},
+    "route": lambda w: {"units": [w.co.commission_id]},
+    "answer": lambda w: {"answer": "SMPA confirms the trial approval to Customs.", "internal_note": ""},
     "score": lambda w: {"score_innovation": "80", "score_feasibility": "70", "comment": "Sound."},
     "dismiss": lambda w: {"upheld": "false", "resolution": "Unfounded."},
     "dismiss several": lambda w: {"objections": [w.objection.pk], "resolution": "Unfounded."},
@@ -193,6 +201,7 @@ BODIES = {
         "facts": {
             "rd_spending": "10000000",
             "drug_category": "chemical",
+            "class_1": True,
             "made_in_shanghai": True,
             "milestone_date": "2023-03-01",
         },
@@ -203,10 +212,23 @@ BODIES = {
     "api start check": lambda w: {"action": "start_formal_check"},
     "api opinion": lambda w: {"opinion": "support"},
     "api budget": lambda w: {"confirmed": True},
+    "api route": lambda w: {"units": ["SMPA", "HEALTH"]},
+    "api answer": lambda w: {"answer": "SMPA confirms the trial approval to Customs."},
     "empty": lambda w: {},
 }
-JSON_BODIES = {"estimate", "new draft", "rename", "api reason", "api start check", "api opinion", "api budget"}
-JSON_BODIES |= {key for key in BODIES if key.startswith("api ") and key != "api reason"}
+JSON_BODIES = {
+    "estimate",
+    "new draft",
+    "rename",
+    "api reason",
+    "api start check",
+    "api opinion",
+    "api budget",
+    "api route",
+    "api answer",
+}
+# The projects' JSON bodies (issue 15) are those named "api ...".
+JSON_BODIES |= {key for key in BODIES if key.startswith("api ")}
 
 
 @dataclass(frozen=True)
@@ -316,6 +338,17 @@ MATRIX = [
     Row("attachment-upload",               "a submitted",       "login kept  kept  404   kept  404   404   404   404   404   kept", P, "upload"),
     Row("attachment-remove",               "a draft's file",    "login done  done  404   404   404   404   404   404   404   404", P, "empty"),
     # a document never submitted is the applicant's; a submitted one goes to whoever reviews the file
+    # a desk case is followed on its case page (the file's page sends there); the enterprise reopens it once or
+    # closes it, those who see it but are not the enterprise are told why not
+    Row("application-detail",              "a case routed",     "login 302   302   404   302   302   404   404   404   404   302"),
+    Row("desk-case",                       "a case routed",     "login 200   200   404   200   200   404   404   404   404   200"),
+    Row("desk-case",                       "a case answered",   "login 200   200   404   200   200   404   404   404   404   200"),
+    Row("desk-case",                       "b case",            "login 404   404   200   200   200   404   404   404   404   200"),
+    Row("desk-case",                       "a submitted",       "login 404   404   404   404   404   404   404   404   404   404"),
+    Row("desk-case-reopen",                "a case answered",   "login done  done  404   kept  kept  404   404   404   404   kept", P, "reason"),
+    Row("desk-case-reopen",                "a case routed",     "login kept  kept  404   kept  kept  404   404   404   404   kept", P, "reason"),
+    Row("desk-case-close",                 "a case answered",   "login done  done  404   kept  kept  404   404   404   404   kept", P, "empty"),
+    Row("desk-case-close",                 "b case",            "login 404   404   done  kept  kept  404   404   404   404   kept", P, "empty"),
     Row("attachment-download",             "draft file",        "login 200   200   404   404   404   404   404   404   404   404"),
     Row("attachment-download",             "submitted file",    "login 200   200   404   200   404   404   404   404   404   200"),
     Row("attachment-download",             "expert's file",     "login 200   200   404   200   200   404   200   200   404   200"),
@@ -339,6 +372,13 @@ MATRIX = [
     Row("review-proceed-without",          "staffed task",      "login 404   404   404   kept  kept  404   kept  404   404   404", P, "waive staffed"),
     Row("review-budget",                   "FIN task",          "login 404   404   404   404   404   404   done  404   404   404", P, "budget"),
     Row("review-ranking",                  "expert call",       "login 404   404   404   200   404   404   404   404   404   404"),
+    # a desk case: the lead routes it (once, until it is reopened), each routed unit answers for itself
+    #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
+    Row("review-application",              "a case",            "login 404   404   404   200   404   404   404   404   404   404"),
+    Row("review-application",              "a case routed",     "login 404   404   404   200   200   404   404   404   404   404"),
+    Row("review-route",                    "a case",            "login 404   404   404   done  404   404   404   404   404   404", P, "route"),
+    Row("review-route",                    "a case routed",     "login 404   404   404   kept  kept  404   404   404   404   404", P, "route"),
+    Row("review-answer",                   "SMPA answer task",  "login 404   404   404   404   done  404   404   404   404   404", P, "answer"),
     Row("expert-home",                     None,                "login 404   404   404   404   404   404   404   200   200   404"),
     Row("expert-declare",                  "undeclared",        "login 404   404   404   404   404   404   404   done  404   404", P, "no conflict"),
     Row("expert-assignment",               "assignment",        "login 404   404   404   404   404   404   404   200   404   404"),
@@ -428,6 +468,14 @@ MATRIX = [
     Row("v1:review-task-detail",           "SMPA task",         "403   404   404   404   404   200   404   404   404   404   404"),
     Row("v1:review-task-opinion",          "SMPA task",         "403   404   404   404   404   done  404   404   404   404   404", P, "api opinion"),
     Row("v1:review-task-budget",           "FIN task",          "403   404   404   404   404   404   404   done  404   404   404", P, "api budget"),
+    Row("v1:review-task-answer",           "SMPA answer task",  "403   404   404   404   404   done  404   404   404   404   404", P, "api answer"),
+    Row("v1:desk-case-list",               None,                "403   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:desk-case-detail",             "a case routed",     "403   200   200   404   200   200   404   404   404   404   200"),
+    Row("v1:desk-case-detail",             "b case",            "403   404   404   200   200   200   404   404   404   404   200"),
+    Row("v1:desk-case-detail",             "a submitted",       "403   404   404   404   404   404   404   404   404   404   404"),
+    Row("v1:desk-case-route",              "a case",            "403   403   403   404   done  404   404   404   404   404   403", P, "api route"),
+    Row("v1:desk-case-reopen",             "a case answered",   "403   done  done  404   403   403   404   404   404   404   403", P, "api reason"),
+    Row("v1:desk-case-close",              "a case answered",   "403   done  done  404   403   403   404   404   404   404   403", P, "empty"),
     Row("v1:award-list",                   None,                "403   200   200   200   200   200   200   200   200   200   200"),
     Row("v1:award-detail",                 "a's award",         "403   200   200   404   200   200   404   200   404   404   200"),
     Row("v1:award-detail",                 "b's award",         "403   404   404   200   200   200   404   200   404   404   200"),
@@ -644,17 +692,20 @@ A_ALL = {
 B_ALL = {"B draft", "B submitted", "B awarded"}
 # Past the formal check: routed to the co-reviewers and the Finance Bureau.
 PAST_FORMAL_CHECK = A_ALL - {"A draft", "A submitted"} | {"B awarded"}
+# Desk cases: the lead sees them all once submitted; SMPA those routed to it; the Finance Bureau none.
+A_CASES = {"A case to route", "A case routed", "A case answered"}
+ROUTED_TO_SMPA = {"A case routed", "A case answered", "B case answered"}
 VISIBLE = {
-    "alice": A_ALL,
-    "bob": A_ALL,
-    "charlie": B_ALL,
-    "lead": (A_ALL | B_ALL) - {"A draft", "B draft"},
-    "co": PAST_FORMAL_CHECK,
+    "alice": A_ALL | A_CASES,
+    "bob": A_ALL | A_CASES,
+    "charlie": B_ALL | {"B case answered"},
+    "lead": (A_ALL | B_ALL | A_CASES | {"B case answered"}) - {"A draft", "B draft"},
+    "co": PAST_FORMAL_CHECK | ROUTED_TO_SMPA,
     "other": set(),
     "fin": PAST_FORMAL_CHECK,
     "expert": {"A with the experts"},  # declared no conflict; the other assignment still waits for it
     "stranger": set(),
-    "admin": (A_ALL | B_ALL) - {"A draft", "B draft"},
+    "admin": (A_ALL | B_ALL | A_CASES | {"B case answered"}) - {"A draft", "B draft"},
 }
 
 
@@ -678,6 +729,11 @@ def test_the_world_has_what_the_matrix_points_at(world, db):
     assert ExpertAssignment.objects.get(pk=w.assignment.pk).state == "open"
     assert ExpertAssignment.objects.get(pk=w.assignment_undeclared.pk).state == "awaiting_declaration"
     assert Export.objects.get(pk=w.export.pk).file
+    assert (states["A case to route"], states["A case routed"], states["A case answered"]) == (
+        "submitted",
+        "routed",
+        "answered",
+    )
     assert (
         timezone.localdate()
         <= Award.objects.get(pk=w.notice_award.pk).notice_until

@@ -118,3 +118,24 @@ def test_demo_projects_stand_at_every_state_after_the_award(demo):
         assert "project_opened" in actions, project
     panel = Project.objects.get(state=ProjectState.ACCEPTANCE_PANEL)
     assert panel.panel_assignments.filter(expert__username="expert").exists()
+
+
+def test_the_demo_has_an_internationalisation_desk_case_answered_by_two_units(demo, client):
+    """B II.5(12): alice's case, routed by STCSM to Customs and SMPA, both answered; she reads both and may reopen."""
+    from django.urls import reverse
+
+    from reviews.models import TaskKind
+    from tests.logins import login
+
+    case = Application.objects.get(call__program__code="INTL24-INTERNATIONALISATION-DESK")
+    assert case.state == State.ANSWERED and case.organisation.members.filter(username="alice").exists()
+    answers = ReviewTask.objects.filter(application=case, kind=TaskKind.DESK_ANSWER, state="done")
+    assert set(answers.values_list("commission__code", flat=True)) == {"CUSTOMS", "SMPA"}
+    assert AuditEvent.objects.filter(application=case, action="answered", actor=None).count() == 1
+    page = login(client, User.objects.get(username="alice")).get(reverse("desk-case", args=[case.pk]))
+    body = page.content.decode()
+    assert "Shanghai Customs" in body and "Municipal Medical Products Administration" in body
+    assert 'id="reopen"' in body and "port office" not in body  # Customs' internal note stays internal
+    # Every unit the desk may be routed to has a login, so a routing made in the demo can be answered.
+    for code in ("FAO", "FINOFFICE", "SFRB", "CCPIT", "CUSTOMS", "LEADGROUP"):
+        assert User.objects.filter(commission__code=code, role=Role.OFFICER, is_active=True).exists(), code

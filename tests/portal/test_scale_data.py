@@ -57,8 +57,8 @@ def test_applications_are_filed_as_the_portal_files_them(generated):
             application.receipt_number
             == f"{application.call.year}-{application.call.program.lead.code}-{application.pk:06d}"
         )
-        data, errors = form_data_from_json(application.call.program.fact_schema, version.facts)
-        assert not errors and FactsForm(application.call.program.fact_schema, data=data).is_valid()
+        data, errors = form_data_from_json(application.track.fact_schema, version.facts)
+        assert not errors and FactsForm(application.track.fact_schema, data=data).is_valid()
         assert application.call.opens_at <= application.first_submitted_at <= application.updated_at
     assert ApplicationVersion.objects.count() == filed.count()
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from reviews.clock import add_working_days, is_working_day, stage_due, working_days_left
+from reviews.clock import add_working_days, is_working_day, stage_days, stage_due, working_days_left
 
 
 def test_national_day_holiday_is_not_counted_and_the_make_up_saturday_is():
@@ -37,8 +37,31 @@ def test_a_year_the_calendar_package_does_not_know_yet_counts_monday_to_friday()
 
 
 def test_a_call_sets_its_own_stage_deadlines():
+    class Program:
+        stage_days = {}
+
     class Call:
         stage_deadlines = {"formal_check": 2}
+        program = Program
 
     assert stage_due(Call, "formal_check", date(2025, 9, 29)) == date(2025, 10, 9)
     assert stage_due(Call, "department_review", date(2025, 9, 29)) > date(2025, 10, 9)
+
+
+def test_a_program_sets_its_own_clock_and_a_call_may_set_another():
+    """The internationalisation desk answers in 10 working days (catalogue `working_days`); a call may say
+    otherwise. 2025-09-29 is a Monday before the National Day week (1-8 October, make-up days 28 Sep, 11 Oct)."""
+
+    class Program:
+        stage_days = {"desk_answer": 10}
+
+    class Call:
+        stage_deadlines = {}
+        program = Program
+
+    assert stage_days(Call, "desk_answer") == 10
+    assert stage_due(Call, "desk_answer", date(2025, 9, 29)) == date(2025, 10, 20)
+    Call.stage_deadlines = {"desk_answer": 5}
+    assert stage_due(Call, "desk_answer", date(2025, 9, 29)) == date(2025, 10, 13)
+    # Neither the call nor the program names the stage: the default.
+    assert stage_days(Call, "formal_check") == 5

@@ -31,7 +31,7 @@ from reviews.models import (
 )
 from tests import journeys
 from tests.factories import UserFactory, administrator, expert, member, officer
-from tests.filings import make_draft, submit
+from tests.filings import make_draft, open_case, submit
 from tests.permission_table import Case, assert_answer, assert_table_covers, can_functions
 
 REASON = "Recorded for the permission matrix."
@@ -48,11 +48,12 @@ def _fast_passwords(settings):
 class World:
     review_call: Call
     expert_call: Call
+    desk_call: Call
     people: dict
 
 
 @pytest.fixture
-def world(review_call, expert_call, alice, bob, charlie, invited_expert, admin, org_a) -> World:
+def world(review_call, expert_call, desk_call, alice, bob, charlie, invited_expert, admin, org_a) -> World:
     people = {
         "alice": alice,  # administrator of the applying organisation
         "bob": bob,  # her colleague
@@ -67,10 +68,15 @@ def world(review_call, expert_call, alice, bob, charlie, invited_expert, admin, 
         "inactive_lead_officer": officer("STCSM", username="retired-stcsm", is_active=False),
         "inactive_colleague": member(org_a, username="left-the-company", is_active=False),
     }
-    return World(review_call=review_call, expert_call=expert_call, people=people)
+    return World(review_call=review_call, expert_call=expert_call, desk_call=desk_call, people=people)
 
 
-ALLOWED = {workflow.APPLICANT: {"alice", "bob"}, workflow.LEAD_OFFICER: {"lead_officer"}}
+# Who takes each role's steps; "system" is the portal itself (`by=None`), which no person may stand in for.
+ALLOWED = {workflow.APPLICANT: {"alice", "bob"}, workflow.LEAD_OFFICER: {"lead_officer"}, workflow.SYSTEM: {"system"}}
+
+
+def person(people: dict, name: str) -> User | None:
+    return None if name == "system" else people[name]
 
 
 def reload(application: Application) -> Application:
@@ -130,30 +136,80 @@ def approved(w: World) -> Application:
     return journeys.approve(submitted(w))
 
 
+# --- a desk case (B II.5(12)) in each of its states ------------------------------------------------------
+
+
+def case_submitted(w: World) -> Application:
+    return open_case(w.desk_call, w.people["alice"])
+
+
+def case_routed(w: World) -> Application:
+    return journeys.route(case_submitted(w))
+
+
+def case_all_answered_not_delivered(w: World) -> Application:
+    """Every routed unit's task answered, the case still `routed`: where the portal's own `answered` step starts
+    (the answer service takes it itself when the last answer is in, so the tasks are closed directly here)."""
+    application = case_routed(w)
+    for task in ReviewTask.objects.filter(application=application, kind=TaskKind.DESK_ANSWER):
+        task.close(by=journeys.staff(task.commission.code), outcome="answered", reasons="Answered.")
+    return reload(application)
+
+
+def case_answered(w: World) -> Application:
+    return journeys.answered_case(case_submitted(w))
+
+
+def case_reopened(w: World) -> Application:
+    application = case_answered(w)
+    return workflow.transition(application=application, action="reopen", by=w.people["alice"], reason=REASON)
+
+
+GRANT, CASE, ANY = "grant", "case", "any"
+
+
+def kind_of(step: workflow.Step) -> str:
+    return CASE if step.outcomes == workflow.CHANNEL else ANY if step.outcomes == workflow.EVERY_OUTCOME else GRANT
+
+
 SOURCE = {
-    ("submit", State.DRAFT): draft,
-    ("resubmit", State.RETURNED): returned,
-    ("start_formal_check", State.SUBMITTED): submitted,
-    ("return_for_correction", State.FORMAL_CHECK): in_formal_check,
-    ("pass_formal_check", State.FORMAL_CHECK): in_formal_check,
-    ("send_to_experts", State.DEPARTMENT_REVIEW): ready_for_experts,
-    ("approve", State.DEPARTMENT_REVIEW): ready_for_decision,
-    ("reject", State.DEPARTMENT_REVIEW): ready_for_decision,
-    ("approve", State.EXPERT_REVIEW): in_expert_review,
-    ("reject", State.EXPERT_REVIEW): in_expert_review,
-    ("withdraw", State.SUBMITTED): submitted,
-    ("withdraw", State.FORMAL_CHECK): in_formal_check,
-    ("withdraw", State.RETURNED): returned,
-    ("withdraw", State.DEPARTMENT_REVIEW): in_department_review,
-    ("withdraw", State.EXPERT_REVIEW): in_expert_review,
-    ("reopen_after_objection", State.APPROVED): approved,
+    ("submit", State.DRAFT, ANY): draft,
+    ("resubmit", State.RETURNED, GRANT): returned,
+    ("start_formal_check", State.SUBMITTED, GRANT): submitted,
+    ("return_for_correction", State.FORMAL_CHECK, GRANT): in_formal_check,
+    ("pass_formal_check", State.FORMAL_CHECK, GRANT): in_formal_check,
+    ("send_to_experts", State.DEPARTMENT_REVIEW, GRANT): ready_for_experts,
+    ("approve", State.DEPARTMENT_REVIEW, GRANT): ready_for_decision,
+    ("reject", State.DEPARTMENT_REVIEW, GRANT): ready_for_decision,
+    ("approve", State.EXPERT_REVIEW, GRANT): in_expert_review,
+    ("reject", State.EXPERT_REVIEW, GRANT): in_expert_review,
+    ("withdraw", State.SUBMITTED, GRANT): submitted,
+    ("withdraw", State.FORMAL_CHECK, GRANT): in_formal_check,
+    ("withdraw", State.RETURNED, GRANT): returned,
+    ("withdraw", State.DEPARTMENT_REVIEW, GRANT): in_department_review,
+    ("withdraw", State.EXPERT_REVIEW, GRANT): in_expert_review,
+    ("reopen_after_objection", State.APPROVED, GRANT): approved,
+    ("route", State.SUBMITTED, CASE): case_submitted,
+    ("route", State.REOPENED, CASE): case_reopened,
+    ("answered", State.ROUTED, CASE): case_all_answered_not_delivered,
+    ("reopen", State.ANSWERED, CASE): case_answered,
+    ("close", State.ANSWERED, CASE): case_answered,
+    ("withdraw", State.SUBMITTED, CASE): case_submitted,
+    ("withdraw", State.ROUTED, CASE): case_routed,
+    ("withdraw", State.REOPENED, CASE): case_reopened,
 }
+
+
+def source_of(step: workflow.Step):
+    return SOURCE[(step.action, step.source, kind_of(step))]
 
 
 def payload(action: str) -> dict:
     data = {"reason": REASON} if action in workflow.REASON_REQUIRED else {}
     if action in ("pass_formal_check", "return_for_correction"):
         data["checklist"] = journeys.ALL_HOLD
+    if action == "route":
+        data["units"] = [journeys.staff(code).commission for code in ("SMPA", "HEALTH")]
     return data
 
 
@@ -185,17 +241,19 @@ def outcome_of(call, **kwargs) -> str:
     return "succeeded"
 
 
-def actor_for(action: str, people: dict) -> User:
-    """Someone whose role may take `action` somewhere in the table."""
+def actor_for(action: str, people: dict) -> User | None:
+    """Someone whose role may take `action` somewhere in the table (None: the portal itself)."""
     role = next(s.role for s in workflow.TABLE if s.action == action)
-    return people["alice"] if role == workflow.APPLICANT else people["lead_officer"]
+    return {workflow.APPLICANT: people["alice"], workflow.SYSTEM: None}.get(role, people["lead_officer"])
 
 
 def assert_every_other_action_is_illegal(application: Application, people: dict) -> None:
-    """From the application's state, every action the table does not list there is an illegal transition,
-    even for a role that may take that action elsewhere, and writes nothing."""
-    state = reload(application).state
-    legal = {s.action for s in workflow.TABLE if s.source == state}
+    """From the application's state, every action the table does not list there for the program's outcome is an
+    illegal transition, even for a role that may take that action elsewhere, and writes nothing: a grant's steps
+    on a desk case, a desk case's steps on a grant."""
+    application = reload(application)
+    state, outcome = application.state, application.call.program.outcome
+    legal = {s.action for s in workflow.TABLE if s.source == state and outcome in s.outcomes}
     before = snapshot(application)
     outcomes = {}
     for action in sorted({s.action for s in workflow.TABLE} - legal):
@@ -211,14 +269,14 @@ def assert_every_other_action_is_illegal(application: Application, people: dict)
 
 
 def test_the_matrix_covers_every_step_of_the_lifecycle():
-    assert set(SOURCE) == {(s.action, s.source) for s in workflow.TABLE}
+    assert set(SOURCE) == {(s.action, s.source, kind_of(s)) for s in workflow.TABLE}
     assert set(ALLOWED) == {s.role for s in workflow.TABLE}
 
 
-@pytest.mark.parametrize("step", workflow.TABLE, ids=lambda s: f"{s.action}-from-{s.source}")
+@pytest.mark.parametrize("step", workflow.TABLE, ids=lambda s: f"{s.action}-from-{s.source}-{kind_of(s)}")
 def test_only_the_steps_role_may_take_each_step_and_a_refusal_writes_nothing(step, world):
     people = world.people
-    application = SOURCE[(step.action, step.source)](world)
+    application = source_of(step)(world)
     assert application.state == step.source
     allowed = ALLOWED[step.role]
 
@@ -238,13 +296,14 @@ def test_only_the_steps_role_may_take_each_step_and_a_refusal_writes_nothing(ste
     assert_every_other_action_is_illegal(application, people)
 
     for n, name in enumerate(sorted(allowed)):
-        target = application if n == 0 else SOURCE[(step.action, step.source)](world)
-        done = workflow.transition(application=target, action=step.action, by=people[name], **payload(step.action))
+        target = application if n == 0 else source_of(step)(world)
+        actor = person(people, name)
+        done = workflow.transition(application=target, action=step.action, by=actor, **payload(step.action))
         assert done.state == step.target, name
         event = AuditEvent.objects.filter(application=target).latest("pk")
         assert (event.action, event.actor, event.from_state, event.to_state) == (
             step.action,
-            people[name],
+            actor,
             step.source,
             step.target,
         )
@@ -537,6 +596,32 @@ class Scene:
         decided.application = with_state(self.with_experts, State.APPROVED)
         return decided
 
+    # A desk case (B II.5(12)): submitted; routed to SMPA and HEALTH; answered by both; reopened once and
+    # answered again.
+    @cached_property
+    def case(self) -> Application:
+        return case_submitted(self.world)
+
+    @cached_property
+    def routed(self) -> Application:
+        return case_routed(self.world)
+
+    @cached_property
+    def smpa_answer(self) -> ReviewTask:
+        return task_of(self.routed, "SMPA", TaskKind.DESK_ANSWER)
+
+    @cached_property
+    def answered(self) -> Application:
+        return case_answered(self.world)
+
+    @cached_property
+    def answered_again(self) -> Application:
+        return journeys.answered_case(case_reopened(self.world))
+
+    def answer_on(self, application: Application) -> ReviewTask:
+        """SMPA's answer task, open, on `application` (in memory: the can_* functions read what they are given)."""
+        return ReviewTask(commission=self.smpa_answer.commission, kind=TaskKind.DESK_ANSWER, application=application)
+
 
 P = permissions
 # fmt: off
@@ -614,6 +699,53 @@ CASES = [
     Case("invite, expert",                      P.can_invite_expert,    "not_admin",                 lambda s: (s["expert"],)),
     Case("invite, anonymous",                   P.can_invite_expert,    "not_admin",                 lambda s: (s["anonymous"],)),
     Case("invite, inactive administrator",      P.can_invite_expert,    "not_admin",                 lambda s: (administrator(username="retired-admin", is_active=False),)),
+    # route a desk case (the lead) to the units concerned
+    Case("route a case",                        P.can_route_case,       "",                          lambda s: (s["lead_officer"], s.case)),
+    Case("route a reopened case",               P.can_route_case,       "",                          lambda s: (s["lead_officer"], with_state(s.answered, State.REOPENED))),
+    Case("route, co-reviewer",                  P.can_route_case,       "not_lead_officer",          lambda s: (s["co_reviewer"], s.case)),
+    Case("route, applicant",                    P.can_route_case,       "not_lead_officer",          lambda s: (s["alice"], s.case)),
+    Case("route, inactive lead officer",        P.can_route_case,       "not_lead_officer",          lambda s: (s["inactive_lead_officer"], s.case)),
+    Case("route, anonymous",                    P.can_route_case,       "not_lead_officer",          lambda s: (s["anonymous"], s.case)),
+    Case("route a grant application",           P.can_route_case,       "not_a_case",                lambda s: (s["lead_officer"], s.in_review)),
+    Case("route a case routed already",         P.can_route_case,       "not_awaiting_routing",      lambda s: (s["lead_officer"], s.routed)),
+    Case("route an answered case",              P.can_route_case,       "not_awaiting_routing",      lambda s: (s["lead_officer"], s.answered)),
+    # answer a desk case for one's unit
+    Case("answer",                              P.can_answer_task,      "",                          lambda s: (s["co_reviewer"], s.smpa_answer)),
+    Case("answer for another unit, lead",       P.can_answer_task,      "not_officer_of_commission", lambda s: (s["lead_officer"], s.smpa_answer)),
+    Case("answer, unit not routed",             P.can_answer_task,      "not_officer_of_commission", lambda s: (s["unrelated_officer"], s.smpa_answer)),
+    Case("answer, applicant",                   P.can_answer_task,      "not_officer_of_commission", lambda s: (s["alice"], s.smpa_answer)),
+    Case("answer, finance officer",             P.can_answer_task,      "not_officer_of_commission", lambda s: (s["finance_officer"], s.smpa_answer)),
+    Case("answer, anonymous",                   P.can_answer_task,      "not_officer_of_commission", lambda s: (s["anonymous"], s.smpa_answer)),
+    Case("answer an opinion task",              P.can_answer_task,      "not_desk_task",             lambda s: (s["co_reviewer"], s.smpa)),
+    Case("answer twice",                        P.can_answer_task,      "already_answered",          lambda s: (s["co_reviewer"], with_state(s.smpa_answer, TaskState.DONE))),
+    Case("answer a case not awaiting answers",  P.can_answer_task,      "not_awaiting_answers",      lambda s: (s["co_reviewer"], s.answer_on(s.answered))),
+    # reopen a desk case, once (the enterprise)
+    Case("reopen",                              P.can_reopen_case,      "",                          lambda s: (s["alice"], s.answered)),
+    Case("reopen, colleague",                   P.can_reopen_case,      "",                          lambda s: (s["bob"], s.answered)),
+    Case("reopen, outsider",                    P.can_reopen_case,      "not_applicant",             lambda s: (s["charlie"], s.answered)),
+    Case("reopen, lead officer",                P.can_reopen_case,      "not_applicant",             lambda s: (s["lead_officer"], s.answered)),
+    Case("reopen, routed unit",                 P.can_reopen_case,      "not_applicant",             lambda s: (s["co_reviewer"], s.answered)),
+    Case("reopen, left the company",            P.can_reopen_case,      "not_applicant",             lambda s: (s["inactive_colleague"], s.answered)),
+    Case("reopen, anonymous",                   P.can_reopen_case,      "not_applicant",             lambda s: (s["anonymous"], s.answered)),
+    Case("reopen before every answer is in",    P.can_reopen_case,      "not_answered",              lambda s: (s["alice"], s.routed)),
+    Case("reopen a grant application",          P.can_reopen_case,      "not_answered",              lambda s: (s["alice"], s.in_review)),
+    Case("reopen a second time",                P.can_reopen_case,      "reopened_once",             lambda s: (s["alice"], s.answered_again)),
+    # close a desk case as resolved (the enterprise)
+    Case("close",                               P.can_close_case,       "",                          lambda s: (s["alice"], s.answered)),
+    Case("close after the second answers",      P.can_close_case,       "",                          lambda s: (s["bob"], s.answered_again)),
+    Case("close, outsider",                     P.can_close_case,       "not_applicant",             lambda s: (s["charlie"], s.answered)),
+    Case("close, lead officer",                 P.can_close_case,       "not_applicant",             lambda s: (s["lead_officer"], s.answered)),
+    Case("close, routed unit",                  P.can_close_case,       "not_applicant",             lambda s: (s["co_reviewer"], s.answered)),
+    Case("close before every answer is in",     P.can_close_case,       "not_answered",              lambda s: (s["alice"], s.routed)),
+    # read the units' internal notes
+    Case("notes, lead",                         P.can_read_internal_notes, "",                       lambda s: (s["lead_officer"], s.routed)),
+    Case("notes, routed unit",                  P.can_read_internal_notes, "",                       lambda s: (s["co_reviewer"], s.routed)),
+    Case("notes, unit not routed",              P.can_read_internal_notes, "not_routed",             lambda s: (s["unrelated_officer"], s.routed)),
+    Case("notes, applicant",                    P.can_read_internal_notes, "not_routed",             lambda s: (s["alice"], s.answered)),
+    Case("notes, colleague",                    P.can_read_internal_notes, "not_routed",             lambda s: (s["bob"], s.answered)),
+    Case("notes, outsider",                     P.can_read_internal_notes, "not_routed",             lambda s: (s["charlie"], s.answered)),
+    Case("notes, administrator",                P.can_read_internal_notes, "not_routed",             lambda s: (s["administrator"], s.answered)),
+    Case("notes, anonymous",                    P.can_read_internal_notes, "not_routed",             lambda s: (s["anonymous"], s.routed)),
 ]
 # fmt: on
 

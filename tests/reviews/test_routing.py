@@ -61,13 +61,14 @@ def test_the_queue_offers_a_call_to_exactly_the_commissions_routing_gives_its_ta
         assert reviews == (commission.code in routed) == (review_call in offered), commission.code
 
 
-def test_changing_co_reviewers_in_the_catalogue_changes_the_next_routing(review_call, alice, tmp_path, settings):
+def test_changing_the_reviewers_in_the_catalogue_changes_the_next_routing(review_call, alice, tmp_path, settings):
     text = settings.CATALOGUE_PATH.read_text(encoding="utf-8")
     marker = 'code = "BIO24-DRUG-INNOVATIVE"'
     start = text.index(marker)
-    listed = 'co_reviewers = ["SHEITC", "DRC", "SMPA", "FIN"]'
+    listed = 'units = ["STCSM", "SHEITC", "DRC", "SMPA", "FIN"]\nreviewers = ["SHEITC", "DRC", "SMPA", "FIN"]'
     at = text.index(listed, start)
-    changed = text[:at] + 'co_reviewers = ["HEALTH", "FIN"]' + text[at + len(listed) :]
+    edited = 'units = ["STCSM", "HEALTH", "FIN"]\nreviewers = ["HEALTH", "FIN"]'
+    changed = text[:at] + edited + text[at + len(listed) :]
     path = tmp_path / "catalogue.toml"
     path.write_text(changed, encoding="utf-8")
     load_catalogue(path)

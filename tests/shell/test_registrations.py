@@ -11,7 +11,7 @@ from awards.projects import dashboard, instalments, opening
 from awards.projects import lifecycle as project_lifecycle
 from portal.accounts import organisations, outbox
 from portal.accounts.models import OutboxKind
-from reviews import decisions, routing
+from reviews import decisions, desk, routing
 from reviews import selectors as review_selectors
 
 ACTIONS = sorted({step.action for step in workflow.TABLE})
@@ -19,10 +19,14 @@ ACTIONS = sorted({step.action for step in workflow.TABLE})
 
 def test_each_step_runs_its_effects_in_the_order_of_the_layers():
     assert {action: workflow.effects_of(action) for action in ACTIONS} == {
+        "answered": [desk.on_answered],
         "approve": [decisions.on_approved],
+        "close": [],
         "pass_formal_check": [routing.on_formal_check_passed],
         "reject": [decisions.on_rejected],
+        "reopen": [desk.on_reopened],
         "reopen_after_objection": [],
+        "route": [desk.on_routed],
         "resubmit": [filing.submit_effect, routing.on_submitted],
         "return_for_correction": [routing.on_returned],
         "send_to_experts": [routing.on_sent_to_experts],

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from applications.models import Call, Policy, Program
+from applications.models import Call, Policy, Program, ProgramOutcome
 from applications.services import call_create, policy_confirm_amounts
 from portal.accounts.models import Commission, Organisation, Role, User
 from portal.accounts.organisations import member_add
@@ -62,6 +62,7 @@ FIRST_STEPS = {
     "admin": "reports, dashboard and open data (real confirmed, paid and clawed-back awards); exports; "
     "Django admin > Policies: who confirmed policy C's amounts, when, against which text; the dashboard's projects",
     "alice": "her applications: a confirmed award with its letter PDF, a partly paid one, one in STCSM's queue; "
+    "an internationalisation-desk case answered by Customs and SMPA (reopen it once, or close it); "
     "My projects: draft ZJ-D01's task statement, projects at every stage after the award",
     "bob": "alice's colleague: the same applications, without managing the team",
     "charlie": "his applications: in formal check, department review, with experts, clawed back, on public notice; "
@@ -73,24 +74,33 @@ FIRST_STEPS = {
     "Projects: ZJ-D05's task statement, ZJ-D02's progress report, ZJ-D07's acceptance",
     "officer-drc": "the queue: give DRC's opinion on the drug application in department review",
     "officer-sheitc": "the queue: give SHEITC's opinion on the drug application in department review",
-    "officer-smpa": "the queue: give SMPA's opinion on the drug application in department review",
+    "officer-smpa": "the queue: give SMPA's opinion on the drug application in department review; "
+    "the internationalisation-desk case SMPA answered",
+    "officer-customs": "nothing open: Customs answered the demo's internationalisation-desk case (its review page "
+    "shows every answer and internal note)",
 }
 
 
 def routed_commissions() -> list[Commission]:
-    """Every commission a program leads or co-reviews, and those that confirm budgets: each gets a login."""
-    return list(
+    """Every commission a program leads or co-reviews, those that confirm budgets and those a service channel's
+    case may be routed to: each gets a login."""
+    from reviews.desk import routable_units
+
+    codes = set(
         Commission.objects.filter(
             Q(led_programs__isnull=False) | Q(co_reviewed_programs__isnull=False) | Q(confirms_budget=True)
-        )
-        .distinct()
-        .order_by("code")
+        ).values_list("code", flat=True)
     )
+    for program in Program.objects.filter(outcome=ProgramOutcome.CHANNEL):
+        codes |= set(routable_units(program).values_list("code", flat=True))
+    return list(Commission.objects.filter(code__in=codes).order_by("code"))
 
 
 def _idle_hint(code: str) -> str:
     programs = Program.objects.filter(co_reviewers__code=code)
     codes = ", ".join(programs.order_by("code").values_list("code", flat=True)[:3])
+    if not codes:
+        return "its queue (empty in the demo: internationalisation-desk cases the lead routes to it land there)"
     return f"its queue (empty in the demo: it co-reviews {codes}, which have no demo call)"
 
 
@@ -203,6 +213,7 @@ class Command(BaseCommand):
             )
         self._demo_review(organisations)
         _demo_stages(organisations)
+        _demo_desk(organisations)
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
 
     def _demo_review(self, organisations):
@@ -223,14 +234,14 @@ class Command(BaseCommand):
         application = filing.application_create(
             call=call, track=call.program.tracks.get(code="phase_2"), title="ZJ-101 注射液 II期临床", by=alice
         )
-        facts = {
-            "rd_spending": "12000000",
-            "drug_category": "chemical",
-            "product_key": "CXHL2400123",
-            "milestone_date": (timezone.localdate() - timedelta(days=60)).isoformat(),
-        }
+        facts = _answers(
+            application.track,
+            rd_spending="12000000",
+            product_key="CXHL2400123",
+            milestone_date=(timezone.localdate() - timedelta(days=60)).isoformat(),
+        )
         filing.application_save_draft(application=application, title=application.title, draft_facts=facts, by=alice)
-        for document in call.program.document_types:
+        for document in application.track.document_types:
             upload = SimpleUploadedFile(f"{document['code']}.pdf", DEMO_PDF, content_type="application/pdf")
             filing.attachment_add(application=application, document_type=document["code"], upload=upload, by=alice)
         filing.application_submit(application=application, by=alice)
@@ -262,6 +273,16 @@ PROJECT_STAGES = {
 }
 
 
+# How the demo's products answer the questions their track asks (each track asks only some of these).
+DEMO_ANSWERS = {"drug_category": "chemical", "class_1": "true", "cell_gene_therapy": "true", "made_in_shanghai": "true"}
+
+
+def _answers(track, **given) -> dict:
+    """The facts a demo filing declares: what its track asks, from `given` and DEMO_ANSWERS."""
+    answers = {**DEMO_ANSWERS, **given}
+    return {d["name"]: answers[d["name"]] for d in track.fact_schema if d["name"] in answers}
+
+
 def _staff(commission: Commission) -> User:
     return User.objects.get(username="finance" if commission.confirms_budget else f"officer-{commission.code.lower()}")
 
@@ -275,15 +296,14 @@ def _submitted(call: Call, organisation: Organisation, title: str, track: str, r
     application = filing.application_create(
         call=call, track=call.program.tracks.get(code=track), title=title, by=applicant
     )
-    facts = {
-        "rd_spending": rd_spending,
-        "product_key": f"DEMO-{title.split()[0]}",
-        "milestone_date": (timezone.localdate() - timedelta(days=45)).isoformat(),
-    }
-    if any(fact["name"] == "drug_category" for fact in call.program.fact_schema):
-        facts["drug_category"] = "chemical"
+    facts = _answers(
+        application.track,
+        rd_spending=rd_spending,
+        product_key=f"DEMO-{title.split()[0]}",
+        milestone_date=(timezone.localdate() - timedelta(days=45)).isoformat(),
+    )
     filing.application_save_draft(application=application, title=title, draft_facts=facts, by=applicant)
-    for document in call.program.document_types:
+    for document in application.track.document_types:
         upload = SimpleUploadedFile(f"{document['code']}.pdf", DEMO_PDF, content_type="application/pdf")
         filing.attachment_add(application=application, document_type=document["code"], upload=upload, by=applicant)
     return filing.application_submit(application=application, by=applicant)
@@ -358,6 +378,61 @@ def _demo_stages(organisations):
     _demo_projects({stage: Award.objects.get(pk=award.pk) for stage, award in awards.items()})
     _approved(made["on_notice"])
     notice.notice_publish(call=device, by=lead)  # this notice runs for real: objections can be filed
+
+
+# --- the internationalisation desk (B II.5(12)): one case, answered by two units ---------------------------
+
+DESK = "INTL24-INTERNATIONALISATION-DESK"
+DESK_CASE = "ZJ-101 临床样本出口美国受阻 (trial samples held at export)"
+DESK_ANSWERS = {
+    "CUSTOMS": "经核查，贵司申报的冷冻血浆样本属于特殊物品，需先取得出入境特殊物品卫生检疫审批单。请通过"
+    "“互联网+海关”办理审批，审批通过后按“研发用特殊物品”通道申报，现场查验时间可压缩至1个工作日。",
+    "SMPA": "The samples come from a trial approved by the NMPA (CXHL2400123); SMPA confirms the trial's approval to "
+    "Customs on request. For the US site, the FDA's IND acknowledgement letter suffices as the import document.",
+}
+
+
+def _demo_desk(organisations):
+    """A desk case of Zhangjiang Demo Biotech, routed by STCSM to Customs and SMPA, both answered: alice reads the two
+    answers and may reopen the case once or close it."""
+    from applications import filing, workflow
+    from applications.models import Application
+    from reviews import services
+    from reviews.models import ReviewTask, TaskKind, TaskState
+
+    program = Program.objects.get(code=DESK)
+    today = timezone.localdate()
+    call = Call.objects.filter(program=program).order_by("-opens_at").first()
+    if call is None:
+        call = call_create(
+            program=program,
+            year=today.year,
+            title_en="Internationalisation desk: difficulties met going abroad",
+            title_zh="企业国际化发展问题协调服务专窗",
+            opens_at=_at(today - timedelta(days=10)),
+            closes_at=_at(program.policy.effective_to, 17),  # open for the plan's whole period
+        )
+    if Application.objects.filter(call=call, title=DESK_CASE).exists():
+        return
+    alice = User.objects.get(username="alice")
+    case = filing.application_create(call=call, track=program.tracks.get(), title=DESK_CASE, by=alice)
+    facts = {
+        "desk_difficulty": "我司II期临床试验的冷冻血浆样本需寄往美国中心实验室，出口报关时被要求补充材料，样本已在"
+        "口岸滞留两周，存在失效风险。希望明确所需审批和材料，并加快通关。",
+        "desk_market": "美国 (United States)",
+        "desk_area": "customs",
+    }
+    filing.application_save_draft(application=case, title=DESK_CASE, draft_facts=facts, by=alice)
+    case = filing.application_submit(application=case, by=alice)
+    units = list(Commission.objects.filter(code__in=DESK_ANSWERS))
+    workflow.transition(application=case, action=workflow.Action.ROUTE, by=_staff(program.lead), units=units)
+    for task in ReviewTask.objects.filter(application=case, kind=TaskKind.DESK_ANSWER, state=TaskState.OPEN):
+        services.answer_give(
+            task=task,
+            by=_staff(task.commission),
+            answer=DESK_ANSWERS[task.commission.code],
+            internal_note="Demo: checked with the port office." if task.commission.code == "CUSTOMS" else "",
+        )
 
 
 # --- projects after the award, walked to every state through the services (issue 15) -------------------------
