@@ -26,7 +26,6 @@ from awards.projects.models import (
     ReportState,
 )
 from portal.accounts.models import User
-from portal.bilingual import localized
 from portal.errors import ErrorCode, PortalError
 
 BEFORE_STATEMENT = (ProjectState.DRAFTING, ProjectState.STATEMENT_SUBMITTED, ProjectState.STATEMENT_RETURNED)
@@ -87,10 +86,6 @@ def condition_text(instalment: Instalment) -> str:
     if instalment.condition == ConditionKind.DATE:
         return _("from %(date)s") % {"date": instalment.due_from.isoformat()}
     return str(instalment.get_condition_display())
-
-
-def label(instalment: Instalment) -> str:
-    return localized(instalment, "label")
 
 
 def _locked(instalment_id: int) -> tuple[Project, Instalment]:

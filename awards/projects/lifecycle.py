@@ -317,14 +317,6 @@ def labels() -> dict[str, object]:
     return found
 
 
-def may(user, project: Project, action: str, subject=None) -> bool:
-    """Whether `user` may take `action` on `subject` (the project when None) now: for buttons; the writer checks
-    again."""
-    target = subject if subject is not None else project
-    step = step_for(subject_of(target), "" if target.pk is None else target.state, action)
-    return step is not None and ROLE_CHECKS[step.role](user, project, target)
-
-
 def lock(project: Project | int) -> Project:
     """The project's row, locked for the caller's transaction: every step on a project takes it first."""
     pk = getattr(project, "pk", project)

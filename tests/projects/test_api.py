@@ -52,3 +52,14 @@ def test_finance_reads_why_an_instalment_waits_and_is_refused_with_it(
     assert answer.json()["non_field_errors"] == [by_number[2]["why_not"]]
     answer = api.post(reverse("v1:instalment-pay", args=[by_number[1]["id"]]), {"paid_on": today}, format="json")
     assert answer.status_code == 200 and answer.json()["state"] == "paid" and answer.json()["paid_on"] == today
+
+
+def test_the_project_list_costs_the_same_queries_however_many_projects(
+    review_call, alice, django_assert_max_num_queries
+):
+    for _ in range(3):
+        in_progress(review_call, alice)
+    api = english_api(alice)
+    with django_assert_max_num_queries(12):
+        rows = api.get(reverse("v1:project-list")).json()["results"]
+    assert len(rows) == 3 and all(row["next_due"]["what"].startswith("File progress report") for row in rows)
