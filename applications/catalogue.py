@@ -14,11 +14,15 @@ from django.conf import settings
 from django.db import transaction
 
 from applications.models import Policy, Program, ProgramOutcome, Track
-from portal.accounts.models import Commission
+from portal.accounts.models import Commission, OrganisationKind
 from portal.errors import ErrorCode, PortalError
 
-FACT_KINDS = {"money", "bool", "choice", "multichoice", "text", "date"}
-CONDITION_TESTS = {"is_true", "is_false", "not_empty", "any_of"}
+FACT_KINDS = {"money", "bool", "choice", "multichoice", "text", "date", "count"}
+# `registered`: the product (the application's product_key) is recognised in another program's register; the
+# portal knows it (awards' register), the applicant does not declare it.
+CONDITION_TESTS = {"is_true", "is_false", "not_empty", "any_of", "registered"}
+REGISTERED = "registered"
+MAX_TEXT_LENGTH = 1000  # applications.facts.MAX_FACT_LENGTH: what a draft may keep of one fact
 
 
 @dataclass
@@ -73,6 +77,15 @@ def check_catalogue(data: dict) -> list[str]:
     for name, fact in facts.items():
         if fact.get("kind") not in FACT_KINDS:
             problems.append(f"fact {name}: kind must be one of {sorted(FACT_KINDS)}")
+        length = fact.get("max_length", 100)
+        if not isinstance(length, int) or not 1 <= length <= MAX_TEXT_LENGTH:
+            problems.append(f"fact {name}: max_length must be a whole number from 1 to {MAX_TEXT_LENGTH}")
+    # Registers a condition may name: the recognitions of the file, with their track codes.
+    registers = {
+        p.get("code"): {t.get("code", "") for t in program_tracks(p)}
+        for p in data.get("programs", [])
+        if p.get("outcome") == ProgramOutcome.RECOGNITION
+    }
     seen_programs = set()
     for program in data.get("programs", []):
         code = program.get("code", "?")
@@ -87,6 +100,7 @@ def check_catalogue(data: dict) -> list[str]:
         is_grant = outcome == ProgramOutcome.GRANT
         if is_grant and not program.get("overlap_group"):
             problems.append(f"program {code}: a grant needs an overlap group")
+        problems += _recognition_problems(code, program, outcome)
         if program.get("policy") not in policies:
             problems.append(f"program {code}: unknown policy {program.get('policy')!r}")
         for unit in [program.get("lead"), *program.get("co_reviewers", [])]:
@@ -103,6 +117,9 @@ def check_catalogue(data: dict) -> list[str]:
                 known = {c["value"] for c in facts[name].get("choices", [])}
                 if not set(entry["choices"]) <= known:
                     problems.append(f"program {code}: fact {name} limits choices to unknown values")
+        unknown_public = set(program.get("public_facts", [])) - fact_names
+        if unknown_public:
+            problems.append(f"program {code}: public_facts names facts it does not ask for: {sorted(unknown_public)}")
         for document in program.get("documents", []):
             if document not in data.get("documents", {}):
                 problems.append(f"program {code}: unknown document type {document!r}")
@@ -131,7 +148,9 @@ def check_catalogue(data: dict) -> list[str]:
             _money(track.get("cap"), f"{where} cap", problems)
             conditions += track.get("conditions", [])
         for condition in conditions:
-            if condition.get("fact") not in fact_names:
+            if condition.get("test") == REGISTERED:
+                problems += _register_condition_problems(code, condition, fact_names, registers)
+            elif condition.get("fact") not in fact_names:
                 problems.append(
                     f"program {code}: a condition tests {condition.get('fact')!r}, not a fact of the program"
                 )
@@ -139,6 +158,35 @@ def check_catalogue(data: dict) -> list[str]:
                 problems.append(f"program {code}: condition test must be one of {sorted(CONDITION_TESTS)}")
             if not (condition.get("reason_en") and condition.get("reason_zh")):
                 problems.append(f"program {code}: every condition needs reason_en and reason_zh")
+    return problems
+
+
+def _recognition_problems(code: str, program: dict, outcome: str) -> list[str]:
+    """Who may apply, and how long a register entry lasts: a recognition says both; a grant has no register."""
+    problems = []
+    applicants = program.get("applicants", [])
+    if not isinstance(applicants, list) or not set(applicants) <= set(OrganisationKind.values):
+        problems.append(f"program {code}: applicants must be organisation kinds of {OrganisationKind.values}")
+    years = program.get("valid_years")
+    if outcome == ProgramOutcome.RECOGNITION:
+        if not isinstance(years, int) or isinstance(years, bool) or years < 1:
+            problems.append(f"program {code}: a recognition needs valid_years, a whole number of years")
+    elif years is not None or program.get("public_facts"):
+        problems.append(f"program {code}: only a recognition has a register (valid_years, public_facts)")
+    return problems
+
+
+def _register_condition_problems(code: str, condition: dict, fact_names: set, registers: dict) -> list[str]:
+    """A `registered` condition names a recognition of the file (and maybe one of its tracks) and matches the
+    application's product key against its register."""
+    problems = []
+    register, track = condition.get("register"), condition.get("register_track")
+    if register not in registers:
+        problems.append(f"program {code}: a registered condition names {register!r}, not a recognition program")
+    elif track is not None and track not in registers[register]:
+        problems.append(f"program {code}: {register} has no track {track!r}")
+    if "product_key" not in fact_names:
+        problems.append(f"program {code}: a registered condition matches the product key, which it does not ask for")
     return problems
 
 
@@ -238,6 +286,9 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
             "overlap_per_track": row.get("overlap_per_track", False),
             "fact_schema": fact_schema(row, data["facts"]),
             "document_types": [{"code": d, **data["documents"][d]} for d in row.get("documents", [])],
+            "applicants": row.get("applicants", []),
+            "valid_years": row.get("valid_years"),
+            "public_facts": row.get("public_facts", []),
             "note_en": row.get("note_en", ""),
             "note_zh": row.get("note_zh", ""),
         }

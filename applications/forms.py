@@ -21,6 +21,8 @@ class NewApplicationForm(forms.Form):
         if len(tracks) == 1:
             self.fields["track"].initial = tracks[0].code
             self.fields["track"].widget = forms.HiddenInput()
+            # The one track of a single-track program is unnamed (code ""): nothing to choose, nothing required.
+            self.fields["track"].required = bool(tracks[0].code)
 
 
 class CallQueryForm(forms.Form):

@@ -90,6 +90,14 @@ class Program(models.Model):
     fact_schema = models.JSONField(_("fact schema"), default=list)
     # Required attachments: [{code, label_en, label_zh}, ...]
     document_types = models.JSONField(_("required documents"), default=list)
+    # Who may apply: organisation kinds (portal.accounts.models.OrganisationKind); empty: every kind the
+    # policies support (enterprises, public institutions, private non-enterprise units).
+    applicants = models.JSONField(_("who may apply"), default=list, blank=True)
+    # A recognition's register entry lasts this long from the day it is granted; null for grants.
+    valid_years = models.PositiveSmallIntegerField(_("validity (years)"), null=True, blank=True)
+    # The facts a recognition's public register shows beside the holder and the subject (the number of beds,
+    # the products listed); every other fact stays with the file.
+    public_facts = models.JSONField(_("facts the public register shows"), default=list, blank=True)
     note_en = models.TextField(blank=True)
     note_zh = models.TextField(blank=True)
     catalogue_version = models.CharField(max_length=40)
@@ -101,6 +109,14 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {localized(self, 'title')}"
+
+    @property
+    def grants_money(self) -> bool:
+        """Only a grant has an award engine, a budget and money; a recognition or channel has none."""
+        return self.outcome == ProgramOutcome.GRANT
+
+    def admits(self, organisation_kind: str) -> bool:
+        return not self.applicants or organisation_kind in self.applicants
 
 
 class Track(models.Model):

@@ -55,7 +55,8 @@ def call_create(
     stage_deadlines: dict | None = None,
 ) -> Call:
     """Open a round on a program. Refused when the policy is not in force on the call's dates, when
-    its amounts still await verification, or when a track the policy leaves open gets no rate."""
+    its amounts still await verification, when a track the policy leaves open gets no rate, or when a
+    program that grants no money is given a budget or rates."""
     policy = program.policy
     errors: dict[str | None, list] = {}
     if closes_at <= opens_at:
@@ -72,7 +73,13 @@ def call_create(
             % {"policy": policy.code},
         )
     track_terms = track_terms or {}
-    for track in program.tracks.all():
+    # A recognition pays nothing: a budget or a rate on it would be read as money somewhere.
+    if not program.grants_money and (budget is not None or track_terms):
+        errors["budget"] = [
+            _("%(program)s grants a status, not money: its call has no budget and no rates.")
+            % {"program": program.code}
+        ]
+    for track in program.tracks.all() if program.grants_money else []:
         terms = track_terms.get(track.code or "*", {}) or track_terms.get("*", {})
         if track.rate is None and terms.get("rate") is None:
             errors.setdefault("track_terms", []).append(

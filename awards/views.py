@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from applications.facts import FactsForm
+from applications.models import ProgramOutcome
 from applications.permissions import can_read_reading_notes
 from applications.selectors import programs_with_tracks
 from awards.engine import Context
@@ -14,7 +15,7 @@ from portal.errors import PortalError
 def estimate_page(request):
     """ "What could my project receive?": choose a measure (GET), answer its facts (POST), read the
     amount and how it was reached. Plain forms: works without JavaScript."""
-    programs = programs_with_tracks()
+    programs = programs_with_tracks().filter(outcome=ProgramOutcome.GRANT)  # a recognition pays nothing to estimate
     chooser = TrackChoiceForm(request.GET or None, programs=programs)
     context = {"chooser": chooser}
     if not chooser.is_valid():

@@ -39,6 +39,9 @@ class ErrorCode(StrEnum):
     LINK_INVALID = "link_invalid"
     ID_NUMBER_INVALID = "id_number_invalid"
     OBJECTION_DUPLICATE = "objection_duplicate"
+    APPLICANT_KIND = "applicant_kind"
+    NOT_A_GRANT = "not_a_grant"
+    ALREADY_LISTED = "already_listed"
 
 
 class PortalError(Exception):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import State
 from applications.workflow import label_of
+from portal.accounts.models import OrganisationKind
 from portal.bilingual import localized
 
 register = template.Library()
@@ -20,9 +21,23 @@ NEXT_STEP = {
 }
 
 
+# A recognition's approval is not followed by an award but by its listing.
+NEXT_STEP_WITHOUT_MONEY = {
+    State.APPROVED: _("Approved: the listing goes on public notice, then the certificate follows"),
+}
+
+
 @register.filter
 def next_step(application) -> str:
+    if not application.call.program.grants_money and application.state in NEXT_STEP_WITHOUT_MONEY:
+        return NEXT_STEP_WITHOUT_MONEY[application.state]
     return NEXT_STEP.get(application.state, "")
+
+
+@register.filter
+def applicant_kinds(program) -> str:
+    """Who a program admits, in words ("Public institution")."""
+    return "; ".join(str(OrganisationKind(kind).label) for kind in program.applicants)
 
 
 @register.filter

@@ -33,6 +33,13 @@ SPEC_UNITS = {
     "BIO24-OVERSEAS-TRIALS": ("STCSM", {"HEALTH", "SMPA", "FIN"}),
     "BIO24-CRO-UPGRADE": ("STCSM", {"SMPA", "FIN"}),
     "BIO24-HOSPITAL-DEMO": ("SHEITC", {"HEALTH", "SHDC", "FIN"}),
+    # Measures that grant a status, not money (SPEC §5).
+    "BIO21-RD-GOODS-WHITELIST": ("SHEITC", {"COMMERCE", "CUSTOMS", "SMPA", "STCSM"}),
+    "BIO21-CLINICAL-RESEARCH-BEDS": ("SHDC", {"HEALTH", "FIN"}),
+    "BIO21-DEVICE-FAST-ADMISSION": ("HSA", {"SMPA", "HEALTH", "SHDC"}),
+    "BIO21-INNOVATIVE-PRODUCT-CATALOGUE": ("SHEITC", {"HEALTH", "FIN"}),
+    "BIO21-KEY-ENTERPRISE-LIST": ("LEADGROUP", {"DRC"}),
+    "INTL24-FOREIGN-AID-CATALOGUE": ("COMMERCE", {"HEALTH", "FAO"}),
 }
 
 
@@ -41,7 +48,7 @@ def counts():
 
 
 def test_catalogue_loads_every_program_of_the_spec_with_its_units(catalogue):
-    assert counts() == (15, 3, 19, 31)
+    assert counts() == (15, 3, 25, 38)
     for program in Program.objects.select_related("lead").prefetch_related("co_reviewers"):
         lead, co = SPEC_UNITS[program.code]
         assert program.lead.code == lead, program.code
@@ -54,7 +61,7 @@ def test_catalogue_loads_twice_without_duplicates(db):
     second = load_catalogue()
     assert counts() == before
     assert second.created == {} and second.updated == {}
-    assert first.created == {"commissions": 15, "policies": 3, "programs": 19, "tracks": 31}
+    assert first.created == {"commissions": 15, "policies": 3, "programs": 25, "tracks": 38}
 
 
 def test_overlap_groups_follow_the_spec(catalogue):
@@ -82,13 +89,13 @@ def edited_catalogue(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_changed_cap_is_a_data_change_that_updates_in_place(catalogue, tmp_path):
     track = Track.objects.get(program__code="BIO21-DRUG-INNOVATIVE", code="phase_1")
-    path = edited_catalogue(tmp_path, 'version = "2026.12-1"', 'version = "2026.12-2"')
+    path = edited_catalogue(tmp_path, 'version = "2026.12-2"', 'version = "2026.12-3"')
     path.write_text(path.read_text(encoding="utf-8").replace('cap = "5000000"', 'cap = "6000000"', 1), encoding="utf-8")
     report = load_catalogue(path)
     track.refresh_from_db()
     assert track.clause_cap == Decimal(6_000_000)
     assert report.updated == {"programs": 0, "tracks": 1} or report.updated.get("tracks") == 1
-    assert counts() == (15, 3, 19, 31)
+    assert counts() == (15, 3, 25, 38)
 
 
 def test_co_reviewers_are_data(catalogue, tmp_path):
@@ -106,6 +113,18 @@ def test_co_reviewers_are_data(catalogue, tmp_path):
         ('cap = "5000000"', 'cap = "-5"', "negative"),
         ('base_fact = "contract_amount"', 'base_fact = "investment_relationship"', "base_fact"),
         ('test = "is_false"', 'test = "is_maybe"', "condition test"),
+        # the measures that grant a status: how long an entry lasts, who applies, what the register shows
+        ("valid_years = 3", "valid_years = 0", "a recognition needs valid_years"),
+        ('applicants = ["public_institution"]', 'applicants = ["hospital"]', "applicants must be organisation kinds"),
+        ('public_facts = ["research_beds"]', 'public_facts = ["rd_spending"]', "public_facts names facts"),
+        ("max_length = 500", "max_length = 5000", "max_length must be a whole number"),
+        # a grant that depends on a status names a register of the file and one of its tracks
+        (
+            'register = "BIO21-INNOVATIVE-PRODUCT-CATALOGUE", register_track = "first_set"',
+            'register = "BIO21-FIRST-SET", register_track = "first_set"',
+            "not a recognition program",
+        ),
+        ('register_track = "first_batch"', 'register_track = "second_batch"', "has no track 'second_batch'"),
     ],
 )
 def test_broken_catalogue_is_refused_whole_and_changes_nothing(catalogue, tmp_path, old, new, problem):
@@ -120,3 +139,22 @@ def test_catalogue_file_parses_and_carries_a_version():
     with open(settings.CATALOGUE_PATH, "rb") as handle:
         data = tomllib.load(handle)
     assert data["version"]
+
+
+def test_a_recognition_is_loaded_with_who_applies_its_validity_and_its_public_facts(catalogue):
+    beds = Program.objects.get(code="BIO21-CLINICAL-RESEARCH-BEDS")
+    assert (beds.outcome, beds.applicants, beds.valid_years, beds.public_facts) == (
+        "recognition",
+        ["public_institution"],
+        3,
+        ["research_beds"],
+    )
+    assert not beds.grants_money and not beds.admits("enterprise") and beds.admits("public_institution")
+    assert [(t.code, t.base_fact, t.rate, t.clause_cap) for t in beds.tracks.all()] == [("", "", None, None)]
+    listing = Program.objects.get(code="BIO21-INNOVATIVE-PRODUCT-CATALOGUE")
+    assert [t.code for t in listing.tracks.all()] == ["first_set", "first_batch"]
+    # Grants say nothing of who applies: every kind the policies support may.
+    drug = Program.objects.get(code="BIO24-DRUG-INNOVATIVE")
+    assert drug.grants_money and drug.applicants == [] and drug.valid_years is None and drug.admits("enterprise")
+    kinds = set(Program.objects.filter(outcome="recognition").values_list("kind_label_en", flat=True))
+    assert kinds == {"Listings, recognitions and fast lanes (no money)"}

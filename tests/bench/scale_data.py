@@ -397,7 +397,7 @@ def _product_kind(program: Program) -> str:
 
 def _facts(rng: random.Random, program: Program, track, milestone: date, key: str) -> dict:
     """Typed facts that satisfy the track's conditions, as the form would clean them."""
-    wanted = {c["fact"]: c for c in track.conditions}
+    wanted = {c["fact"]: c for c in track.conditions if "fact" in c}
     facts = {}
     for definition in program.fact_schema:
         name, kind = definition["name"], definition["kind"]
@@ -440,6 +440,10 @@ def _calls(today: date, admin: User) -> list[tuple[Call, str]]:
     made = []
     programs = Program.objects.select_related("policy", "lead").prefetch_related("tracks").order_by("code")
     for program in programs:
+        if not program.grants_money:
+            continue  # the scale data is of money: a recognition has no award, budget or letter to measure
+        if any(c.get("test") == "registered" for t in program.tracks.all() for c in t.conditions):
+            continue  # its money needs an entry of a register, which the scale data does not generate
         expert = "DRUG-INNOVATIVE" in program.code
         terms = (
             {"*": {"rate": "0.30", "cap": "5000000"}}
