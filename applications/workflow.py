@@ -143,8 +143,18 @@ def step_of(application: Application, action: str) -> Step | None:
     return step_for(application.state, action, application.call.program.outcome)
 
 
+# Words for the events the apps above record on an application (an award's moves, a register entry's), registered
+# in their AppConfig.ready(), so a history shows what happened, never its code.
+_EVENT_LABELS: dict[str, object] = {}
+
+
+def add_event_labels(labels: dict[str, object]) -> None:
+    _EVENT_LABELS.update(labels)
+
+
 def label_of(action: str) -> str:
-    return str(next((s.label for s in TABLE if s.action == action), action))
+    step = next((s.label for s in TABLE if s.action == action), None)
+    return str(step if step is not None else _EVENT_LABELS.get(action, action))
 
 
 def available_steps(user: User, application: Application) -> list[Step]:
