@@ -7,7 +7,7 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from applications import filing, notifications, workflow
-        from applications.models import State
+        from applications.models import ProgramOutcome, State
         from applications.workflow import Action
         from portal.accounts import outbox
         from portal.accounts.models import OutboxKind
@@ -18,4 +18,4 @@ class ApplicationsConfig(AppConfig):
         workflow.on_transition(Action.RESUBMIT, filing.submit_effect)
         outbox.when_sent(OutboxKind.EVENT, recipients=notifications.recipients_when_sent)
         # The enums the templates compare with (portal/template_enums.py).
-        register(State, Action)
+        register(State, Action, ProgramOutcome)

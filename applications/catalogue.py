@@ -14,11 +14,15 @@ from django.conf import settings
 from django.db import transaction
 
 from applications.models import Policy, Program, ProgramOutcome, ProgramUnit, Track
-from portal.accounts.models import Commission
+from portal.accounts.models import Commission, OrganisationKind
 from portal.errors import ErrorCode, PortalError
 
-FACT_KINDS = {"money", "bool", "choice", "multichoice", "text", "date"}
-CONDITION_TESTS = {"is_true", "is_false", "not_empty", "any_of"}
+FACT_KINDS = {"money", "bool", "choice", "multichoice", "text", "date", "count"}
+# `registered`: the product (the application's product_key) is recognised in another program's register; the
+# portal knows it (awards' register), the applicant does not declare it.
+CONDITION_TESTS = {"is_true", "is_false", "not_empty", "any_of", "registered"}
+REGISTERED = "registered"
+MAX_TEXT_LENGTH = 1000  # applications.facts.MAX_FACT_LENGTH: what a draft may keep of one fact
 # Keys of the first catalogue, replaced by `units` (every unit the clause names, in its order; the first leads)
 # and `reviewers` (which of them receive a review task).
 RETIRED_PROGRAM_KEYS = {"lead": "units", "co_reviewers": "reviewers"}
@@ -76,6 +80,15 @@ def check_catalogue(data: dict) -> list[str]:
     for name, fact in facts.items():
         if fact.get("kind") not in FACT_KINDS:
             problems.append(f"fact {name}: kind must be one of {sorted(FACT_KINDS)}")
+        length = fact.get("max_length", 100)
+        if not isinstance(length, int) or not 1 <= length <= MAX_TEXT_LENGTH:
+            problems.append(f"fact {name}: max_length must be a whole number from 1 to {MAX_TEXT_LENGTH}")
+    # Registers a condition may name: the recognitions of the file, with their track codes.
+    registers = {
+        p.get("code"): {t.get("code", "") for t in program_tracks(p)}
+        for p in data.get("programs", [])
+        if p.get("outcome") == ProgramOutcome.RECOGNITION
+    }
     seen_programs = set()
     for program in data.get("programs", []):
         code = program.get("code", "?")
@@ -90,6 +103,7 @@ def check_catalogue(data: dict) -> list[str]:
         is_grant = outcome == ProgramOutcome.GRANT
         if is_grant and not program.get("overlap_group"):
             problems.append(f"program {code}: a grant needs an overlap group")
+        problems += _recognition_problems(code, program, outcome)
         if program.get("policy") not in policies:
             problems.append(f"program {code}: unknown policy {program.get('policy')!r}")
         problems += _unit_problems(program, commissions)
@@ -105,9 +119,11 @@ def check_catalogue(data: dict) -> list[str]:
             problems.append(f"program {code}: track codes repeat")
         if "" in track_codes and len(track_codes) > 1:
             problems.append(f"program {code}: the unnamed track must be the only one")
+        asked: set[str] = set()
         for track in tracks:
             where = f"program {code} track {track.get('code') or '-'}"
             fact_names = _entry_problems(where, "fact", track_facts(program, track), facts, problems)
+            asked |= fact_names
             documents = data.get("documents", {})
             _entry_problems(where, "document type", track_documents(program, track), documents, problems)
             conditions = track_conditions(program, track)
@@ -130,12 +146,17 @@ def check_catalogue(data: dict) -> list[str]:
                     if facts[name].get("estimate", True):
                         problems.append(f"{where}: fact {name} is asked, but no formula or condition of it uses it")
             for condition in conditions:
-                if condition.get("fact") not in fact_names:
+                if condition.get("test") == REGISTERED:
+                    problems += _register_condition_problems(code, condition, fact_names, registers)
+                elif condition.get("fact") not in fact_names:
                     problems.append(f"{where}: a condition tests {condition.get('fact')!r}, not a fact of the track")
                 if condition.get("test") not in CONDITION_TESTS:
                     problems.append(f"{where}: condition test must be one of {sorted(CONDITION_TESTS)}")
                 if not (condition.get("reason_en") and condition.get("reason_zh")):
                     problems.append(f"{where}: every condition needs reason_en and reason_zh")
+        unknown_public = set(program.get("public_facts", [])) - asked
+        if unknown_public:
+            problems.append(f"program {code}: public_facts names facts it does not ask for: {sorted(unknown_public)}")
     return problems
 
 
@@ -202,6 +223,35 @@ def overlap_stages(program: dict, track: dict) -> list[str]:
     if "overlap_stages" in track:
         return list(track["overlap_stages"])
     return [track.get("code", "")] if program.get("overlap_per_track") else []
+
+
+def _recognition_problems(code: str, program: dict, outcome: str) -> list[str]:
+    """Who may apply, and how long a register entry lasts: a recognition says both; a grant has no register."""
+    problems = []
+    applicants = program.get("applicants", [])
+    if not isinstance(applicants, list) or not set(applicants) <= set(OrganisationKind.values):
+        problems.append(f"program {code}: applicants must be organisation kinds of {OrganisationKind.values}")
+    years = program.get("valid_years")
+    if outcome == ProgramOutcome.RECOGNITION:
+        if not isinstance(years, int) or isinstance(years, bool) or years < 1:
+            problems.append(f"program {code}: a recognition needs valid_years, a whole number of years")
+    elif years is not None or program.get("public_facts"):
+        problems.append(f"program {code}: only a recognition has a register (valid_years, public_facts)")
+    return problems
+
+
+def _register_condition_problems(code: str, condition: dict, fact_names: set, registers: dict) -> list[str]:
+    """A `registered` condition names a recognition of the file (and maybe one of its tracks) and matches the
+    application's product key against its register."""
+    problems = []
+    register, track = condition.get("register"), condition.get("register_track")
+    if register not in registers:
+        problems.append(f"program {code}: a registered condition names {register!r}, not a recognition program")
+    elif track is not None and track not in registers[register]:
+        problems.append(f"program {code}: {register} has no track {track!r}")
+    if "product_key" not in fact_names:
+        problems.append(f"program {code}: a registered condition matches the product key, which it does not ask for")
+    return problems
 
 
 def program_tracks(program: dict) -> list[dict]:
@@ -301,6 +351,9 @@ def load_catalogue(path: Path | None = None) -> LoadReport:
             "overlap_group": row.get("overlap_group", ""),
             "overlap_per_track": row.get("overlap_per_track", False),
             "stage_days": dict(row.get("working_days", {})),
+            "applicants": row.get("applicants", []),
+            "valid_years": row.get("valid_years"),
+            "public_facts": row.get("public_facts", []),
             "note_en": row.get("note_en", ""),
             "note_zh": row.get("note_zh", ""),
         }

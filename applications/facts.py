@@ -5,7 +5,7 @@ valid or not in the same way at every door:
 
 - as typed: what the form posts and a draft keeps (text, "true"/"false", a list for several choices);
   `parse` turns it into typed facts or a PortalError with each fact's errors;
-- typed: Decimal, bool, date, str, list (what `parse` and `load` return, what the engine reads);
+- typed: Decimal, bool, date, str, int (a count), list (what `parse` and `load` return, what the engine reads);
 - stored JSON: a frozen version's facts, and the facts of the estimate's JSON request (`dump` writes it,
   `load` reads it back, through `form_data_from_json`).
 """
@@ -29,6 +29,7 @@ PREFIX = "facts"
 MAX_NUMBER = 10**MAX_WHOLE_DIGITS  # beyond the largest amount the portal stores
 MAX_FACT_LENGTH = 1000
 MAX_NAME_LENGTH = 100
+MAX_COUNT = 1_000_000  # a count (beds, employees) beyond any the portal asks for
 
 YES_NO = [("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
 
@@ -57,10 +58,14 @@ def fact_field(definition: dict, *, required: bool = True) -> forms.Field:
     if kind == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == "text":
-        if definition.get("multiline"):
-            # A description (a difficulty met abroad), as long as a draft may keep.
-            return forms.CharField(max_length=MAX_FACT_LENGTH, widget=forms.Textarea(attrs={"rows": 6}), **common)
-        return forms.CharField(max_length=100, **common)
+        # A description, a list of products or goods may be long and typed one per line (a box); an identifier is
+        # one short line.
+        multiline = definition.get("multiline")
+        widget = forms.Textarea(attrs={"rows": 6 if multiline is True else 4}) if multiline else None
+        length = definition.get("max_length", MAX_FACT_LENGTH if multiline else 100)
+        return forms.CharField(max_length=min(length, MAX_FACT_LENGTH), widget=widget, **common)
+    if kind == "count":
+        return forms.IntegerField(min_value=definition.get("min", 0), max_value=MAX_COUNT, **common)
     raise ValueError(f"unknown fact kind {kind!r}")
 
 
@@ -86,6 +91,8 @@ def facts_for_display(schema: list[dict], facts: dict) -> list[tuple[str, str]]:
             shown = yuan(Decimal(str(value)))
         elif kind == "multichoice":
             shown = ", ".join(labels.get(v, v) for v in value)
+        elif kind == "count":
+            shown = f"{int(value):,}"
         else:
             shown = labels.get(value, str(value))
         rows.append((localized(definition, "label"), shown))
@@ -184,10 +191,10 @@ def parse(schema: list[dict], values: Mapping) -> dict:
 
 
 def dump(facts: dict) -> dict:
-    """Typed facts -> the JSON a version stores: dates in ISO form, amounts as decimal strings; empty
-    answers are left out (an optional fact not given is not stored)."""
+    """Typed facts -> the JSON a version stores: dates in ISO form, amounts as decimal strings, counts as
+    numbers; empty answers are left out (an optional fact not given is not stored)."""
     return {
-        k: (v.isoformat() if isinstance(v, date) else str(v) if not isinstance(v, bool | list) else v)
+        k: (v.isoformat() if isinstance(v, date) else str(v) if not isinstance(v, bool | list | int) else v)
         for k, v in facts.items()
         if v not in (None, "")
     }
@@ -231,6 +238,11 @@ def form_data_from_json(schema: list[dict], payload, *, ignored: Collection[str]
         elif kind == "money":
             if isinstance(value, bool) or not isinstance(value, str | int | float):
                 errors[name] = [_('Enter an amount as a decimal string, such as "1250000.00".')]
+                continue
+            value = str(value)
+        elif kind == "count":
+            if isinstance(value, bool) or not isinstance(value, str | int):
+                errors[name] = [_("Enter a whole number.")]
                 continue
             value = str(value)
         elif kind == "multichoice":

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from applications import estimator, workflow
 from applications import facts as facts_codec
 from applications.facts import unstorable_facts
-from applications.models import Application, ApplicationVersion, Attachment, Call, State, Track
-from portal.accounts.models import Organisation, User
+from applications.models import Application, ApplicationVersion, Attachment, Call, Program, State, Track
+from portal.accounts.models import Organisation, OrganisationKind, User
 from portal.accounts.verification import require_verified_email
 from portal.bilingual import localized
 from portal.errors import ErrorCode, PortalError
@@ -40,6 +40,19 @@ def _require_editable(application: Application) -> None:
         )
 
 
+def _check_applicant_kind(program: Program, organisation: Organisation) -> None:
+    """The clause says who may apply (a hospital's beds: public institutions only); refused at the first draft
+    and again on submission, so a file of another kind of organisation never reaches a commission."""
+    if program.admits(organisation.kind):
+        return
+    kinds = "; ".join(str(OrganisationKind(kind).label) for kind in program.applicants)
+    raise PortalError(
+        ErrorCode.APPLICANT_KIND,
+        _("%(program)s is for %(kinds)s only; your organisation is registered as %(kind)s.")
+        % {"program": localized(program, "title"), "kinds": kinds, "kind": organisation.get_kind_display()},
+    )
+
+
 def application_create(*, call: Call, track: Track, title: str, by: User, at=None) -> Application:
     if track.program_id != call.program_id:
         raise PortalError(ErrorCode.UNKNOWN_TRACK, _("This track belongs to another program."), field="track")
@@ -49,6 +62,7 @@ def application_create(*, call: Call, track: Track, title: str, by: User, at=Non
     if by.organisation is None:
         raise PortalError(ErrorCode.NOT_ALLOWED, _("Register your organisation before you apply."))
     _require_applicant(by, application)
+    _check_applicant_kind(call.program, by.organisation)
     application.save()
     return application
 
@@ -212,6 +226,7 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
     # Receipts, notices and the letter go to this address: it must be one the person reads.
     require_verified_email(by)
     _check_credit(application.organisation, now.date())
+    _check_applicant_kind(call.program, application.organisation)
     if not application.first_submitted_at and not call.is_open(now):
         raise PortalError(ErrorCode.CALL_CLOSED, _("The call closed on %(date)s.") % {"date": call.closes_at.date()})
     facts = facts_codec.parse(application.track.fact_schema, application.draft_facts)
@@ -229,7 +244,8 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
             _("Attach: %(documents)s.") % {"documents": "; ".join(localized(d, "label") for d in missing)},
             field="attachments",
         )
-    result = estimator.estimate(application, facts) if call.program.is_grant else None
+    # A grant is estimated, a recognition's conditions are checked (no amount); a channel's case asks nothing.
+    result = None if call.program.is_channel else estimator.estimate(application, facts)
     if result is not None and not result.eligible:
         raise PortalError(ErrorCode.INELIGIBLE, errors={None: list(result.reasons)})
     _check_limit(application)
@@ -241,7 +257,9 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
         facts=facts_codec.dump(facts),
         product_key=facts.get("product_key", ""),
         milestone_date=facts.get("milestone_date"),
-        estimate={} if result is None else {"amount": str(result.amount), "eligible": result.eligible},
+        estimate={}
+        if result is None
+        else {"amount": None if result.amount is None else str(result.amount), "eligible": result.eligible},
         catalogue_version=application.track.program.catalogue_version,
         submitted_at=now,
         submitted_by=by,

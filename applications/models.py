@@ -101,6 +101,14 @@ class Program(models.Model):
     # Working days per stage where the program sets its own clock ({"desk_answer": 10}); a call may set
     # others (Call.stage_deadlines), reviews/clock.py falls back to its defaults.
     stage_days = models.JSONField(_("working days per stage"), default=dict, blank=True)
+    # Who may apply: organisation kinds (portal.accounts.models.OrganisationKind); empty: every kind the
+    # policies support (enterprises, public institutions, private non-enterprise units).
+    applicants = models.JSONField(_("who may apply"), default=list, blank=True)
+    # A recognition's register entry lasts this long from the day it is granted; null for grants.
+    valid_years = models.PositiveSmallIntegerField(_("validity (years)"), null=True, blank=True)
+    # The facts a recognition's public register shows beside the holder and the subject (the number of beds,
+    # the products listed); every other fact stays with the file.
+    public_facts = models.JSONField(_("facts the public register shows"), default=list, blank=True)
     note_en = models.TextField(blank=True)
     note_zh = models.TextField(blank=True)
     catalogue_version = models.CharField(max_length=40)
@@ -122,6 +130,9 @@ class Program(models.Model):
     def is_channel(self) -> bool:
         """A service channel: cases the lead routes to the units concerned, who answer (reviews/desk.py)."""
         return self.outcome == ProgramOutcome.CHANNEL
+
+    def admits(self, organisation_kind: str) -> bool:
+        return not self.applicants or organisation_kind in self.applicants
 
     @property
     def citation(self) -> str:

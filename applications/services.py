@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Call, NoticeKind, Policy, Program
+from applications.models import Call, NoticeKind, Policy, Program, ProgramOutcome
 from applications.permissions import can_confirm_policy_amounts
 from portal.accounts.models import User
 from portal.errors import ErrorCode, PortalError
@@ -55,7 +55,8 @@ def call_create(
     stage_deadlines: dict | None = None,
 ) -> Call:
     """Open a round on a program. Refused when the policy is not in force on the call's dates, when
-    its amounts still await verification, or when a track the policy leaves open gets no rate."""
+    its amounts still await verification, when a track the policy leaves open gets no rate, or when a
+    program that grants no money is given a budget or rates."""
     policy = program.policy
     errors: dict[str | None, list] = {}
     if closes_at <= opens_at:
@@ -72,14 +73,19 @@ def call_create(
             % {"policy": policy.code},
         )
     track_terms = track_terms or {}
-    # A recognition or a channel pays nothing: no rate to set.
+    # A recognition pays nothing: a budget or a rate on it would be read as money somewhere.
+    if program.outcome == ProgramOutcome.RECOGNITION and (budget is not None or track_terms):
+        errors["budget"] = [
+            _("%(program)s grants a status, not money: its call has no budget and no rates.")
+            % {"program": program.code}
+        ]
     for track in program.tracks.all() if program.is_grant else []:
         terms = track_terms.get(track.code or "*", {}) or track_terms.get("*", {})
         if track.rate is None and terms.get("rate") is None:
             errors.setdefault("track_terms", []).append(
                 _("The policy leaves the rate of %(track)s to each call: set it.") % {"track": str(track)}
             )
-    if budget is not None and not program.is_grant:
+    if budget is not None and program.is_channel:
         errors["budget"] = [_("This program grants no money: its calls have no budget.")]
     if uses_expert_review and program.is_channel:
         errors["uses_expert_review"] = [_("A service channel's cases are answered by units, not scored by experts.")]

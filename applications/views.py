@@ -207,6 +207,8 @@ def application_detail(request, pk):
         "decision": application.decisions.first() if application.state in (State.APPROVED, State.REJECTED) else None,
         "award": application.awards.prefetch_related("payments").first(),
         "letters": application.letters.filter(rendered_at__isnull=False),
+        # The register entry this file listed or renewed (a recognition's outcome; awards keeps the register).
+        "entry": next((e.entry for e in application.register_events.select_related("entry").order_by("-pk")[:1]), None),
     }
     return render(request, "applications/detail.html", context)
 

@@ -143,18 +143,18 @@ def step_of(application: Application, action: str) -> Step | None:
     return step_for(application.state, action, application.call.program.outcome)
 
 
-# Labels of the events other apps record on an application (awards/projects: the steps of a project), registered
-# in their AppConfig.ready(), so the application's history names them in words too.
-_LABELS: dict[str, object] = {}
+# Words for the events the apps above record on an application (an award's moves, a register entry's), registered
+# in their AppConfig.ready(), so a history shows what happened, never its code.
+_EVENT_LABELS: dict[str, object] = {}
 
 
-def add_labels(labels: dict[str, object]) -> None:
-    _LABELS.update(labels)
+def add_event_labels(labels: dict[str, object]) -> None:
+    _EVENT_LABELS.update(labels)
 
 
 def label_of(action: str) -> str:
     step = next((s.label for s in TABLE if s.action == action), None)
-    return str(step if step is not None else _LABELS.get(action, action))
+    return str(step if step is not None else _EVENT_LABELS.get(action, action))
 
 
 def available_steps(user: User, application: Application) -> list[Step]:

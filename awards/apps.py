@@ -8,19 +8,31 @@ class AwardsConfig(AppConfig):
     def ready(self):
         from applications import estimator, notifications, selectors, workflow
         from applications.workflow import Action
-        from awards import estimates, handover, letters
+        from awards import estimates, handover, letters, register
         from awards import selectors as award_selectors
+        from awards.lifecycle import LABELS as AWARD_LABELS
         from awards.lifecycle import AwardAction
-        from awards.models import AwardState, ExportState, ObjectionState
-        from portal.template_enums import register
+        from awards.models import AwardState, EntryState, ExportState, ObjectionState
+        from awards.register_lifecycle import LABELS as REGISTER_LABELS
+        from awards.register_lifecycle import RegisterAction
+        from portal.template_enums import register as register_enums
 
-        # Approval hands the application to the award pipeline; a rejection gets its letter.
+        # Submission to a recognition: a product already listed is renewed within its window, never listed twice.
+        workflow.on_transition(Action.SUBMIT, register.check_filing)
+        workflow.on_transition(Action.RESUBMIT, register.check_filing)
+        # Approval of a recognition lists it (or renews its entry) in the decision's transaction; approval of a
+        # grant hands it to the award pipeline after the commit; a rejection gets its letter.
+        workflow.on_transition(Action.APPROVE, register.on_approved)
         workflow.after_commit(Action.APPROVE, handover.queue_award)
         workflow.after_commit(Action.REJECT, handover.queue_rejection_letter)
         # The estimate while filing, by the award engine.
         estimator.register(estimates.FILING_ESTIMATOR)
-        # The organisation's dashboard shows the amount awarded; the letter's mail attaches its PDF.
+        # The organisation's dashboard shows the amount awarded; the mails of a letter and of a certificate
+        # attach its PDF.
         selectors.add_dashboard_column("awarded", award_selectors.awarded_amount)
         notifications.attach_letter(AwardAction.LETTER_ISSUED, letters.letter_of_event)
+        notifications.attach_letter(RegisterAction.CERTIFICATE_ISSUED, letters.letter_of_event)
+        # A history names an award's and an entry's events in words.
+        workflow.add_event_labels({**AWARD_LABELS, **REGISTER_LABELS})
         # The enums the templates compare with (portal/template_enums.py).
-        register(AwardState, AwardAction, ObjectionState, ExportState)
+        register_enums(AwardState, AwardAction, ObjectionState, ExportState, EntryState, RegisterAction)

@@ -33,6 +33,9 @@ class Step(StrEnum):
 
 class ReasonCode(StrEnum):
     CONDITION_FAILED = "condition_failed"
+    # A condition on a register the caller could not read (the public estimate knows no organisation): not a
+    # refusal, a warning that filing checks it.
+    REGISTER_NOT_CHECKED = "register_not_checked"
     RATE_NOT_SET = "rate_not_set"
     RECOMMENDATION_FIXED_RATE = "recommendation_on_fixed_rate"
     RECOMMENDATION_NOT_LOWER = "recommendation_not_lower"
@@ -41,17 +44,30 @@ class ReasonCode(StrEnum):
     BUDGET_EXHAUSTED = "budget_exhausted"
 
 
+REGISTERED = "registered"
+
+
 @dataclass(frozen=True)
 class Condition:
-    """An eligibility test on one fact; `reason_*` tells the applicant what is missing."""
+    """An eligibility test on one fact, or (`registered`) on what the portal's register knows of the product;
+    `reason_*` tells the applicant what is missing."""
 
     fact: str
-    test: str  # is_true | is_false | not_empty | any_of
+    test: str  # is_true | is_false | not_empty | any_of | registered
     reason_en: str
     reason_zh: str
     values: tuple = ()
+    register: str = ""  # registered: the recognition program whose register must list the product
+    register_track: str | None = None  # ... and, where given, under that track
 
-    def holds(self, facts: dict) -> bool:
+    @property
+    def listing(self) -> str:
+        """What `Context.recognised` must hold: "<register>" or "<register>/<track>"."""
+        return self.register if self.register_track is None else f"{self.register}/{self.register_track}"
+
+    def holds(self, facts: dict, recognised: frozenset[str] | None = frozenset()) -> bool:
+        if self.test == REGISTERED:
+            return recognised is not None and self.listing in recognised
         value = facts.get(self.fact)
         if self.test == "is_true":
             return value is True
@@ -92,6 +108,10 @@ class Context:
     call_budget_left: Decimal | None = None
     recommended_amount: Decimal | None = None
     recommendation_reason: str = ""
+    # The registers that list this organisation's product validly now ("<register>" and "<register>/<track>"),
+    # read by the caller for a rule with a `registered` condition; None where nobody is known (the public
+    # estimate), which checks no register and says so.
+    recognised: frozenset[str] | None = frozenset()
 
 
 @dataclass(frozen=True)
@@ -136,20 +156,42 @@ def truncate(amount: Decimal) -> Decimal:
     return amount.quantize(YUAN, rounding=ROUND_DOWN)
 
 
-def compute(rule: Rule, facts: dict, context: Context = Context()) -> Result:
-    """The award for `facts` under `rule`, given `context`. Facts must already be validated."""
-    failed = tuple(
+def needs_register(rule: Rule) -> bool:
+    """Whether `rule` asks the register: the caller reads `Context.recognised` only then."""
+    return any(c.test == REGISTERED for c in rule.conditions)
+
+
+def unchecked(rule: Rule, context: Context) -> tuple[Reason, ...]:
+    """The register conditions left unread because the context knows nobody (the public estimate)."""
+    if context.recognised is not None:
+        return ()
+    return tuple(
+        Reason(ReasonCode.REGISTER_NOT_CHECKED, {"register": c.register, "track": c.register_track})
+        for c in rule.conditions
+        if c.test == REGISTERED
+    )
+
+
+def failed_conditions(rule: Rule, facts: dict, context: Context = Context()) -> tuple[Reason, ...]:
+    """Why `facts` (and, for a `registered` condition, the register) do not meet the rule's conditions; empty when
+    they do. The eligibility of a program that grants no money is exactly this."""
+    return tuple(
         Reason(ReasonCode.CONDITION_FAILED, {"fact": c.fact, "reason_en": c.reason_en, "reason_zh": c.reason_zh})
         for c in rule.conditions
-        if not c.holds(facts)
+        if not (c.test == REGISTERED and context.recognised is None) and not c.holds(facts, context.recognised)
     )
+
+
+def compute(rule: Rule, facts: dict, context: Context = Context()) -> Result:
+    """The award for `facts` under `rule`, given `context`. Facts must already be validated."""
+    failed = failed_conditions(rule, facts, context)
     if rule.rate is None:
         failed += (Reason(ReasonCode.RATE_NOT_SET, {"program": rule.program}),)
     if failed:
         return Result(eligible=False, amount=ZERO, reasons=failed)
 
     lines: list[Line] = []
-    reasons: list[Reason] = []
+    reasons: list[Reason] = list(unchecked(rule, context))
 
     # Every amount after the first line is whole yuan (exponent 0), so caps stored as 5000000.00
     # and context values with fen never leak fractions or odd exponents into the answer.

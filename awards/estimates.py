@@ -1,7 +1,7 @@
 """The award estimate (what-if) of SPEC §6: one path from a request to the engine's answer, shared by
 the API, the CLI and the public page."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,8 +15,9 @@ from applications.estimator import Estimate, Estimator
 from applications.facts import estimate_schema
 from applications.models import Application, Call, Policy, Program, ProgramOutcome, Track
 from applications.selectors import find_track, open_call_for, programs_with_tracks
-from awards.engine import Context, Result, compute
+from awards.engine import Context, Result, compute, failed_conditions, needs_register
 from awards.explain import reason_text, result_as_json
+from awards.register import recognised_for
 from awards.rules import rule_for
 from portal.amounts import AmountSerializerField
 from portal.bilingual import localized
@@ -45,17 +46,28 @@ def estimable_programs() -> QuerySet[Program]:
     return programs_with_tracks().filter(outcome=ProgramOutcome.GRANT)
 
 
+def _refuse_without_money(program: Program) -> None:
+    if program.is_channel:
+        raise PortalError(
+            ErrorCode.NOT_A_GRANT,
+            _("%(code)s grants no money (%(outcome)s): there is no award to estimate.")
+            % {"code": program.code, "outcome": program.get_outcome_display()},
+            field="program",
+        )
+    if not program.is_grant:
+        raise PortalError(
+            ErrorCode.NOT_A_GRANT,
+            _("%(program)s grants a status (a listing or a recognition), not money: there is no award to estimate.")
+            % {"program": program.code},
+            field="program",
+        )
+
+
 def resolve_track(program_code: str, track_code: str | None) -> Track:
     track_code = track_code or ""
     track = find_track(program_code, track_code)
-    if track is not None and not track.program.is_grant:
-        raise PortalError(
-            ErrorCode.UNKNOWN_PROGRAM,
-            _("%(code)s grants no money (%(outcome)s): there is no award to estimate.")
-            % {"code": program_code, "outcome": track.program.get_outcome_display()},
-            field="program",
-        )
     if track is not None:
+        _refuse_without_money(track.program)
         return track
     program = Program.objects.filter(code=program_code).prefetch_related("tracks").first()
     if program is None:
@@ -64,6 +76,7 @@ def resolve_track(program_code: str, track_code: str | None) -> Track:
             _("There is no program “%(code)s”. The programs are listed on the estimate page.") % {"code": program_code},
             field="program",
         )
+    _refuse_without_money(program)
     codes = [t.code for t in program.tracks.all()]
     if codes == [""]:
         message = _("Program %(program)s has a single track; leave the track out.")
@@ -121,10 +134,11 @@ class Estimated:
 
 def estimate(*, track: Track, facts: dict, context: Context, at: datetime | None = None) -> Estimated:
     """The engine's answer for validated facts, on exactly the rule an award would use: the catalogue's
-    terms with those of the program's open call (the one closing first), where one is open."""
+    terms with those of the program's open call (the one closing first), where one is open. Nobody is known
+    here: a condition on a register is not checked, and the answer says filing checks it."""
     check_policy_period(track.program.policy, facts, at.date() if at else None)
     call = open_call_for(track.program, at)
-    return Estimated(result=compute(rule_for(track, call), facts, context), call=call)
+    return Estimated(result=compute(rule_for(track, call), facts, replace(context, recognised=None)), call=call)
 
 
 def answer_as_json(estimated: Estimated, track: Track) -> dict:
@@ -161,18 +175,33 @@ def estimate_from_payload(payload) -> dict:
 # --- the estimate while filing (applications/estimator.py; registered in awards/apps.py) ----------------
 
 
+def filing_context(application: Application, rule, facts: dict) -> Context:
+    """What the world holds for this filing: the registers that list its product, where the rule asks."""
+    if not needs_register(rule):
+        return Context()
+    return Context(recognised=recognised_for(application.organisation_id, facts.get("product_key", "")))
+
+
 def filing_estimate(application: Application, facts: dict) -> Estimate:
     """On the terms of the application's own call: the amount a draft stores, the eligibility submission
-    checks."""
-    result = compute(rule_for(application.track, application.call), facts, Context())
+    checks. A program that grants no money is not estimated: its conditions alone decide, with no amount."""
+    rule = rule_for(application.track, application.call)
+    context = filing_context(application, rule, facts)
+    if not application.track.program.is_grant:
+        failed = failed_conditions(rule, facts, context)
+        return Estimate(eligible=not failed, amount=None, reasons=tuple(reason_text(r) for r in failed))
+    result = compute(rule, facts, context)
     reasons = () if result.eligible else tuple(reason_text(r) for r in result.reasons)
     return Estimate(eligible=result.eligible, amount=result.amount, reasons=reasons)
 
 
-def filing_estimate_shown(application: Application, facts: dict) -> dict:
+def filing_estimate_shown(application: Application, facts: dict) -> dict | None:
     """The estimate beside the application form: the answer of SPEC §6 for the facts typed so far, on the
-    terms of the application's own call, as the award will be."""
-    result = compute(rule_for(application.track, application.call), facts, Context())
+    terms of the application's own call, as the award will be; None for a program that grants no money."""
+    if not application.track.program.is_grant:
+        return None
+    rule = rule_for(application.track, application.call)
+    result = compute(rule, facts, filing_context(application, rule, facts))
     return answer_as_json(Estimated(result=result, call=application.call), application.track)
 
 

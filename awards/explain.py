@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from applications.models import Track
+from applications.models import Program, Track
 from awards.engine import Line, Reason, ReasonCode, Result, Step
 from portal.amounts import yuan
 from portal.bilingual import is_chinese, localized
@@ -62,6 +62,12 @@ def reason_text(reason: Reason) -> str:
     p = reason.params
     if reason.code == ReasonCode.CONDITION_FAILED:
         return p["reason_zh"] if is_chinese() else p["reason_en"]
+    if reason.code == ReasonCode.REGISTER_NOT_CHECKED:
+        register = Program.objects.filter(code=p["register"]).first()
+        return _(
+            "This measure pays only for a product your organisation has in the register “%(register)s”; "
+            "the portal checks that register when you file."
+        ) % {"register": localized(register, "title") if register else p["register"]}
     if reason.code == ReasonCode.RATE_NOT_SET:
         return _(
             "The rate of %(program)s is set by each call, and no open call has set it yet. "

@@ -109,3 +109,33 @@ class ClawbackForm(forms.Form):
     fraud = forms.BooleanField(
         label=_("Fraud found (credit record and a three-year ban from applying)"), required=False
     )
+
+
+class ResolveEntryObjectionForm(ResolveObjectionForm):
+    """As an award's, in the words of a listing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upheld"].choices = [
+            ("false", _("Dismissed: the listing goes ahead")),
+            ("true", _("Upheld: back to the lead commission")),
+        ]
+
+
+class RegisterSearchForm(forms.Form):
+    """The public register's search: a holder's name, what is listed, a product key or a certificate number."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+
+    def __init__(self, *args, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All")), *states]
+
+
+class RemovalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for removal (the public register shows it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

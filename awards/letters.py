@@ -72,6 +72,8 @@ def letter_content(decision: Decision, award: Award | None) -> dict:
             "number": program.policy.document_number,
         },
         "call": {"title_zh": call.title_zh, "title_en": call.title_en, "year": call.year},
+        # A refusal of a recognition refuses a listing, not money: the letter says which.
+        "is_grant": program.is_grant,
         "outcome": decision.outcome,
         "reasons": decision.reasons,
     }
@@ -139,12 +141,17 @@ def letter_row(*, decision: Decision, award: Award | None, number: int, issued_o
     )
 
 
+# A certificate states a status, a decision letter an amount or a refusal: each has its page.
+TEMPLATES = {LetterKind.CERTIFICATE: "letters/certificate.html"}
+
+
 def render_letter(letter: Letter) -> bytes:
     """The PDF of `letter`, from its stored snapshot only: the same snapshot gives the same bytes."""
     from weasyprint import HTML
 
+    template = TEMPLATES.get(letter.kind, "letters/letter.html")
     with translation.override("zh-hans"):
-        html = render_to_string("letters/letter.html", {"letter": letter, "c": letter.content, "fonts": LETTER_FONTS})
+        html = render_to_string(template, {"letter": letter, "c": letter.content, "fonts": LETTER_FONTS})
     return HTML(string=html).write_pdf()
 
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.models import AuditEvent
 from applications.notifications import outbox_for_event
@@ -42,6 +43,16 @@ TABLE: dict[tuple[S, A], tuple[S, ...]] = {
     (S.LETTER_ISSUED, A.CLAWBACK_RECORDED): (S.CLAWED_BACK,),
     (S.DISBURSED, A.CLAWBACK_RECORDED): (S.CLAWED_BACK,),
     (S.CLAWED_BACK, A.CLAWBACK_RECORDED): (S.CLAWED_BACK,),
+}
+# Words for the events in an application's history (registered with the workflow in awards/apps.py).
+LABELS = {
+    A.NOTICE_PUBLISHED: gettext_lazy("Award on public notice"),
+    A.OBJECTION_FILED: gettext_lazy("Objection to the award filed"),
+    A.OBJECTION_RESOLVED: gettext_lazy("Objection to the award resolved"),
+    A.AWARD_CONFIRMED: gettext_lazy("Award confirmed"),
+    A.LETTER_ISSUED: gettext_lazy("Decision letter issued"),
+    A.PAYMENT_RECORDED: gettext_lazy("Payment recorded"),
+    A.CLAWBACK_RECORDED: gettext_lazy("Clawback recorded"),
 }
 # Moves whose applicant gets an e-mail, written to the outbox with the event (as in applications/workflow.py).
 NOTIFIED = {A.NOTICE_PUBLISHED, A.LETTER_ISSUED, A.PAYMENT_RECORDED, A.CLAWBACK_RECORDED}

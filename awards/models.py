@@ -104,9 +104,13 @@ class ObjectionState(models.TextChoices):
 
 
 class Objection(models.Model):
-    """A written, signed objection to an award on public notice (anonymous ones are not accepted)."""
+    """A written, signed objection to an award, or to a register entry, on public notice (anonymous ones are not
+    accepted)."""
 
-    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="objections")
+    award = models.ForeignKey(Award, null=True, blank=True, on_delete=models.PROTECT, related_name="objections")
+    entry = models.ForeignKey(
+        "RegisterEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="objections"
+    )
     name = models.CharField(_("your name"), max_length=100)
     organisation = models.CharField(_("your organisation (if you object for one)"), max_length=200, blank=True)
     # Normalised (stdnum's compact form): a resident ID number, or the organisation's USCC.
@@ -130,16 +134,29 @@ class Objection(models.Model):
                 fields=["award", "id_number"],
                 condition=models.Q(state=ObjectionState.OPEN),
                 name="objection_one_open_per_identity",
-            )
+            ),
+            # ... and the entry back from its listing: one per objector and entry.
+            models.UniqueConstraint(
+                fields=["entry", "id_number"],
+                condition=models.Q(state=ObjectionState.OPEN),
+                name="objection_one_open_per_identity_and_entry",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(award__isnull=False, entry__isnull=True)
+                | models.Q(award__isnull=True, entry__isnull=False),
+                name="objection_to_an_award_or_an_entry",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.award_id}: {self.name}"
+        return f"{self.award_id or self.entry_id}: {self.name}"
 
 
 class LetterKind(models.TextChoices):
     AWARD = "award", _("Award decision")
     REJECTION = "rejection", _("Rejection")
+    # The numbered certificate of a register entry: its listing, or a renewal of it.
+    CERTIFICATE = "certificate", _("Certificate")
 
 
 class LetterSequence(models.Model):
@@ -163,6 +180,10 @@ class Letter(models.Model):
     application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="letters")
     decision = models.OneToOneField("reviews.Decision", on_delete=models.PROTECT, related_name="letter")
     award = models.OneToOneField(Award, null=True, blank=True, on_delete=models.PROTECT, related_name="letter")
+    # A certificate's register entry (a renewal's certificate is a letter of the same entry).
+    entry = models.ForeignKey(
+        "RegisterEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
     kind = models.CharField(max_length=12, choices=LetterKind.choices)
     commission = models.ForeignKey("portal.Commission", on_delete=models.PROTECT, related_name="letters")
     year = models.PositiveSmallIntegerField()
@@ -185,6 +206,122 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class EntryState(models.TextChoices):
+    AWAITING_NOTICE = "awaiting_notice", _("Approved, notice not yet published")
+    IN_NOTICE = "in_notice", _("On public notice")
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REMOVED = "removed", _("Removed")
+    OVERTURNED = "overturned", _("Overturned after an objection")
+
+
+# Entries that stand for their product (or holder) in a register: one at a time per key; an approval for the same
+# key renews a valid or expired one instead of adding another.
+LIVE = [EntryState.AWAITING_NOTICE, EntryState.IN_NOTICE, EntryState.VALID, EntryState.EXPIRED]
+# What the public register shows: entries that were listed (never one still being decided or overturned).
+PUBLIC = [EntryState.VALID, EntryState.EXPIRED, EntryState.REMOVED]
+
+
+class RegisterEntry(models.Model):
+    """One holder (and product, where the register lists products) in the register of a recognition program: who,
+    what, valid from/to, the decision that granted it and its current certificate. Every change of state is an
+    `entry_move()` (awards/register_lifecycle.py), with a `RegisterEvent` row."""
+
+    program = models.ForeignKey("applications.Program", on_delete=models.PROTECT, related_name="register_entries")
+    track = models.ForeignKey("applications.Track", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "portal.Organisation", on_delete=models.PROTECT, related_name="register_entries", verbose_name=_("holder")
+    )
+    # The call whose notice published it (the lead publishes a call's entries together, as its awards).
+    call = models.ForeignKey("applications.Call", on_delete=models.PROTECT, related_name="register_entries")
+    # The application and decision of the latest grant: the listing, then each renewal.
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="register_entries"
+    )
+    decision = models.ForeignKey("reviews.Decision", on_delete=models.PROTECT, related_name="register_entries")
+    subject = models.CharField(_("listed"), max_length=200)
+    # The product key as the engine matches it (stripped, upper case); "" where the holder itself is listed.
+    key = models.CharField(_("product or project identifier"), max_length=100, blank=True)
+    # [{name, kind, label_en, label_zh, value}] of the program's public facts, as granted.
+    public_facts = models.JSONField(default=list, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=EntryState.choices, default=EntryState.AWAITING_NOTICE)
+    notice_from = models.DateField(null=True, blank=True)
+    notice_until = models.DateField(_("notice until"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    certificate = models.ForeignKey(
+        Letter, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("certificate")
+    )
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
+    removal_reason = models.TextField(_("reason for removal"), blank=True)
+    # The end of validity a renewal reminder went out for: one reminder per period.
+    reminded_for = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "pk"]
+        indexes = [
+            models.Index(fields=["program", "state"], name="entry_register_state"),
+            # The beat's expiry and reminders: valid entries by their end of validity.
+            models.Index(fields=["state", "valid_to"], name="entry_state_valid_to"),
+            models.Index(fields=["organisation", "program", "key"], name="entry_holder_key"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "organisation", "key"],
+                condition=models.Q(state__in=LIVE),
+                name="one_live_entry_per_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="entry_valid_to_after_from",
+            ),
+        ]
+        verbose_name = _("register entry")
+        verbose_name_plural = _("register entries")
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.pk}: {self.subject}"
+
+
+class RegisterEvent(models.Model):
+    """The history of a register entry, append-only (also in the database: awards/migrations/0008): each move
+    and each recorded fact (a certificate, a reminder, an objection) with who, when and why."""
+
+    entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16, blank=True)
+    by = models.ForeignKey("portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+    # The validity after the event.
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    # The application behind it (the listing, a renewal), and the certificate it issued.
+    application = models.ForeignKey(
+        "applications.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="register_events"
+    )
+    certificate = models.ForeignKey(Letter, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["entry", "at"], name="register_event_entry_at")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.action}: {self.from_state} -> {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("register events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("register events are append-only")
 
 
 class Payment(models.Model):

@@ -22,10 +22,11 @@ from portal.errors import PortalError
 
 @require_GET
 def notices_page(request):
-    return render(request, "awards/notices.html", {"awards": selectors.public_notices()})
+    context = {"awards": selectors.public_notices(), "entries": selectors.public_notice_entries()}
+    return render(request, "awards/notices.html", context)
 
 
-def _throttle(throttle, request) -> None:
+def throttle_objection(throttle, request) -> None:
     """Count this request against the throttle; raise Throttled, with the refusal to show, past its rate."""
     if throttle.allow_request(request, None):
         return
@@ -43,11 +44,11 @@ def objection_page(request, pk):
     form = ObjectionForm(request.POST or None)
     if request.method == "POST":
         try:
-            _throttle(ObjectionAddressThrottle(), request)  # every attempt counts, valid or not
+            throttle_objection(ObjectionAddressThrottle(), request)  # every attempt counts, valid or not
             if form.is_valid():
                 data = {k: v for k, v in form.cleaned_data.items() if k != "signed"}
                 identity = notice.objector_identity(id_number=data["id_number"], organisation=data["organisation"])
-                _throttle(ObjectionIdentityThrottle(identity), request)
+                throttle_objection(ObjectionIdentityThrottle(identity), request)
                 notice.objection_file(award=award, **data)
                 return render(request, "awards/objection_received.html", {"award": award})
         except Throttled as refusal:

@@ -329,3 +329,58 @@ def action_plan_indicators() -> dict:
         "big_sellers": big,
         "big_sellers_goal": OVERSEAS_SALES_GOAL,
     }
+
+
+# --- the registers' open data (one list per recognition program, the rows of its public page) ---------------------
+
+
+def register_record(entry) -> dict:
+    """One entry of a public register as open data: who, what, valid from/to, its state and, once removed, when
+    and why; nothing the file holds beyond the program's public facts (no receipt, no reviewer, no figure)."""
+    program, organisation = entry.program, entry.organisation
+    return {
+        "id": f"{OPEN_DATA_PREFIX}-REG-{entry.pk}",
+        "register": program.code,
+        "clause": program.clause,
+        "category": entry.track.title_en or None,
+        "holder": {"id": f"CN-USCC-{organisation.uscc}", "name": organisation.name},
+        "listed": entry.subject,
+        "productKey": entry.key or None,
+        "details": {f["name"]: f["value"] for f in entry.public_facts},
+        "state": entry.state,
+        "validFrom": entry.valid_from.isoformat() if entry.valid_from else None,
+        "validTo": entry.valid_to.isoformat() if entry.valid_to else None,
+        "removedOn": entry.removed_on.isoformat() if entry.removed_on else None,
+        "removalReason": entry.removal_reason or None,
+        "certificate": entry.certificate.reference if entry.certificate_id else None,
+    }
+
+
+REGISTER_COLUMNS = [
+    ("Identifier", ("id",)),
+    ("Register", ("register",)),
+    ("Clause", ("clause",)),
+    ("Category", ("category",)),
+    ("Holder:Identifier", ("holder", "id")),
+    ("Holder:Name", ("holder", "name")),
+    ("Listed", ("listed",)),
+    ("Product key", ("productKey",)),
+    ("State", ("state",)),
+    ("Valid from", ("validFrom",)),
+    ("Valid to", ("validTo",)),
+    ("Removed on", ("removedOn",)),
+    ("Reason for removal", ("removalReason",)),
+    ("Certificate", ("certificate",)),
+]
+
+
+def register_cells(record: dict) -> list:
+    """The CSV row of a record: the columns above, then each public fact as "name=value"."""
+    cells = []
+    for _title, path in REGISTER_COLUMNS:
+        value = record
+        for key in path:
+            value = value[key]
+        cells.append(value)
+    cells.append("; ".join(f"{name}={value}" for name, value in record["details"].items()))
+    return cells

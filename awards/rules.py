@@ -33,11 +33,13 @@ def rule_for(track: Track, call: Call | None = None) -> Rule:
         yearly_cap=program.yearly_cap,
         conditions=tuple(
             Condition(
-                fact=c["fact"],
+                fact=c.get("fact", "product_key"),
                 test=c["test"],
                 reason_en=c["reason_en"],
                 reason_zh=c["reason_zh"],
                 values=tuple(c.get("values", ())),
+                register=c.get("register", ""),
+                register_track=c.get("register_track"),
             )
             for c in track.conditions
         ),

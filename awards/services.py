@@ -10,9 +10,10 @@ from django.utils import translation
 
 from applications import facts as facts_codec
 from applications.models import Application, Call, State
-from awards.engine import Context, Result, compute, held_in_overlap
+from awards.engine import Context, Result, compute, held_in_overlap, needs_register
 from awards.explain import result_as_json
 from awards.models import HOLDING, Award, AwardState
+from awards.register import recognised_for
 from awards.rules import rule_for
 from portal.accounts.models import Organisation
 from portal.errors import PortalError
@@ -117,14 +118,19 @@ def _computed(
     in_overlap_group: Decimal,
     budget_left: Decimal | None,
 ) -> Computed:
+    rule = rule_for(application.track, call)
     context = Context(
         awarded_this_year=this_year,
         awarded_in_overlap_group=in_overlap_group,
         call_budget_left=budget_left,
         recommended_amount=decision.recommended_amount,
         recommendation_reason=decision.reasons,
+        # The register as it stands now: an entry removed since the filing no longer carries the money.
+        recognised=recognised_for(application.organisation_id, facts.get("product_key", ""))
+        if needs_register(rule)
+        else frozenset(),
     )
-    result = compute(rule_for(application.track, call), facts, context)
+    result = compute(rule, facts, context)
     breakdown = {}
     for language in ("zh-hans", "en"):
         with translation.override(language):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from celery import shared_task
 from django.db import OperationalError
 
-from awards import exports, letters, notice, services, sweeper
+from awards import certificates, exports, letters, notice, register, register_notice, services, sweeper
 
 
 @shared_task(name="awards.tasks.compute_award", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -37,3 +37,28 @@ def build_export(export_id: int) -> int:
 @shared_task(name="awards.tasks.sweep_unfinished")
 def sweep_unfinished() -> dict:
     return sweeper.sweep()
+
+
+@shared_task(
+    name="awards.tasks.issue_certificate",
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def issue_certificate(decision_id: int) -> str:
+    return certificates.certificate_issue(decision_id=decision_id).reference
+
+
+@shared_task(name="awards.tasks.close_register_notices")
+def close_register_notices() -> int:
+    return len(register_notice.register_notices_close())
+
+
+@shared_task(name="awards.tasks.expire_register_entries")
+def expire_register_entries() -> int:
+    return len(register.entries_expire())
+
+
+@shared_task(name="awards.tasks.remind_renewals")
+def remind_renewals() -> int:
+    return len(register.renewal_reminders_send())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards import pages, report_pages
+from awards import pages, register_pages, report_pages
 
 urlpatterns = [
     path("notices/", pages.notices_page, name="notices"),
@@ -23,4 +23,23 @@ urlpatterns += [
     path("reports/dashboard/", report_pages.dashboard_page, name="dashboard-admin"),
     path("open-data/awards.json", report_pages.open_data_json, name="open-data-json"),
     path("open-data/awards.csv", report_pages.open_data_csv, name="open-data-csv"),
+]
+
+# The registers of the recognition programs: public pages and open data, the lead commission's pages.
+urlpatterns += [
+    path("registers/", register_pages.registers_page, name="registers"),
+    path("registers/<str:code>/", register_pages.register_page, name="public-register"),
+    path("registers/<str:code>/entries.json", register_pages.register_json, name="public-register-json"),
+    path("registers/<str:code>/entries.csv", register_pages.register_csv, name="public-register-csv"),
+    path("notices/register/<int:pk>/object/", register_pages.entry_objection_page, name="register-objection"),
+    path("registers/entries/<int:pk>/", register_pages.entry_page, name="register-entry"),
+    path("registers/entries/<int:pk>/remove/", register_pages.entry_remove, name="register-entry-remove"),
+    path("review/register/", register_pages.led_registers_page, name="led-registers"),
+    path("review/calls/<int:call_id>/register/", register_pages.call_register_page, name="call-register"),
+    path("review/calls/<int:call_id>/register/publish/", register_pages.register_publish, name="register-publish"),
+    path(
+        "review/register-objections/<int:pk>/resolve/",
+        register_pages.entry_objection_resolve,
+        name="register-objection-resolve",
+    ),
 ]

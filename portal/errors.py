@@ -40,6 +40,9 @@ class ErrorCode(StrEnum):
     ID_NUMBER_INVALID = "id_number_invalid"
     OBJECTION_DUPLICATE = "objection_duplicate"
     ANSWERS_MISSING = "answers_missing"
+    APPLICANT_KIND = "applicant_kind"
+    NOT_A_GRANT = "not_a_grant"
+    ALREADY_LISTED = "already_listed"
 
 
 class PortalError(Exception):

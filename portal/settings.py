@@ -336,7 +336,13 @@ CELERY_BEAT_SCHEDULE = {
     # Confirms awards whose public notice has ended without an open objection; hourly is plenty for
     # periods counted in days.
     "close-notices": {"task": "awards.tasks.close_notices", "schedule": 3600.0},
-    # Queues again awards and letters whose messages were lost (a Redis restart) or whose task gave up.
+    # Lists the register entries whose notice ended without an open objection (and queues their certificates);
+    # expires entries past their validity; reminds holders once, 90 days before, to renew.
+    "close-register-notices": {"task": "awards.tasks.close_register_notices", "schedule": 3600.0},
+    "expire-register-entries": {"task": "awards.tasks.expire_register_entries", "schedule": 3600.0},
+    "remind-renewals": {"task": "awards.tasks.remind_renewals", "schedule": 3600.0},
+    # Queues again awards, letters and certificates whose messages were lost (a Redis restart) or whose task
+    # gave up.
     "sweep-unfinished": {"task": "awards.tasks.sweep_unfinished", "schedule": 300.0},
     # Queues again e-mails of the outbox still unsent after its grace period (portal/accounts/outbox.py).
     "sweep-outbox": {"task": "portal.tasks.sweep_outbox", "schedule": 300.0},

@@ -15,6 +15,12 @@ from reviews.routing import check_decision_ready, open_tasks
 def _recommended(application: Application, value, reason: str) -> Decimal | None:
     if value in (None, ""):
         return None
+    if not application.call.program.is_grant:
+        raise PortalError(
+            ErrorCode.INVALID,
+            _("This measure grants a status, not money; no amount can be recommended."),
+            field="recommended_amount",
+        )
     amount = amount_for(value, field="recommended_amount")
     if not application.track.rate_is_ceiling:
         raise PortalError(

@@ -138,6 +138,13 @@ class DecisionForm(forms.Form):
         max_length=4000,
     )
 
+    def __init__(self, *args, is_grant: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_grant:
+            # A recognition has no amount to lower: the decision is the listing itself.
+            del self.fields["recommended_amount"]
+            self.fields["reason"].label = _("Reasons (required to reject)")
+
 
 class DeclarationForm(forms.Form):
     has_conflict = forms.TypedChoiceField(

@@ -66,7 +66,8 @@ def on_returned(*, application: Application, by: User, reason: str = "", **paylo
 
 def on_formal_check_passed(*, application: Application, by: User, **payload):
     """Every item of the checklist holds: parallel review tasks for the lead and each co-reviewing
-    commission, and a budget-confirmation task for each commission that confirms budgets."""
+    commission, and, where the program grants money, a budget-confirmation task for each commission that
+    confirms budgets (a recognition has no budget: FIN, listed by a clause for its money, gets no task)."""
     checklist = _checklist_from(payload)
     failing = [item for item, ok in checklist.items() if not ok]
     if failing:
@@ -89,7 +90,7 @@ def on_formal_check_passed(*, application: Application, by: User, **payload):
             is_lead=commission.pk == program.lead_id,
             due_on=stage_due(call, "department_review", today),
         )
-    budget = list(Commission.objects.filter(confirms_budget=True))
+    budget = list(Commission.objects.filter(confirms_budget=True)) if program.is_grant else []
     for commission in budget:
         ReviewTask.objects.create(
             application=application,
@@ -103,13 +104,13 @@ def on_formal_check_passed(*, application: Application, by: User, **payload):
 
 def programs_reviewed_by(commission_id: int | None) -> QuerySet[Program]:
     """The programs whose applications the routing above brings to a commission: those it leads or
-    co-reviews, every program for a commission that confirms budgets, and the service channels whose cases
-    may be routed to it."""
+    co-reviews with an opinion, every program that grants money for a commission that confirms budgets, and
+    the service channels whose cases may be routed to it."""
+    confirms_budget = Exists(Commission.objects.filter(pk=commission_id, confirms_budget=True))
     return Program.objects.filter(
         Q(lead_id=commission_id)
-        | Q(co_reviewers__id=commission_id)
-        # A budget confirmer sees only the programs that pay.
-        | Q(Exists(Commission.objects.filter(pk=commission_id, confirms_budget=True)), outcome=ProgramOutcome.GRANT)
+        | (Q(co_reviewers__id=commission_id) & ~Q(confirms_budget))
+        | (Q(confirms_budget) & Q(outcome=ProgramOutcome.GRANT))
         | desk.programs_routable_to(commission_id)
     )
 
@@ -184,7 +185,7 @@ def on_sent_to_experts(*, application: Application, by: User, **_payload):
 
 def check_decision_ready(application: Application, *, approving: bool) -> None:
     """The lead decides only when every co-reviewer has given an opinion or let its deadline pass,
-    the experts have scored (or their deadline passed) where the call uses them, and, to approve,
+    the experts have scored (or their deadline passed) where the call uses them, and, to approve a grant,
     the budget is confirmed."""
     _require_opinions(application)
     if application.state == State.DEPARTMENT_REVIEW and application.call.uses_expert_review and approving:
@@ -198,5 +199,5 @@ def check_decision_ready(application: Application, *, approving: bool) -> None:
                 ErrorCode.SCORES_MISSING,
                 _("Waiting for %(n)s expert score(s) (or for the experts' deadline to pass).") % {"n": len(waiting)},
             )
-    if approving and not budget_confirmed(application):
+    if approving and application.call.program.is_grant and not budget_confirmed(application):
         raise PortalError(ErrorCode.BUDGET_NOT_CONFIRMED, _("The Finance Bureau has not confirmed the budget yet."))

@@ -136,7 +136,7 @@ def _review_context(request, application, *, waive_form=None, waive_task_id=None
         context["budget_form"] = BudgetForm()
     if context["can_decide"]:
         context.update(
-            decision_form=DecisionForm(),
+            decision_form=DecisionForm(is_grant=application.call.program.is_grant),
             waiting_opinions=missing_opinions(application),
             waiting_scores=missing_scores(application) if application.state == State.EXPERT_REVIEW else [],
             budget_ok=budget_confirmed(application),
@@ -267,13 +267,14 @@ def decide(request, pk):
     action = request.POST.get("action")
     if action not in DECISION_STEPS:
         raise Http404
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, is_grant=application.call.program.is_grant)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect("review-application", pk=application.pk)
-    payload = {"recommended_amount": form.cleaned_data["recommended_amount"]} if action == A.APPROVE else {}
+    amount = form.cleaned_data.get("recommended_amount")
+    payload = {"recommended_amount": amount} if action == A.APPROVE and amount is not None else {}
     try:
         workflow.transition(
             application=application, action=action, by=request.user, reason=form.cleaned_data["reason"], **payload

@@ -41,6 +41,13 @@ def charlie(org_b):
 
 
 @pytest.fixture
+def hana(db):
+    from tests import personas
+
+    return personas.hana()
+
+
+@pytest.fixture
 def dora(db):
     from tests import personas
 

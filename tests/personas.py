@@ -3,6 +3,7 @@
     alice            administrator of Zhangjiang Demo Biotech (org_a): files for it (apply_for) and runs its team
     bob              her colleague at org_a: files for it, does not run the team
     charlie          administrator of Other Pharma (org_b), an outsider to org_a's files
+    hana             administrator of Shanghai Demo Hospital (a public institution: it applies for research beds)
     dora             an enterprise account that belongs to no organisation (for example removed from one)
     <code>_officer   the officer of each commission the catalogue routes to (stcsm_officer leads the BIO24
                      calls of the tests; smpa_officer co-reviews them; commerce_officer is never routed to them)
@@ -15,11 +16,12 @@ fixtures (tests/conftest.py), the journeys and the access matrix's world all mea
 need the catalogue's commissions loaded.
 """
 
-from portal.accounts.models import Commission, Organisation, Role, User
+from portal.accounts.models import Commission, Organisation, OrganisationKind, Role, User
 from tests import factories
 
 ORG_A = "Zhangjiang Demo Biotech"
 ORG_B = "Other Pharma"
+HOSPITAL = "Shanghai Demo Hospital"
 
 # The commissions of applications/catalogue.toml, each with its officer's persona below.
 COMMISSIONS = ("STCSM", "SHEITC", "DRC", "SMPA", "FIN", "HEALTH", "HSA", "COMMERCE", "SHDC")
@@ -29,8 +31,8 @@ def _existing(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
 
-def _organisation(name: str) -> Organisation:
-    return Organisation.objects.filter(name=name).first() or factories.OrganisationFactory(name=name)
+def _organisation(name: str, kind: str = OrganisationKind.ENTERPRISE) -> Organisation:
+    return Organisation.objects.filter(name=name).first() or factories.OrganisationFactory(name=name, kind=kind)
 
 
 def org_a() -> Organisation:
@@ -39,6 +41,16 @@ def org_a() -> Organisation:
 
 def org_b() -> Organisation:
     return _organisation(ORG_B)
+
+
+def hospital() -> Organisation:
+    return _organisation(HOSPITAL, OrganisationKind.PUBLIC_INSTITUTION)
+
+
+def hana() -> User:
+    return _existing("hana") or factories.member(
+        hospital(), admin=True, username="hana", first_name="Hana", last_name="Wu"
+    )
 
 
 def alice() -> User:

@@ -1,8 +1,9 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import State
+from applications.models import ProgramOutcome, State
 from applications.workflow import label_of
+from portal.accounts.models import OrganisationKind
 from portal.bilingual import localized
 
 register = template.Library()
@@ -26,11 +27,26 @@ NEXT_STEP = {
 CASE_NEXT_STEP = {State.SUBMITTED: _("Awaiting routing by the lead commission")}
 
 
+# A recognition's approval is not followed by an award but by its listing.
+NEXT_STEP_WITHOUT_MONEY = {
+    State.APPROVED: _("Approved: the listing goes on public notice, then the certificate follows"),
+}
+
+
 @register.filter
 def next_step(application) -> str:
-    if application.call.program.is_channel and application.state in CASE_NEXT_STEP:
+    program = application.call.program
+    if program.is_channel and application.state in CASE_NEXT_STEP:
         return CASE_NEXT_STEP[application.state]
+    if program.outcome == ProgramOutcome.RECOGNITION and application.state in NEXT_STEP_WITHOUT_MONEY:
+        return NEXT_STEP_WITHOUT_MONEY[application.state]
     return NEXT_STEP.get(application.state, "")
+
+
+@register.filter
+def applicant_kinds(program) -> str:
+    """Who a program admits, in words ("Public institution")."""
+    return "; ".join(str(OrganisationKind(kind).label) for kind in program.applicants)
 
 
 @register.filter

@@ -35,7 +35,7 @@ class ProjectsConfig(AppConfig):
         lifecycle.after_move(AwardAction.AWARD_CONFIRMED, opening.on_award_confirmed)
         money.add_payment_rule(instalments.payment_rule)
         # The application's history names the project's steps in words.
-        workflow.add_labels(project_lifecycle.labels())
+        workflow.add_event_labels(project_lifecycle.labels())
         # The award report, its exports and the dashboard show the project.
         reports.add_column("project__state", "Project state", "项目状态", display=dashboard.state_label)
         reports.add_column("project__ends_on", "Project ends on", "项目结束日期", display=str, kind=xlsx.DATE)

@@ -24,6 +24,7 @@ from portal.accounts.predicates import (
 @dataclass(frozen=True)
 class Menu:
     review_queue: bool = False
+    registers_kept: bool = False  # the registers an officer's commission keeps (some lead none)
     reports: bool = False  # and the administrators' dashboard
     payments: bool = False
     my_reviews: bool = False
@@ -42,6 +43,7 @@ def menu_for(user) -> Menu:
         return Menu()
     return Menu(
         review_queue=is_commission_staff(user),
+        registers_kept=is_officer(user),
         reports=is_admin(user),
         payments=is_finance(user),
         my_reviews=is_expert(user),

@@ -39,6 +39,15 @@ NAMED = {
     "Municipal Healthcare Security Administration": "HSA",
     "Municipal Intellectual Property Administration": "IPA",
     "Shanghai Customs District of the PRC": "CUSTOMS",
+    "Shanghai Customs": "CUSTOMS",
+    "Shanghai Science and Technology Office": "SCIOFFICE",
+    "Shenkang Hospital Development Center": "SHDC",
+    "Municipal Human Resources and Social Security Bureau": "HRSS",
+    "Municipal Medical Insurance Bureau": "HSA",
+    "Leading Group Office": "LEADGROUP",
+    "Organization Department of CPC Municipal Committee": "ORGDEPT",
+    "Municipal Public Security Bureau": "PSB",
+    "Foreign Affairs Office of the Municipal People’s Government": "FAO",
 }
 A_III_1_TO_3 = (
     "Municipal Science and Technology Commission, Municipal Commission of Economy and Informatization, "
@@ -107,6 +116,37 @@ CLAUSE_UNITS = {
     "BIO24-OVERSEAS-TRIALS": (["STCSM", "HEALTH", "SMPA", "FIN"], ["HEALTH", "SMPA", "FIN"]),
     "BIO24-CRO-UPGRADE": (["STCSM", "SMPA", "FIN"], ["SMPA", "FIN"]),
     "BIO24-HOSPITAL-DEMO": (["SHEITC", "HEALTH", "SHDC", "FIN"], ["HEALTH", "SHDC", "FIN"]),
+    # Measures that grant a status, not money (SPEC §5): the reviewers are SPEC's lists.
+    "BIO21-RD-GOODS-WHITELIST": (
+        "Municipal Commission of Economy and Informatization, Municipal Commission of Commerce, Shanghai Customs, "
+        "Municipal Drug Supervision Administration, Municipal Commission of Science and Technology, Shanghai "
+        "Science and Technology Office",
+        ["COMMERCE", "CUSTOMS", "SMPA", "STCSM"],
+    ),
+    "BIO21-CLINICAL-RESEARCH-BEDS": (
+        "Shenkang Hospital Development Center, Municipal Health Commission, Municipal Human Resources and Social "
+        "Security Bureau, Municipal Finance Bureau",
+        ["HEALTH", "FIN"],
+    ),
+    "BIO21-DEVICE-FAST-ADMISSION": (
+        "Municipal Medical Insurance Bureau, Municipal Drug Supervision Administration, Municipal Health "
+        "Commission, Shenkang Hospital Development Center",
+        ["SMPA", "HEALTH", "SHDC"],
+    ),
+    "BIO21-INNOVATIVE-PRODUCT-CATALOGUE": (
+        "Municipal Commission of Economy and Informatization, Municipal Health Commission, Municipal Finance Bureau",
+        ["HEALTH", "FIN"],
+    ),
+    "BIO21-KEY-ENTERPRISE-LIST": (
+        "Leading Group Office, Organization Department of CPC Municipal Committee, Municipal Human Resources and "
+        "Social Security Bureau, Municipal Public Security Bureau, Municipal Development and Reform Commission",
+        ["DRC"],
+    ),
+    "INTL24-FOREIGN-AID-CATALOGUE": (
+        "the Municipal Commission of Commerce, the Municipal Commission of Health, and Foreign Affairs Office of the "
+        "Municipal People’s Government",
+        ["HEALTH", "FAO"],
+    ),
     # A service channel: no unit reviews by default; the lead routes each case among the clause's units.
     "INTL24-INTERNATIONALISATION-DESK": (
         "the Municipal Commission of Science and Technology, Financial Commission Office of the CPC Municipal "
@@ -137,6 +177,12 @@ CITATIONS = {
     "INTL24-LICENSE-OUT": "II.4(9)",
     "INTL24-WHO-PQ": "II.4(10)",
     "INTL24-INTERNATIONALISATION-DESK": "II.5(12)",
+    "BIO21-RD-GOODS-WHITELIST": "III.4",
+    "BIO21-CLINICAL-RESEARCH-BEDS": "IV.1",
+    "BIO21-DEVICE-FAST-ADMISSION": "VI.1",
+    "BIO21-INNOVATIVE-PRODUCT-CATALOGUE": "VI.2",
+    "BIO21-KEY-ENTERPRISE-LIST": "VII.4",
+    "INTL24-FOREIGN-AID-CATALOGUE": "II.4(11)",
     "BIO24-DRUG-INNOVATIVE": ("area 1", "area 1 (R&D) of the 37 measures", "37条措施第1领域（研发）"),
     "BIO24-DEVICE-INNOVATIVE": ("area 1", "area 1 (R&D) of the 37 measures", "37条措施第1领域（研发）"),
     "BIO24-OVERSEAS-TRIALS": (
@@ -165,7 +211,7 @@ def counts():
 
 
 def test_catalogue_loads_every_program_of_the_spec(catalogue):
-    assert counts() == (23, 3, 20, 32)
+    assert counts() == (23, 3, 26, 39)
     assert set(Program.objects.values_list("code", flat=True)) == set(CLAUSE_UNITS) == set(CITATIONS)
 
 
@@ -209,7 +255,7 @@ def test_catalogue_loads_twice_without_duplicates(db):
     second = load_catalogue()
     assert counts() == before
     assert second.created == {} and second.updated == {}
-    assert first.created == {"commissions": 23, "policies": 3, "programs": 20, "tracks": 32}
+    assert first.created == {"commissions": 23, "policies": 3, "programs": 26, "tracks": 39}
 
 
 def test_overlap_groups_follow_the_spec(catalogue):
@@ -237,13 +283,13 @@ def edited_catalogue(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_changed_cap_is_a_data_change_that_updates_in_place(catalogue, tmp_path):
     track = Track.objects.get(program__code="BIO21-DRUG-INNOVATIVE", code="phase_1")
-    path = edited_catalogue(tmp_path, 'version = "2026.12-3"', 'version = "2026.12-4"')
+    path = edited_catalogue(tmp_path, 'version = "2026.12-4"', 'version = "2026.12-5"')
     path.write_text(path.read_text(encoding="utf-8").replace('cap = "5000000"', 'cap = "6000000"', 1), encoding="utf-8")
     report = load_catalogue(path)
     track.refresh_from_db()
     assert track.clause_cap == Decimal(6_000_000)
     assert report.updated == {"programs": 0, "tracks": 1} or report.updated.get("tracks") == 1
-    assert counts() == (23, 3, 20, 32)
+    assert counts() == (23, 3, 26, 39)
 
 
 FIRST_SET_UNITS = 'units = ["SHEITC", "HEALTH", "FIN"]\nreviewers = ["HEALTH", "FIN"]'
@@ -279,6 +325,18 @@ def test_units_and_reviewers_are_data(catalogue, tmp_path):
         ('test = "is_false"', 'test = "is_maybe"', "condition test"),
         ("working_days = { desk_routing = 3,", "working_days = { desk_routing = 0,", "working_days.desk_routing"),
         ('outcome = "channel"', 'outcome = "helpline"', "outcome must be one of"),
+        # the measures that grant a status: how long an entry lasts, who applies, what the register shows
+        ("valid_years = 3", "valid_years = 0", "a recognition needs valid_years"),
+        ('applicants = ["public_institution"]', 'applicants = ["hospital"]', "applicants must be organisation kinds"),
+        ('public_facts = ["research_beds"]', 'public_facts = ["rd_spending"]', "public_facts names facts"),
+        ("max_length = 500", "max_length = 5000", "max_length must be a whole number"),
+        # a grant that depends on a status names a register of the file and one of its tracks
+        (
+            'register = "BIO21-INNOVATIVE-PRODUCT-CATALOGUE", register_track = "first_set"',
+            'register = "BIO21-FIRST-SET", register_track = "first_set"',
+            "not a recognition program",
+        ),
+        ('register_track = "first_batch"', 'register_track = "second_batch"', "has no track 'second_batch'"),
     ],
 )
 def test_broken_catalogue_is_refused_whole_and_changes_nothing(catalogue, tmp_path, old, new, problem):
@@ -311,3 +369,22 @@ def test_the_internationalisation_desk_is_a_channel_with_its_facts_and_clock(cat
     assert track.document_types == [] and desk.overlap_group == "" and desk.yearly_cap is None
     assert desk.stage_days == {"desk_routing": 3, "desk_answer": 10}
     assert (track.code, track.base_fact, track.rate, track.clause_cap) == ("", "", None, None)
+
+
+def test_a_recognition_is_loaded_with_who_applies_its_validity_and_its_public_facts(catalogue):
+    beds = Program.objects.get(code="BIO21-CLINICAL-RESEARCH-BEDS")
+    assert (beds.outcome, beds.applicants, beds.valid_years, beds.public_facts) == (
+        "recognition",
+        ["public_institution"],
+        3,
+        ["research_beds"],
+    )
+    assert not beds.is_grant and not beds.admits("enterprise") and beds.admits("public_institution")
+    assert [(t.code, t.base_fact, t.rate, t.clause_cap) for t in beds.tracks.all()] == [("", "", None, None)]
+    listing = Program.objects.get(code="BIO21-INNOVATIVE-PRODUCT-CATALOGUE")
+    assert [t.code for t in listing.tracks.all()] == ["first_set", "first_batch"]
+    # Grants say nothing of who applies: every kind the policies support may.
+    drug = Program.objects.get(code="BIO24-DRUG-INNOVATIVE")
+    assert drug.is_grant and drug.applicants == [] and drug.valid_years is None and drug.admits("enterprise")
+    kinds = set(Program.objects.filter(outcome="recognition").values_list("kind_label_en", flat=True))
+    assert kinds == {"Listings, recognitions and fast lanes (no money)"}

@@ -42,6 +42,7 @@ def as_typed(definition: dict, *, optional_given: bool):
         "multichoice": [c["value"] for c in definition.get("choices", [])[:2]],
         "date": "2024-09-15",
         "text": "CXHL2400123",
+        "count": "12",
     }[kind]
 
 
@@ -74,6 +75,19 @@ def test_every_track_round_trips_through_dump_and_load(catalogue, optional_given
         stored = json.loads(json.dumps(facts_codec.dump(typed)))  # what jsonb gives back
         assert facts_codec.load(schema, stored) == typed, str(track)
         assert facts_codec.dump(facts_codec.load(schema, stored)) == stored, str(track)
+
+
+def test_a_count_is_a_whole_number_stored_as_a_json_number():
+    beds = [{"name": "research_beds", "kind": "count", "min": 1, "label_en": "Beds", "label_zh": "床位"}]
+    typed = facts_codec.parse(beds, {"research_beds": "24"})
+    assert typed == {"research_beds": 24} and facts_codec.dump(typed) == {"research_beds": 24}
+    assert facts_codec.load(beds, {"research_beds": 24}) == typed
+    for wrong in ("0", "2.5", "many", "-3"):
+        with pytest.raises(PortalError) as error:
+            facts_codec.parse(beds, {"research_beds": wrong})
+        assert "research_beds" in error.value.errors["facts"], wrong
+    with pytest.raises(PortalError):
+        facts_codec.load(beds, {"research_beds": True})
 
 
 def test_dump_leaves_out_what_was_not_answered_and_writes_plain_json():

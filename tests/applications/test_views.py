@@ -197,3 +197,31 @@ def test_applicant_sees_the_decision_and_the_award_but_not_the_commissions_inter
     assert "Reviewed." not in body  # the co-reviewers' opinion reasons stay inside the commissions
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert "4,000,000" in dashboard
+
+
+def test_a_program_with_one_unnamed_track_starts_a_draft_without_a_choice(client, catalogue, alice):
+    from tests import registers
+
+    call = registers.recognition_call(registers.AID)
+    login(client, alice)
+    response = client.post(f"{reverse('application-new')}?call={call.pk}", {"title": "Portable ventilator"})
+    application = Application.objects.get(title="Portable ventilator")
+    assert response.status_code == 302 and response["Location"] == reverse("application-edit", args=[application.pk])
+    assert application.track.code == ""
+    # Its form says what approval gives instead of estimating money.
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "nothing is estimated" in page and 'id="estimate"' not in page and "hx-post" not in page
+
+
+def test_a_hospital_measure_tells_an_enterprise_who_may_apply_on_the_new_application_page(client, catalogue, alice):
+    from tests import registers
+
+    with registers.in_policy_a():
+        call = registers.recognition_call(registers.BEDS)
+        login(client, alice)
+        response = client.post(
+            f"{reverse('application-new')}?call={call.pk}", {"title": "Our beds"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert response.status_code == 200
+    assert "is for Public institution only; your organisation is registered as Enterprise." in response.content.decode()
+    assert not Application.objects.filter(title="Our beds").exists()

@@ -57,7 +57,7 @@ def test_a_whole_case_leaves_no_decision_award_letter_or_budget_task(
     kinds = set(ReviewTask.objects.filter(application=case).values_list("kind", flat=True))
     assert kinds == {TaskKind.DESK_ROUTING, TaskKind.DESK_ANSWER}  # no formal check, opinion or budget task
     # Nothing the sweeper would take for an award or a letter that went missing.
-    assert sweeper.sweep() == {"awards": 0, "letters": 0}
+    assert sweeper.sweep() == {"awards": 0, "letters": 0, "certificates": 0}
 
 
 def test_a_channels_call_has_no_budget_and_no_expert_review(catalogue):
@@ -85,7 +85,7 @@ def test_the_estimate_api_and_cli_refuse_a_channel_with_a_reason(catalogue, caps
     )
     assert response.status_code == 400
     body = response.json()
-    assert body["code"] == ErrorCode.UNKNOWN_PROGRAM
+    assert body["code"] == ErrorCode.NOT_A_GRANT
     assert body["program"] == [f"{DESK} grants no money (Service channel): there is no award to estimate."]
     with pytest.raises(SystemExit):
         call_command("estimate_award", "--program", DESK, "--facts", json.dumps(DESK_FACTS))

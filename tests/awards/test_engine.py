@@ -70,6 +70,11 @@ def catalogue_rule(program: str, track: str, call=None) -> Rule:
     return rule_for(Track.objects.select_related("program").get(program__code=program, code=track), call)
 
 
+def recognised_as_the_rule_asks(rule: Rule) -> Context:
+    """The product listed in every register the rule's conditions name (VI.2's first set), as the register says."""
+    return Context(recognised=frozenset(c.listing for c in rule.conditions if c.register))
+
+
 @pytest.mark.parametrize(("program", "track", "rate", "cap", "yearly_cap", "base_fact"), SPEC_TRACKS)
 def test_catalogue_track_pays_rate_below_its_cap_and_the_cap_above_it(
     catalogue, program, track, rate, cap, yearly_cap, base_fact
@@ -79,15 +84,16 @@ def test_catalogue_track_pays_rate_below_its_cap_and_the_cap_above_it(
 
     threshold = (cap / rate).to_integral_value(rounding=ROUND_CEILING)  # smallest base that reaches the cap
     below = threshold - D(10_000)
-    result = compute(rule, facts_with(base_fact, below))
+    context = recognised_as_the_rule_asks(rule)
+    result = compute(rule, facts_with(base_fact, below), context)
     assert result.eligible
     assert result.amount == (rate * below).to_integral_value(rounding=ROUND_DOWN) < cap
     assert result.breakdown[0].step == Step.BASE and Step.CLAUSE_CAP not in [line.step for line in result.breakdown]
 
-    at_threshold = compute(rule, facts_with(base_fact, threshold))
+    at_threshold = compute(rule, facts_with(base_fact, threshold), context)
     assert at_threshold.amount == cap
 
-    above = compute(rule, facts_with(base_fact, threshold + D(1_000_000)))
+    above = compute(rule, facts_with(base_fact, threshold + D(1_000_000)), context)
     assert above.amount == cap
     assert above.breakdown[-1].step == Step.CLAUSE_CAP
 

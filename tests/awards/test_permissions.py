@@ -1,6 +1,7 @@
 # ruff: noqa: E501 -- CASES is a table: one row per case, one aligned column per field
-"""Who may publish a call's notice, resolve an objection, record money, read a decision letter and see the
-award reports: each case asks one `can_*` function and names the code of its answer ("" = allowed)."""
+"""Who may publish a call's notice, resolve an objection, record money, read a decision letter, see the
+award reports, and see, remove or settle objections to a register entry: each case asks one `can_*` function and
+names the code of its answer ("" = allowed)."""
 
 from functools import cached_property
 
@@ -8,9 +9,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from applications.models import Application
+from applications.models import Application, Program
 from awards import permissions, reports
-from awards.models import Award, Letter
+from awards.models import Award, EntryState, Letter, RegisterEntry
 from portal.accounts.models import Commission, Role
 from reviews.models import AssignmentState, ExpertAssignment
 from tests import journeys
@@ -40,6 +41,9 @@ class Scene:
             "charlie": fixture("charlie"),
             "lead officer": journeys.staff("STCSM"),
             "co-reviewer": journeys.staff("SMPA"),
+            # The foreign-aid catalogue's register is kept by COMMERCE; HEALTH co-reviews it.
+            "register keeper": journeys.staff("COMMERCE"),
+            "register co-reviewer": journeys.staff("HEALTH"),
             "finance officer": journeys.staff("FIN"),
             # Finance staff of a commission that does not confirm budgets, nor pay.
             "finance role in STCSM": UserFactory(role=Role.FINANCE, commission=stcsm, username="fin-stcsm"),
@@ -64,6 +68,22 @@ class Scene:
     @cached_property
     def letter(self) -> Letter:
         return Letter(application=self.application)
+
+    @cached_property
+    def entry(self) -> RegisterEntry:
+        """alice's organisation in the foreign-aid catalogue, listed on her application (which STCSM was routed
+        to: the functions read the register's program, the holder and the application)."""
+        program = Program.objects.get(code="INTL24-FOREIGN-AID-CATALOGUE")
+        return RegisterEntry(
+            program=program,
+            organisation=self["alice"].organisation,
+            application=self.application,
+            state=EntryState.VALID,
+        )
+
+    @cached_property
+    def expired_entry(self) -> RegisterEntry:
+        return RegisterEntry(program=self.entry.program, organisation=self.entry.organisation, state=EntryState.EXPIRED)
 
     @cached_property
     def assigned_expert(self):
@@ -112,6 +132,28 @@ CASES = [
     Case("charlie reads another's letter",          P.can_view_letter,          "not_visible",          lambda s: (s["charlie"], s.letter)),
     Case("a co-reviewer not routed to it reads it", P.can_view_letter,          "not_visible",          lambda s: (s["co-reviewer"], s.letter)),
     Case("anonymous reads the letter",              P.can_view_letter,          "not_visible",          lambda s: (s["anonymous"], s.letter)),
+    # see a register entry's page (history, certificates)
+    Case("alice sees her entry",                    P.can_view_entry,           "",                     lambda s: (s["alice"], s.entry)),
+    Case("bob sees his colleague's entry",          P.can_view_entry,           "",                     lambda s: (s["bob"], s.entry)),
+    Case("the register's keeper sees it",           P.can_view_entry,           "",                     lambda s: (s["register keeper"], s.entry)),
+    Case("a commission routed to its file sees it", P.can_view_entry,           "",                     lambda s: (s["lead officer"], s.entry)),
+    Case("an administrator sees the entry",         P.can_view_entry,           "",                     lambda s: (s["administrator"], s.entry)),
+    Case("a co-reviewer never routed to it sees it", P.can_view_entry,          "not_visible",          lambda s: (s["register co-reviewer"], s.entry)),
+    Case("charlie sees another's entry",            P.can_view_entry,           "not_visible",          lambda s: (s["charlie"], s.entry)),
+    Case("the assigned expert sees the entry",      P.can_view_entry,           "not_visible",          lambda s: (s.assigned_expert, s.entry)),
+    Case("anonymous sees the entry page",           P.can_view_entry,           "not_visible",          lambda s: (s["anonymous"], s.entry)),
+    # take an entry off the register (dynamic management)
+    Case("the register's keeper removes it",        P.can_remove_entry,         "",                     lambda s: (s["register keeper"], s.entry)),
+    Case("the keeper removes an expired entry",     P.can_remove_entry,         "not_valid",            lambda s: (s["register keeper"], s.expired_entry)),
+    Case("a co-reviewer of the register removes it", P.can_remove_entry,        "not_lead_officer",     lambda s: (s["register co-reviewer"], s.entry)),
+    Case("an officer routed to its file removes it", P.can_remove_entry,        "not_lead_officer",     lambda s: (s["lead officer"], s.entry)),
+    Case("an administrator removes the entry",      P.can_remove_entry,         "not_lead_officer",     lambda s: (s["administrator"], s.entry)),
+    Case("alice removes her own entry",             P.can_remove_entry,         "not_lead_officer",     lambda s: (s["alice"], s.entry)),
+    Case("anonymous removes the entry",             P.can_remove_entry,         "not_lead_officer",     lambda s: (s["anonymous"], s.entry)),
+    # resolve an objection to a listing
+    Case("the register's keeper resolves",          P.can_resolve_entry_objection, "",                  lambda s: (s["register keeper"], s.entry)),
+    Case("a register co-reviewer resolves",         P.can_resolve_entry_objection, "not_lead_officer",  lambda s: (s["register co-reviewer"], s.entry)),
+    Case("alice resolves an objection to herself",  P.can_resolve_entry_objection, "not_lead_officer",  lambda s: (s["alice"], s.entry)),
     # see the award reports
     Case("an administrator sees the reports",       reports.can_view_reports,   "",                     lambda s: (s["administrator"],)),
     Case("the lead officer sees the reports",       reports.can_view_reports,   "not_admin",            lambda s: (s["lead officer"],)),

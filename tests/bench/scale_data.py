@@ -41,7 +41,6 @@ from applications.models import (
     Call,
     Policy,
     Program,
-    ProgramOutcome,
     State,
 )
 from applications.services import call_create, policy_confirm_amounts
@@ -410,7 +409,7 @@ def _product_kind(program: Program) -> str:
 
 def _facts(rng: random.Random, program: Program, track, milestone: date, key: str) -> dict:
     """Typed facts that satisfy the track's conditions, as the form would clean them."""
-    wanted = {c["fact"]: c for c in track.conditions}
+    wanted = {c["fact"]: c for c in track.conditions if "fact" in c}
     facts = {}
     for definition in track.fact_schema:
         name, kind = definition["name"], definition["kind"]
@@ -452,9 +451,12 @@ def _calls(today: date, admin: User) -> list[tuple[Call, str]]:
         against = f"{policy.document_number or policy.code} (scale data)"
         policy_confirm_amounts(policy_code=policy.code, by=admin, against=against)
     made = []
-    # The grants: the scale data is applications walked to awards (a channel's cases pay nothing).
-    programs = Program.objects.filter(outcome=ProgramOutcome.GRANT).select_related("policy", "lead")
-    for program in programs.prefetch_related("tracks").order_by("code"):
+    programs = Program.objects.select_related("policy", "lead").prefetch_related("tracks").order_by("code")
+    for program in programs:
+        if not program.is_grant:
+            continue  # the scale data is of money: a recognition has no award, budget or letter to measure
+        if any(c.get("test") == "registered" for t in program.tracks.all() for c in t.conditions):
+            continue  # its money needs an entry of a register, which the scale data does not generate
         expert = "DRUG-INNOVATIVE" in program.code
         terms = (
             {"*": {"rate": "0.30", "cap": "5000000"}}

@@ -9,7 +9,8 @@ People (the matrix's columns):
     charlie  administrator of org_b (Other Pharma), the "other" organisation
     lead     stcsm_officer: STCSM leads both calls (BIO24-DRUG-INNOVATIVE)
     co       smpa_officer: SMPA co-reviews (routed once the formal check passes)
-    other    commerce_officer: COMMERCE, a commission the calls are never routed to
+    other    commerce_officer: COMMERCE, a commission the BIO24 calls are never routed to; it keeps the register of
+             the foreign-aid catalogue (INTL24-FOREIGN-AID-CATALOGUE), whose call the world also has
     fin      finance_officer of the Finance Bureau (budget confirmation, payments)
     expert   the expert persona (dr-wang), invited to the expert call and assigned to its applications
     stranger expert invited to nothing
@@ -28,16 +29,18 @@ from django.utils import timezone
 from applications import filing, workflow
 from applications.catalogue import load_catalogue
 from awards import exports, notice
+from awards.certificates import certificate_issue
 from awards.letters import letter_issue
 from awards.models import Award
 from awards.projects import acceptance, documents, statements, variations
 from awards.projects.models import DocumentKind, Project, VariationKind
+from awards.register_notice import entry_objection_file
 from awards.services import award_compute
 from portal.accounts.models import Commission
 from portal.accounts.organisations import hash_token, member_invite
 from reviews import services
 from reviews.models import ExpertAssignment, ReviewTask, TaskKind
-from tests import journeys, personas
+from tests import journeys, personas, registers
 from tests.calls import bio24_call, desk_call
 from tests.factories import expert
 from tests.filings import DRUG_FACTS, make_draft, open_case, pdf
@@ -210,6 +213,21 @@ def build() -> SimpleNamespace:
     )
     w.a_computed = _approved(w.call, w.alice, "A computed, not yet on notice")
     w.computed_award = award_compute(application_id=w.a_computed.pk)
+
+    # --- a register: alice's device listed with its certificate, one on notice with an objection, one approved ---
+    w.aid_call = registers.recognition_call(registers.AID)
+    aid = registers.AID_FACTS
+    w.a_entry = registers.listed(w.aid_call, w.alice, title="A listed device", facts={**aid, "product_key": "AID-1"})
+    w.a_certificate = certificate_issue(decision_id=w.a_entry.decision_id)
+    w.notice_entry = registers.on_notice(
+        w.aid_call, w.alice, title="A device on notice", facts={**aid, "product_key": "AID-2"}
+    )
+    w.entry_objection = entry_objection_file(
+        entry=w.notice_entry, name="Zhou Min", id_number="310101199001011234", phone="13800000000", text="Imported."
+    )
+    w.waiting_entry = registers.entry_of(
+        registers.approved(w.aid_call, w.alice, title="A device approved", facts={**aid, "product_key": "AID-3"})
+    )
 
     # --- a co-reviewer nobody is registered for: the lead may proceed without its opinion ---------
     # A commission of its own, routed to this one filing only, so no journey above gave it an officer.

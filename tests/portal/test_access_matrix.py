@@ -34,7 +34,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from applications.models import Application
-from awards.models import Award, Export
+from awards.models import Award, Export, RegisterEntry
 from portal.accounts.models import User
 from portal.accounts.verification import email_verification_token
 from reviews.models import ExpertAssignment
@@ -123,6 +123,13 @@ OBJECTS = {
     "api filed report": lambda w: {"pk": w.a_report_filed.pk},
     "api variation": lambda w: {"pk": w.a_variation.pk},
     "running final report": lambda w: {"pk": w.a_running.pk, "kind": "final_report"},
+    # registers
+    "aid register": lambda w: {"code": "INTL24-FOREIGN-AID-CATALOGUE"},
+    "a's entry": lambda w: {"pk": w.a_entry.pk},
+    "entry on notice": lambda w: {"pk": w.notice_entry.pk},
+    "a's certificate": lambda w: {"pk": w.a_certificate.pk},
+    "aid call": lambda w: {"call_id": w.aid_call.pk},
+    "entry objection": lambda w: {"pk": w.entry_objection.pk},
     # teams
     "bob": lambda w: {"user_id": w.bob.pk},
     "a's invitation": lambda w: {"invitation_id": w.invitation_a.pk},
@@ -163,6 +170,7 @@ BODIES = {
     "score": lambda w: {"score_innovation": "80", "score_feasibility": "70", "comment": "Sound."},
     "dismiss": lambda w: {"upheld": "false", "resolution": "Unfounded."},
     "dismiss several": lambda w: {"objections": [w.objection.pk], "resolution": "Unfounded."},
+    "removal": lambda w: {"reason": "The registration certificate was revoked."},
     "payment": lambda w: {
         "form": "payment",
         "amount": "1000",
@@ -276,6 +284,13 @@ MATRIX = [
     # an award that is not (or no longer) on public notice is nobody's business through this page
     Row("objection",                       "a's award",         "404   404   404   404   404   404   404   404   404   404   404"),
     Row("open-data-json",                  None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    # the public registers and their open data; an entry on notice takes objections, a listed one none
+    Row("registers",                       None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("public-register",                 "aid register",      "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("public-register-json",            "aid register",      "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("public-register-csv",             "aid register",      "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("register-objection",              "entry on notice",   "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("register-objection",              "a's entry",         "404   404   404   404   404   404   404   404   404   404   404"),
     Row("open-data-csv",                   None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("schema",                          None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("api-docs",                        None,                "200   200   200   200   200   200   200   200   200   200   200"),
@@ -398,6 +413,18 @@ MATRIX = [
     # a letter goes to the organisation and the commissions the file was routed to, never to an expert
     Row("letter-download",                 "a's letter",        "login 200   200   404   200   200   404   200   404   404   200"),
     Row("letter-download",                 "b's letter",        "login 404   404   200   200   200   404   200   404   404   200"),
+    # a certificate goes to the holder and the commissions its file was routed to (COMMERCE keeps the register)
+    Row("letter-download",                 "a's certificate",   "login 200   200   404   404   404   200   404   404   404   200"),
+
+    # --- registers: an entry's page (holder, keeper, routed staff), removal and the keeper's pages ------------
+    #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
+    Row("register-entry",                  "a's entry",         "login 200   200   404   404   404   200   404   404   404   200"),
+    # removing is the keeper's: the holder and the administrator see the entry and are told why not
+    Row("register-entry-remove",           "a's entry",         "login kept  kept  404   404   404   done  404   404   404   kept", P, "removal"),
+    Row("led-registers",                   None,                "login 404   404   404   200   200   200   404   404   404   404"),
+    Row("call-register",                   "aid call",          "login 404   404   404   404   404   200   404   404   404   404"),
+    Row("register-publish",                "aid call",          "login 404   404   404   404   404   done  404   404   404   404", P, "empty"),
+    Row("register-objection-resolve",      "entry objection",   "login 404   404   404   404   404   done  404   404   404   404", P, "dismiss"),
 
     # --- projects after the award (issue 15): the organisation, the lead commission, Finance, administrators ------
     #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
@@ -676,6 +703,8 @@ def test_the_api_routers_are_walked_with_their_extra_actions():
 
 # --- lists show exactly what each person may see ------------------------------------------------------------
 
+# alice's filings to the foreign-aid catalogue: routed to COMMERCE (it keeps the register), HEALTH and FAO only.
+A_REGISTER = {"A listed device", "A device on notice", "A device approved"}
 A_ALL = {
     "A draft",
     "A submitted",
@@ -688,10 +717,11 @@ A_ALL = {
     "A computed, not yet on notice",
     "A without an officer",
     *access_world.PROJECTS,
+    *A_REGISTER,
 }
 B_ALL = {"B draft", "B submitted", "B awarded"}
 # Past the formal check: routed to the co-reviewers and the Finance Bureau.
-PAST_FORMAL_CHECK = A_ALL - {"A draft", "A submitted"} | {"B awarded"}
+PAST_FORMAL_CHECK = A_ALL - {"A draft", "A submitted"} - A_REGISTER | {"B awarded"}
 # Desk cases: the lead sees them all once submitted; SMPA those routed to it; the Finance Bureau none.
 A_CASES = {"A case to route", "A case routed", "A case answered"}
 ROUTED_TO_SMPA = {"A case routed", "A case answered", "B case answered"}
@@ -699,10 +729,10 @@ VISIBLE = {
     "alice": A_ALL | A_CASES,
     "bob": A_ALL | A_CASES,
     "charlie": B_ALL | {"B case answered"},
-    "lead": (A_ALL | B_ALL | A_CASES | {"B case answered"}) - {"A draft", "B draft"},
+    "lead": (A_ALL | B_ALL | A_CASES | {"B case answered"}) - {"A draft", "B draft"} - A_REGISTER,
     "co": PAST_FORMAL_CHECK | ROUTED_TO_SMPA,
-    "other": set(),
-    "fin": PAST_FORMAL_CHECK,
+    "other": A_REGISTER,
+    "fin": PAST_FORMAL_CHECK,  # a recognition has no budget task: the Finance Bureau never sees its files
     "expert": {"A with the experts"},  # declared no conflict; the other assignment still waits for it
     "stranger": set(),
     "admin": (A_ALL | B_ALL | A_CASES | {"B case answered"}) - {"A draft", "B draft"},
@@ -726,6 +756,13 @@ def test_the_world_has_what_the_matrix_points_at(world, db):
     assert Award.objects.get(pk=w.a_award.pk).state == "letter_issued" and w.a_letter.pdf
     assert Award.objects.get(pk=w.notice_award.pk).state == "publicity"
     assert Award.objects.get(pk=w.computed_award.pk).state == "computed"
+    entries = {e.subject: e.state for e in RegisterEntry.objects.all()}
+    assert entries == {
+        "A listed device": "valid",
+        "A device on notice": "in_notice",
+        "A device approved": "awaiting_notice",
+    }
+    assert w.a_certificate.pdf and RegisterEntry.objects.get(pk=w.a_entry.pk).certificate == w.a_certificate
     assert ExpertAssignment.objects.get(pk=w.assignment.pk).state == "open"
     assert ExpertAssignment.objects.get(pk=w.assignment_undeclared.pk).state == "awaiting_declaration"
     assert Export.objects.get(pk=w.export.pk).file

@@ -139,3 +139,18 @@ def test_the_demo_has_an_internationalisation_desk_case_answered_by_two_units(de
     # Every unit the desk may be routed to has a login, so a routing made in the demo can be answered.
     for code in ("FAO", "FINOFFICE", "SFRB", "CCPIT", "CUSTOMS", "LEADGROUP"):
         assert User.objects.filter(commission__code=code, role=Role.OFFICER, is_active=True).exists(), code
+
+
+def test_the_demo_shows_public_registers_with_a_valid_and_a_removed_entry_and_a_hospitals_beds(demo, client):
+    from awards.models import EntryState, RegisterEntry
+
+    hospital = User.objects.get(username="hospital")
+    assert hospital.organisation.kind == "public_institution" and hospital.check_password("demo-portal-2026")
+    beds = RegisterEntry.objects.get(program__code="BIO21-CLINICAL-RESEARCH-BEDS")
+    assert (beds.organisation, beds.state) == (hospital.organisation, EntryState.VALID)
+    assert beds.certificate.pdf.read(5) == b"%PDF-" and beds.public_facts[0]["value"] == 36
+    aid = RegisterEntry.objects.filter(program__code="INTL24-FOREIGN-AID-CATALOGUE")
+    assert sorted(aid.values_list("state", flat=True)) == [EntryState.IN_NOTICE, EntryState.REMOVED, EntryState.VALID]
+    page = client.get("/registers/INTL24-FOREIGN-AID-CATALOGUE/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Removed on" in page and "production moved outside Shanghai" in page
+    assert "36" in client.get("/registers/BIO21-CLINICAL-RESEARCH-BEDS/").content.decode()

@@ -12,13 +12,14 @@ from portal.accounts.context_processors import Menu, menu_for
 from portal.accounts.models import Commission, Role
 from tests.factories import UserFactory, administrator, expert, member
 
-PUBLIC = ["calls", "estimate", "notices"]
+PUBLIC = ["calls", "estimate", "notices", "registers"]
 # Every person's links, by URL name, in the menu's order.
 LINKS = {
     "anonymous": [*PUBLIC, "login", "register"],
     "alice": [*PUBLIC, "dashboard", "my-projects", "team", "api-tokens"],
     "unattached applicant": [*PUBLIC, "api-tokens"],
-    "officer": [*PUBLIC, "review-queue", "project-queue", "two-factor-setup", "api-tokens"],
+    # An officer's commission may keep registers (the page lists none where it keeps none).
+    "officer": [*PUBLIC, "review-queue", "project-queue", "led-registers", "two-factor-setup", "api-tokens"],
     "finance officer": [*PUBLIC, "review-queue", "finance", "finance-instalments", "two-factor-setup", "api-tokens"],
     "expert": [*PUBLIC, "expert-home", "expert-acceptances"],
     "administrator": [*PUBLIC, "reports", "dashboard-admin", "two-factor-setup"],

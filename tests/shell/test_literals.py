@@ -32,10 +32,10 @@ def _is_field_lookup(name: str) -> bool:
 
 
 def known_values() -> set[str]:
-    from applications.models import State
+    from applications.models import ProgramOutcome, State
     from applications.workflow import Action
     from awards.lifecycle import AwardAction
-    from awards.models import AwardState, ExportState, ObjectionState
+    from awards.models import AwardState, EntryState, ExportState, ObjectionState
     from awards.projects.lifecycle import ProjectAction
     from awards.projects.models import (
         InstalmentState,
@@ -44,11 +44,12 @@ def known_values() -> set[str]:
         ReportState,
         VariationState,
     )
+    from awards.register_lifecycle import RegisterAction
     from reviews.models import AssignmentState, DecisionOutcome, Outcome, TaskState
     from reviews.services import ReviewAction
 
-    enums = [State, Action, TaskState, AssignmentState, Outcome, DecisionOutcome, ReviewAction]
-    enums += [AwardState, AwardAction, ObjectionState, ExportState]
+    enums = [State, Action, TaskState, AssignmentState, Outcome, DecisionOutcome, ReviewAction, ProgramOutcome]
+    enums += [AwardState, AwardAction, ObjectionState, ExportState, EntryState, RegisterAction]
     enums += [ProjectState, ProjectAction, ReportState, VariationState, InstalmentState, ProposalState]
     return {str(member) for enum in enums for member in enum}
 

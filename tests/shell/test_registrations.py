@@ -3,9 +3,10 @@ they run, and what applications and the outbox ask of the apps above them. A reg
 missing (a ready() not run, a line deleted) would leave a step doing nothing more than change its state."""
 
 import pytest
+from django.utils import translation
 
 from applications import estimator, filing, notifications, selectors, workflow
-from awards import estimates, handover, letters, lifecycle, money, reports
+from awards import estimates, handover, letters, lifecycle, money, register, reports
 from awards import selectors as award_selectors
 from awards.projects import dashboard, instalments, opening
 from awards.projects import lifecycle as project_lifecycle
@@ -20,18 +21,19 @@ ACTIONS = sorted({step.action for step in workflow.TABLE})
 def test_each_step_runs_its_effects_in_the_order_of_the_layers():
     assert {action: workflow.effects_of(action) for action in ACTIONS} == {
         "answered": [desk.on_answered],
-        "approve": [decisions.on_approved],
+        # A recognition's approval lists it in the register, after reviews recorded the decision.
+        "approve": [decisions.on_approved, register.on_approved],
         "close": [],
         "pass_formal_check": [routing.on_formal_check_passed],
         "reject": [decisions.on_rejected],
         "reopen": [desk.on_reopened],
         "reopen_after_objection": [],
         "route": [desk.on_routed],
-        "resubmit": [filing.submit_effect, routing.on_submitted],
+        "resubmit": [filing.submit_effect, routing.on_submitted, register.check_filing],
         "return_for_correction": [routing.on_returned],
         "send_to_experts": [routing.on_sent_to_experts],
         "start_formal_check": [routing.on_formal_check_started],
-        "submit": [filing.submit_effect, routing.on_submitted],
+        "submit": [filing.submit_effect, routing.on_submitted, register.check_filing],
         "withdraw": [routing.on_withdrawn],
     }
 
@@ -43,7 +45,7 @@ def test_approval_and_rejection_queue_the_award_pipeline_after_commit():
 
 def test_registering_twice_keeps_one_and_an_unknown_step_is_refused():
     workflow.on_transition("approve", decisions.on_approved)
-    assert workflow.effects_of("approve") == [decisions.on_approved]
+    assert workflow.effects_of("approve") == [decisions.on_approved, register.on_approved]
     with pytest.raises(ValueError, match="aprove"):
         workflow.on_transition("aprove", decisions.on_approved)
 
@@ -55,7 +57,23 @@ def test_what_applications_asks_of_reviews_and_awards():
         "awarded": award_selectors.awarded_amount,
     }
     assert estimator._registered() is estimates.FILING_ESTIMATOR
-    assert {"letter_issued": letters.letter_of_event} == notifications._LETTERS
+    # The letter's mail and the certificate's attach their PDF.
+    assert {
+        "letter_issued": letters.letter_of_event,
+        "certificate_issued": letters.letter_of_event,
+    } == notifications._LETTERS
+
+
+def test_an_award_and_a_register_entry_name_their_events_in_the_history():
+    from awards.lifecycle import LABELS as AWARD_LABELS
+    from awards.lifecycle import AwardAction
+    from awards.register_lifecycle import LABELS as REGISTER_LABELS
+    from awards.register_lifecycle import RegisterAction
+
+    assert workflow._EVENT_LABELS == {**AWARD_LABELS, **REGISTER_LABELS}
+    assert set(AWARD_LABELS) == set(AwardAction) and set(REGISTER_LABELS) == set(RegisterAction)
+    with translation.override("en"):
+        assert workflow.label_of(RegisterAction.REMOVED) == "Removed from the register"
 
 
 def test_what_the_outbox_reads_again_when_a_mail_leaves():

@@ -4,9 +4,15 @@ services the pages call, so each has its real audit trail. Idempotent: a second 
 
 One thing does not wait for the calendar: the notice of the demo's confirmed awards is closed by
 `notices_close(today=...)` as the hourly beat would on the day after the notice ends (its own parameter, no
-clock is changed); the award that stays on notice is published after that, and its notice runs for real."""
+clock is changed); the award that stays on notice is published after that, and its notice runs for real. The
+registers' notices are closed the same way (`register_notices_close(today=...)`), so their entries are valid
+from that day.
 
-from datetime import datetime, time, timedelta
+The demo hospital's research beds (policy A, which ended on 2024-05-31) were filed to a call of May 2024, inside
+the policy's period, through the filing services' own `at` (the moment of filing); they are decided and listed
+now."""
+
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -46,6 +52,8 @@ ORGANISATIONS = [
     # (USCC, name, kind); the district follows from the code
     ("91310115MA1FL2AB3F", "上海张江示范生物科技有限公司 (Zhangjiang Demo Biotech Co., Ltd.)", "enterprise"),
     ("91310000MA1FL3CD4A", "上海示范医疗器械有限公司 (Shanghai Demo Medical Devices Co., Ltd.)", "enterprise"),
+    # A public institution (a USCC beginning with 12): a hospital may apply for clinical research beds.
+    ("12310000425012345C", "上海示范医院 (Shanghai Demo Hospital)", "public_institution"),
 ]
 
 USERS = [
@@ -54,6 +62,7 @@ USERS = [
     ("alice", Role.ENTERPRISE, None, 0, True, "Alice"),
     ("bob", Role.ENTERPRISE, None, 0, False, "Bob"),
     ("charlie", Role.ENTERPRISE, None, 1, True, "Charlie"),
+    ("hospital", Role.ENTERPRISE, None, 2, True, "Hospital"),
     ("finance", Role.FINANCE, "FIN", None, False, "Finance officer"),
     ("expert", Role.EXPERT, None, None, False, "Expert reviewer"),
 ]
@@ -66,7 +75,11 @@ FIRST_STEPS = {
     "My projects: draft ZJ-D01's task statement, projects at every stage after the award",
     "bob": "alice's colleague: the same applications, without managing the team",
     "charlie": "his applications: in formal check, department review, with experts, clawed back, on public notice; "
+    "a device removed from the foreign-aid catalogue; "
     "My projects: correct CH-D06's returned task statement",
+    "hospital": "its clinical research beds: the certificate PDF on the application, the public register of the beds",
+    "officer-commerce": "Our registers: the foreign-aid catalogue (a valid, a removed, an on-notice entry); remove one",
+    "officer-shdc": "Our registers: the hospital's identified research beds and their history",
     "finance": "Instalments: pay what is payable, read why the rest waits; record ZJ-D11's repayment; budget tasks",
     "expert": "the drug call: declare no conflict and score the application sent to the experts; "
     "Acceptance reviews: CH-D08's acceptance panel",
@@ -111,7 +124,7 @@ def demo_logins() -> list[tuple[str, str, str | None, int | None, bool, str]]:
         for c in routed_commissions()
         if not c.confirms_budget
     ]
-    return [*USERS[:4], *officers, *USERS[4:]]
+    return [*USERS[:5], *officers, *USERS[5:]]
 
 
 def _at(day, hour=9) -> datetime:
@@ -214,6 +227,7 @@ class Command(BaseCommand):
         self._demo_review(organisations)
         _demo_stages(organisations)
         _demo_desk(organisations)
+        _demo_registers(organisations)
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
 
     def _demo_review(self, organisations):
@@ -552,3 +566,107 @@ def _demo_projects(awards):
         reason="Demo: the project was scaled down; the unspent half is recovered.",
     )
     clawbacks.repayment_record(proposal=proposal, by=finance)
+
+
+# --- the registers: a hospital's research beds, the foreign-aid catalogue with a valid and a removed entry ---------
+
+BEDS = "BIO21-CLINICAL-RESEARCH-BEDS"
+AID = "INTL24-FOREIGN-AID-CATALOGUE"
+# (title, organisation index, product key, fate) in the foreign-aid catalogue
+AID_ENTRIES = [
+    ("ZJ-V10 便携式呼吸机 (portable ventilator)", 0, "国械注准20243080101", "valid"),
+    ("CH-K20 血液透析设备 (haemodialysis unit)", 1, "国械注准20233100202", "removed"),
+    ("ZJ-O30 医用制氧机 (oxygen concentrator)", 0, "沪械注准20242080303", "on_notice"),
+]
+
+
+def _recognition_filed(call, organisation, title, facts, *, at=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications import filing, workflow
+
+    applicant = User.objects.filter(organisation=organisation, is_org_admin=True).order_by("pk").first()
+    application = filing.application_create(
+        call=call, track=call.program.tracks.get(), title=title, by=applicant, at=at
+    )
+    filing.application_save_draft(application=application, title=title, draft_facts=facts, by=applicant)
+    for document in call.program.tracks.get().document_types:
+        upload = SimpleUploadedFile(f"{document['code']}.pdf", DEMO_PDF, content_type="application/pdf")
+        filing.attachment_add(application=application, document_type=document["code"], upload=upload, by=applicant)
+    # The moment of filing is the one the call was open at (filing.submit_effect takes it).
+    return workflow.transition(application=application, action=workflow.Action.SUBMIT, by=applicant, at=at)
+
+
+def _recognition_approved(application):
+    from applications import workflow
+
+    _reviewed(_to_department_review(application))
+    officer = _staff(application.call.program.lead)
+    return workflow.transition(
+        application=application, action=workflow.Action.APPROVE, by=officer, reason="Demo: meets the clause."
+    )
+
+
+def _demo_registers(organisations):
+    from applications.models import Application
+    from awards import register_notice
+    from awards.certificates import certificate_issue
+    from awards.models import RegisterEntry
+    from awards.register import entry_remove
+
+    if Application.objects.filter(title=AID_ENTRIES[-1][0]).exists():
+        return
+    # The hospital's beds, filed while policy A was in force.
+    beds = Program.objects.get(code=BEDS)
+    filed_at = _at(date(2024, 5, 15), 10)
+    beds_call = call_create(
+        program=beds,
+        year=2024,
+        title_en="2024 call: identified clinical research beds",
+        title_zh="2024年度临床研究床位认定申报",
+        opens_at=_at(date(2024, 5, 6)),
+        closes_at=_at(date(2024, 5, 31), 17),
+    )
+    hospital = _recognition_approved(
+        _recognition_filed(
+            beds_call,
+            organisations[2],
+            "东院区临床研究病房 (clinical research wards, East campus)",
+            {"research_beds": "36"},
+            at=filed_at,
+        )
+    )
+    today = timezone.localdate()
+    aid = Program.objects.get(code=AID)
+    aid_call = call_create(
+        program=aid,
+        year=today.year,
+        title_en=f"{today.year} call: recommendation into the foreign-aid equipment catalogue",
+        title_zh=f"{today.year}年度援外成套项目设备材料和产品推荐目录申报",
+        opens_at=_at(today - timedelta(days=10)),
+        closes_at=_at(today + timedelta(days=20), 17),
+        max_applications_per_applicant=3,
+    )
+    made = {}
+    for title, org, key, fate in AID_ENTRIES[:2]:
+        made[fate] = _recognition_approved(
+            _recognition_filed(aid_call, organisations[org], title, {"product_key": key, "made_in_shanghai": "true"})
+        )
+    for call in (beds_call, aid_call):
+        register_notice.register_notice_publish(call=call, by=_staff(call.program.lead))
+    # No objection came: closed as the beat would the day after the notices end (see the module's docstring).
+    ends = RegisterEntry.objects.filter(call__in=[beds_call, aid_call]).values_list("notice_until", flat=True)
+    register_notice.register_notices_close(today=max(ends) + timedelta(days=1))
+    for application in (hospital, made["valid"], made["removed"]):
+        certificate_issue(decision_id=application.decisions.first().pk)  # what the queued task runs
+    entry_remove(
+        entry=RegisterEntry.objects.get(application=made["removed"]),
+        by=_staff(aid.lead),
+        reason="Demo: production moved outside Shanghai, so the device no longer meets the measure.",
+    )
+    # One more on notice now: its notice runs for real, and anyone may object on the notices page.
+    title, org, key, _fate = AID_ENTRIES[2]
+    _recognition_approved(
+        _recognition_filed(aid_call, organisations[org], title, {"product_key": key, "made_in_shanghai": "true"})
+    )
+    register_notice.register_notice_publish(call=aid_call, by=_staff(aid.lead))
