@@ -1,4 +1,5 @@
-"""E-mail about an application's steps, in Chinese and English, written to the outbox with the step."""
+"""E-mail and inbox items about an application's steps, in Chinese and English, written with the step: one
+outbox row to the organisation's members, and an inbox item for each of them (portal/accounts/inbox.py)."""
 
 from collections.abc import Callable
 
@@ -6,20 +7,40 @@ from django.conf import settings
 from django.db import transaction
 
 from applications.models import AuditEvent
-from portal.accounts.models import OutboxKind, OutboxMessage
+from portal.accounts import inbox
+from portal.accounts.models import NotificationKind, OutboxKind, OutboxMessage
 from portal.accounts.outbox import outbox_send, outbox_write
-from portal.bilingual import render_bilingual_email
+from portal.bilingual import bilingual_email
+
+# Which inbox kind (and so which e-mail preference) a step's news is; the apps above register their steps'
+# (applications/apps.py, awards/apps.py). A step not listed is "other news".
+_KINDS: dict[str, str] = {}
+
+
+def add_event_kinds(kinds: dict[str, str]) -> None:
+    _KINDS.update(kinds)
+
+
+def kind_of(event: AuditEvent) -> str:
+    return _KINDS.get(event.action, NotificationKind.OTHER)
+
+
+def members_of(event: AuditEvent):
+    return event.application.organisation.members.filter(is_active=True)
 
 
 def recipients_for(event: AuditEvent) -> list[str]:
-    members = event.application.organisation.members.filter(is_active=True).exclude(email="")
-    return sorted(members.values_list("email", flat=True))
+    return sorted(members_of(event).exclude(email="").values_list("email", flat=True))
 
 
 def recipients_when_sent(message: OutboxMessage) -> list[str]:
     """A step's mail goes to the organisation's members when it leaves: one removed meanwhile must not
-    get the letter, one who joined should (registered with the outbox in applications/apps.py)."""
-    return message.recipients if message.event_id is None else recipients_for(message.event)
+    get the letter, one who joined should; one who takes this kind in the daily digest reads it there
+    (registered with the outbox in applications/apps.py)."""
+    if message.event_id is None:
+        return message.recipients
+    event = message.event
+    return inbox.without_digest_takers(recipients_for(event), members_of(event), kind_of(event))
 
 
 # The letter a step's e-mail attaches, by the event's action, registered by the app that issues letters
@@ -31,26 +52,44 @@ def attach_letter(action: str, letter_of: Callable[[AuditEvent], object | None])
     _LETTERS[action] = letter_of
 
 
-def render_event_email(event: AuditEvent) -> tuple[str, str]:
+def render_event_texts(event: AuditEvent) -> inbox.Texts:
     context = {"event": event, "application": event.application, "site_url": settings.SITE_URL}
-    return render_bilingual_email("emails/subject.txt", "emails/event.txt", context)
+    return inbox.render_texts("emails/subject.txt", "emails/event.txt", context)
+
+
+def render_event_email(event: AuditEvent) -> tuple[str, str]:
+    return bilingual_email(render_event_texts(event))
 
 
 def outbox_for_event(event: AuditEvent) -> OutboxMessage:
-    """The event's e-mail, written to the outbox in the event's own transaction (portal/accounts/outbox.py); the
-    letter's PDF is attached and the recipients are read again when it is sent."""
-    subject, body = render_event_email(event)
+    """The event's e-mail, written to the outbox in the event's own transaction (portal/accounts/outbox.py), and
+    each member's inbox item tied to it; the letter's PDF is attached and the recipients are read again when it
+    is sent."""
+    texts = render_event_texts(event)
+    subject, body = bilingual_email(texts)
     letter_of = _LETTERS.get(event.action)
     letter = letter_of(event) if letter_of is not None else None
-    return outbox_write(
+    kind = kind_of(event)
+    members = list(members_of(event))
+    message = outbox_write(
         kind=OutboxKind.EVENT,
         dedupe_key=f"event:{event.pk}",
-        recipients=recipients_for(event),
+        recipients=inbox.without_digest_takers(recipients_for(event), members_of(event), kind),
         subject=subject,
         body=body,
         event=event,
         letter=letter,
     )
+    inbox.notify(
+        users=members,
+        kind=kind,
+        key=f"event:{event.pk}",
+        texts=texts,
+        link=f"/applications/{event.application_id}/",
+        event=event,
+        outbox=message,
+    )
+    return message
 
 
 def send_event_email(event_id: int) -> bool:

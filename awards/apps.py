@@ -15,6 +15,7 @@ class AwardsConfig(AppConfig):
         from awards.models import AwardState, EntryState, ExportState, ObjectionState
         from awards.register_lifecycle import LABELS as REGISTER_LABELS
         from awards.register_lifecycle import RegisterAction
+        from portal.accounts.models import NotificationKind
         from portal.template_enums import register as register_enums
 
         # Submission to a recognition: a product already listed is renewed within its window, never listed twice.
@@ -32,6 +33,24 @@ class AwardsConfig(AppConfig):
         selectors.add_dashboard_column("awarded", award_selectors.awarded_amount)
         notifications.attach_letter(AwardAction.LETTER_ISSUED, letters.letter_of_event)
         notifications.attach_letter(RegisterAction.CERTIFICATE_ISSUED, letters.letter_of_event)
+        # Which inbox kind (and e-mail preference) an award's and an entry's news is.
+        notifications.add_event_kinds(
+            {
+                AwardAction.NOTICE_PUBLISHED: NotificationKind.NOTICE,
+                AwardAction.OBJECTION_FILED: NotificationKind.OBJECTION,
+                AwardAction.OBJECTION_RESOLVED: NotificationKind.OBJECTION,
+                AwardAction.LETTER_ISSUED: NotificationKind.LETTER,
+                AwardAction.PAYMENT_RECORDED: NotificationKind.PAYMENT,
+                AwardAction.CLAWBACK_RECORDED: NotificationKind.PAYMENT,
+                RegisterAction.NOTICE_PUBLISHED: NotificationKind.NOTICE,
+                RegisterAction.OBJECTION_FILED: NotificationKind.OBJECTION,
+                RegisterAction.OBJECTION_RESOLVED: NotificationKind.OBJECTION,
+                RegisterAction.CERTIFICATE_ISSUED: NotificationKind.LETTER,
+                RegisterAction.RENEWAL_REMINDED: NotificationKind.REMINDER,
+                RegisterAction.EXPIRED: NotificationKind.DECISION,
+                RegisterAction.REMOVED: NotificationKind.DECISION,
+            }
+        )
         # A history names an award's and an entry's events in words.
         workflow.add_event_labels({**AWARD_LABELS, **REGISTER_LABELS})
         # The enums the templates compare with (portal/template_enums.py).

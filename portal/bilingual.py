@@ -20,14 +20,28 @@ def localized(obj, field: str, language: str | None = None) -> str:
     return getter(f"{field}_{first}", "") or getter(f"{field}_{second}", "")
 
 
-def render_bilingual_email(subject_template: str, body_template: str, context: dict) -> tuple[str, str]:
-    """(subject, body) of an e-mail: the Chinese text first, then the English one, from the same context, which
-    also holds the enums the templates compare with (no request, so no context processor)."""
+LANGUAGES = ("zh-hans", "en")
+
+
+def render_in_languages(subject_template: str, body_template: str, context: dict) -> dict[str, tuple[str, str]]:
+    """{language: (subject, body)} from the same context, which also holds the enums the templates compare with
+    (no request, so no context processor). A subject is one line whatever a name or title holds."""
     context = {**REGISTERED, **context}
-    subjects, parts = [], []
-    for language in ("zh-hans", "en"):
+    texts = {}
+    for language in LANGUAGES:
         with translation.override(language):
-            subjects.append(render_to_string(subject_template, context).strip())
-            parts.append(render_to_string(body_template, context).strip())
-    # One line whatever a name or title holds: a line break in a header makes Django refuse to send the mail.
-    return " ".join(" / ".join(subjects).split()), EMAIL_SEPARATOR.join(parts)
+            subject = " ".join(render_to_string(subject_template, context).split())
+            texts[language] = (subject, render_to_string(body_template, context).strip())
+    return texts
+
+
+def bilingual_email(texts: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """(subject, body) of an e-mail: the Chinese text first, then the English one. One line of subject: a line
+    break in a header makes Django refuse to send the mail."""
+    subjects = [texts[language][0] for language in LANGUAGES]
+    return " ".join(" / ".join(subjects).split()), EMAIL_SEPARATOR.join(texts[language][1] for language in LANGUAGES)
+
+
+def render_bilingual_email(subject_template: str, body_template: str, context: dict) -> tuple[str, str]:
+    """(subject, body) of an e-mail, rendered in Chinese and in English from the same context."""
+    return bilingual_email(render_in_languages(subject_template, body_template, context))

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from portal.logging_config import logging_dict
 
@@ -349,6 +350,9 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders of what projects owe (10 and 3 working days before, overdue); each is sent once per deadline
     # and stage however often this runs (awards/projects/reminders.py), so hourly is safe and timely.
     "project-reminders": {"task": "projects.tasks.send_reminders", "schedule": 3600.0},
+    # The daily digest of inbox items for those who chose it (portal/accounts/inbox.py), at 08:00 Shanghai time;
+    # a second run finds nothing new to send.
+    "inbox-digests": {"task": "portal.accounts.tasks.send_digests", "schedule": crontab(hour=8, minute=0)},
 }
 
 # Plain lines in development, JSON lines in production (portal/logging_config.py).

@@ -14,7 +14,8 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal.accounts import organisations, outbox
+        from portal.accounts import inbox, organisations, outbox
         from portal.accounts.models import OutboxKind
 
         outbox.when_sent(OutboxKind.INVITATION, wanted=organisations.invitation_email_wanted)
+        outbox.when_sent(OutboxKind.NOTIFICATION, recipients=inbox.recipients_when_sent)

@@ -137,6 +137,8 @@ class OutboxKind(models.TextChoices):
     INVITATION = "invitation", _("Team invitation")
     EMAIL_VERIFICATION = "email_verification", _("E-mail address confirmation")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    NOTIFICATION = "notification", _("Inbox item")
+    DIGEST = "digest", _("Daily digest")
 
 
 # Kinds whose body holds a one-time link: cleared once the mail has left (portal/accounts/outbox.py).
@@ -180,3 +182,85 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.dedupe_key
+
+
+class NotificationKind(models.TextChoices):
+    """What an inbox item is about; a person chooses per kind whether its e-mail comes at once or in the daily
+    digest (portal/accounts/inbox.py)."""
+
+    SUBMITTED = "submitted", _("Submission receipts")
+    RETURNED = "returned", _("Returned for correction")
+    DECISION = "decision", _("Decisions")
+    NOTICE = "notice", _("Public notices")
+    OBJECTION = "objection", _("Objections")
+    LETTER = "letter", _("Letters and certificates")
+    PAYMENT = "payment", _("Payments and clawbacks")
+    PROJECT = "project", _("Project steps")
+    REMINDER = "reminder", _("Reminders")
+    MESSAGE = "message", _("Messages")
+    CALL_ALERT = "call_alert", _("New calls")
+    BROADCAST = "broadcast", _("Announcements to applicants")
+    OTHER = "other", _("Other news")
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("An e-mail at once")
+    DIGEST = "digest", _("One daily digest e-mail")
+
+
+class Notification(models.Model):
+    """One item of one person's inbox, written in the transaction of what it announces, in both languages (the
+    page shows the reader's). Its e-mail is an outbox row: the item's own (`outbox`), or the daily digest
+    (`mailed_at` set when the digest row is written)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
+    # What it is about, e.g. "event:12", "reminder:task:7:due": the same thing is announced to a person once.
+    key = models.CharField(max_length=120)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    body_zh = models.TextField(_("text (Chinese)"), blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    # A path inside the portal (never an outside address): where "open" leads after marking it read.
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    event = models.ForeignKey(
+        "applications.AuditEvent", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    outbox = models.ForeignKey(
+        OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Covered by an e-mail: its own at once, or a digest.
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("inbox item")
+        verbose_name_plural = _("inbox items")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_person")]
+        indexes = [
+            # The header's unread count on every page.
+            models.Index(fields=["user"], name="notification_unread", condition=models.Q(read_at__isnull=True)),
+            # The inbox, newest first.
+            models.Index(fields=["user", "-created_at"], name="notification_inbox"),
+            # The digest finds what no e-mail covers yet.
+            models.Index(fields=["user"], name="notification_unmailed", condition=models.Q(mailed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"
+
+
+class NotificationPreference(models.Model):
+    """How a person's e-mail of one kind comes; no row means at once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
+    delivery = models.CharField(_("e-mail"), max_length=16, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.kind}={self.delivery}"

@@ -3,7 +3,7 @@ import smtplib
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, connection
 
-from portal.accounts import outbox
+from portal.accounts import inbox, outbox
 
 # The worker's autodiscovery imports `<app>.tasks` only; importing the invitation task here registers it
 # there too (it still takes messages queued by the release before the outbox).
@@ -12,6 +12,7 @@ from portal.accounts.team_tasks import send_invitation_email
 # Task names are wire names, kept from before the accounts app was a package of its own: a message queued
 # by the previous release still finds its task.
 __all__ = [
+    "send_digests",
     "send_invitation_email",
     "send_outbox_message",
     "sweep_outbox",
@@ -36,3 +37,8 @@ def send_outbox_message(self, message_id: int) -> bool:
 @shared_task(name="portal.tasks.sweep_outbox")
 def sweep_outbox() -> int:
     return outbox.outbox_sweep()
+
+
+@shared_task(name="portal.accounts.tasks.send_digests")
+def send_digests() -> int:
+    return inbox.digest_send()
