@@ -18,6 +18,10 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 # translations; poppler-utils turns letters into PNGs for looking at them.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# One test process per core (pytest-xdist); a file's tests stay in one process, so a module's shared world
+# (the access matrix's) is built once. Each process has its own test database and Redis database
+# (tests/testenv.py). PYTEST_PARALLEL= runs them in one process.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 RUN_DIR := var/run
 LOG_DIR := var/log
 
@@ -115,11 +119,11 @@ lint: dev-venv
 test: dev-venv services messages
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 # The edit loop: no headless Chromium, no Celery worker subprocess (`make test` before committing).
 test-fast: dev-venv services messages
-	$(VENV)/bin/pytest -m "not browser and not worker" -q
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL) -m "not browser and not worker" -q
 
 # The benchmark has its own database: migrated, catalogue loaded, and the scale data set (5,000
 # organisations, 100,000 applications; tests/bench/scale_data.py) generated once and kept between runs.

@@ -13,6 +13,12 @@ import uuid
 # Whatever Redis the shell (or the Makefile) points at, tests use its database 15 (TEST_REDIS_DB, so two
 # runs side by side on one machine do not flush each other's) and their own queue.
 TEST_REDIS_DB = os.environ.setdefault("TEST_REDIS_DB", "15")
+# Under pytest-xdist (`make test` runs two processes) each process gets a Redis database of its own, one below
+# the last: a test's cache flush must not empty the other's cache or broker. (pytest-django gives each its own
+# test database the same way: test_<name>_gw0, _gw1.)
+_xdist = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist.startswith("gw"):
+    TEST_REDIS_DB = os.environ["TEST_REDIS_DB"] = str((int(TEST_REDIS_DB) - int(_xdist[2:])) % 16)
 _redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 _base = _redis.rsplit("/", 1)[0] if _redis.count("/") > 2 else _redis.rstrip("/")
 os.environ["REDIS_URL"] = f"{_base}/{TEST_REDIS_DB}"

@@ -6,12 +6,15 @@ import pytest
 from django.utils import translation
 
 from applications import estimator, filing, notifications, selectors, workflow
+from applications.workflow import Action
 from awards import estimates, handover, letters, lifecycle, money, register, reports
 from awards import selectors as award_selectors
+from awards.lifecycle import AwardAction
 from awards.projects import dashboard, instalments, opening
 from awards.projects import lifecycle as project_lifecycle
-from portal.accounts import organisations, outbox
-from portal.accounts.models import OutboxKind
+from awards.register_lifecycle import RegisterAction
+from portal.accounts import inbox, organisations, outbox
+from portal.accounts.models import NotificationKind, OutboxKind
 from reviews import decisions, desk, routing
 from reviews import selectors as review_selectors
 
@@ -79,8 +82,21 @@ def test_an_award_and_a_register_entry_name_their_events_in_the_history():
 
 
 def test_what_the_outbox_reads_again_when_a_mail_leaves():
-    assert {OutboxKind.EVENT: notifications.recipients_when_sent} == outbox._RECIPIENTS
+    assert {
+        OutboxKind.EVENT: notifications.recipients_when_sent,
+        OutboxKind.NOTIFICATION: inbox.recipients_when_sent,
+    } == outbox._RECIPIENTS
     assert {OutboxKind.INVITATION: organisations.invitation_email_wanted} == outbox._WANTED
+
+
+def test_which_inbox_kind_each_step_is():
+    """applications names its own steps' kinds, awards its awards' and entries'; a step not listed is other news."""
+    assert notifications._KINDS[Action.SUBMIT] == NotificationKind.SUBMITTED
+    assert notifications._KINDS[Action.RETURN_FOR_CORRECTION] == NotificationKind.RETURNED
+    assert notifications._KINDS[AwardAction.LETTER_ISSUED] == NotificationKind.LETTER
+    assert notifications._KINDS[RegisterAction.CERTIFICATE_ISSUED] == NotificationKind.LETTER
+    assert notifications._KINDS[AwardAction.PAYMENT_RECORDED] == NotificationKind.PAYMENT
+    assert Action.WITHDRAW not in notifications._KINDS
 
 
 def test_what_awards_asks_of_the_projects_above_it():
