@@ -12,11 +12,10 @@ from django.db import transaction
 from applications import filing, workflow
 from applications.models import AuditEvent
 from awards import notice, register_notice
-from awards.letters import letter_issue
 from awards.models import Award
-from awards.services import award_compute
 from awards.projects import statements
 from awards.projects.models import Project
+from awards.services import award_compute
 from portal.accounts import inbox
 from portal.accounts.models import (
     Delivery,
@@ -244,4 +243,3 @@ def test_a_rolled_back_step_leaves_no_item(filing_call, alice):
         raise RuntimeError("after the submission")
     assert not Notification.objects.exists()
     assert not AuditEvent.objects.filter(application=draft, action="submit").exists()
-
