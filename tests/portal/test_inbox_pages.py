@@ -118,3 +118,13 @@ def test_bad_settings_are_a_form_error_and_save_nothing(client, alice):
     response = client.post(reverse("inbox-settings"), choices)
     assert response.status_code == 200 and 'class="error"' in response.content.decode()
     assert not NotificationPreference.objects.exists()
+
+
+def test_administrators_list_the_items_in_the_django_admin_and_change_none(client, alice, admin):
+    item = tell(alice).first()
+    client = login(client, admin)
+    body = client.get(reverse("admin:portal_notification_changelist")).content.decode()
+    assert "Your application was received" in body
+    assert client.get(reverse("admin:portal_notification_add")).status_code == 403
+    response = client.post(reverse("admin:portal_notification_change", args=[item.pk]), {"title_en": "Changed"})
+    assert response.status_code == 403 and Notification.objects.get(pk=item.pk).title_en == TEXTS["en"][0]
