@@ -14,6 +14,7 @@ from applications.models import Call, NoticeKind
 from awards import permissions
 from awards.lifecycle import AwardAction, award_move, award_record
 from awards.models import Award, AwardState, Objection, ObjectionState
+from awards.objection_news import tell_lead_of_objection
 from awards.services import allocate_call_budget
 from portal.accounts.models import Organisation, User
 from portal.accounts.uscc import read_uscc
@@ -117,7 +118,10 @@ def objection_file(
                 )
         except IntegrityError:
             raise _duplicate() from None
-        award_record(award=award, action=AwardAction.OBJECTION_FILED, public=False, data={"objection": objection.pk})
+        event = award_record(
+            award=award, action=AwardAction.OBJECTION_FILED, public=False, data={"objection": objection.pk}
+        )
+        tell_lead_of_objection(objection=objection, event=event)
     return objection
 
 

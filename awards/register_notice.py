@@ -15,6 +15,7 @@ from applications.models import Call
 from awards import permissions
 from awards.models import EntryState, Objection, ObjectionState, RegisterEntry
 from awards.notice import notice_until, objector_identity
+from awards.objection_news import tell_lead_of_objection
 from awards.register import validity
 from awards.register_lifecycle import RegisterAction, entry_move, entry_record
 from portal.accounts.models import User
@@ -96,6 +97,8 @@ def entry_objection_file(
         except IntegrityError:
             raise _duplicate() from None
         entry_record(entry=entry, action=RegisterAction.OBJECTION_FILED, public=False, data={"objection": objection.pk})
+        # The register's own event is no audit event; the item stands without one.
+        tell_lead_of_objection(objection=objection, event=None)
     return objection
 
 

@@ -7,6 +7,7 @@ from applications.api import ApplicationViewSet, CallViewSet, OrganisationMeView
 from awards.api import AwardEstimateView, AwardReportView, AwardViewSet, LetterPdfView
 from awards.projects.api import InstalmentViewSet, ProjectReportViewSet, ProjectVariationViewSet, ProjectViewSet
 from portal.accounts.api_tokens import AuthTokenView, OwnTokenDetailView, OwnTokenListView
+from portal.accounts.inbox_api import NotificationViewSet
 from reviews.api import DeskCaseViewSet, ReviewTaskViewSet
 
 router = SimpleRouter()
@@ -19,6 +20,7 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("project-reports", ProjectReportViewSet, basename="project-report")
 router.register("project-variations", ProjectVariationViewSet, basename="project-variation")
 router.register("instalments", InstalmentViewSet, basename="instalment")
+router.register("inbox", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("award-estimates/", AwardEstimateView.as_view(), name="award-estimates"),

@@ -303,6 +303,8 @@ SPECTACULAR_SETTINGS = {
         "InstalmentStateEnum": "awards.projects.models.InstalmentState",
         "DocumentKindEnum": "awards.projects.models.DocumentKind",
         "VariationKindEnum": "awards.projects.models.VariationKind",
+        "DeliveryEnum": "portal.accounts.models.Delivery",
+        "NotificationKindEnum": "portal.accounts.models.NotificationKind",
     },
 }
 

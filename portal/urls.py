@@ -31,6 +31,7 @@ urlpatterns = [
     path("accounts/api-tokens/<str:token_key>/revoke/", account_views.api_token_revoke, name="api-token-revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.accounts.team_urls")),
+    path("", include("portal.accounts.inbox_urls")),
     path("", include("applications.urls")),
     path("", include("reviews.urls")),
     path("", include("awards.urls")),

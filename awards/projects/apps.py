@@ -11,7 +11,7 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from applications import workflow
+        from applications import notifications, workflow
         from awards import lifecycle, money, reports, xlsx
         from awards.lifecycle import AwardAction
         from awards.projects import dashboard, instalments, opening
@@ -29,11 +29,19 @@ class ProjectsConfig(AppConfig):
             VariationKind,
             VariationState,
         )
+        from portal.accounts.models import NotificationKind
         from portal.template_enums import register
 
         # A confirmed award opens its project; an award with a project is paid only by its instalments.
         lifecycle.after_move(AwardAction.AWARD_CONFIRMED, opening.on_award_confirmed)
         money.add_payment_rule(instalments.payment_rule)
+        # Which inbox kind (and e-mail preference) a project's news is: its steps, and the reminders it sends.
+        notifications.add_event_kinds(
+            {
+                **{action: NotificationKind.PROJECT for action in ProjectAction},
+                ProjectAction.REMINDER_SENT: NotificationKind.REMINDER,
+            }
+        )
         # The application's history names the project's steps in words.
         workflow.add_event_labels(project_lifecycle.labels())
         # The award report, its exports and the dashboard show the project.

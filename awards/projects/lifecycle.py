@@ -17,9 +17,11 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications import notifications
 from applications.models import AuditEvent
 from awards.projects.models import (
     ClawbackProposal,
@@ -34,10 +36,10 @@ from awards.projects.models import (
     VariationState,
 )
 from awards.projects.models import Instalment as InstalmentRow
-from portal.accounts import predicates
+from portal.accounts import inbox, predicates
 from portal.accounts.models import OutboxKind, User
 from portal.accounts.outbox import outbox_write
-from portal.bilingual import render_bilingual_email
+from portal.bilingual import bilingual_email
 from portal.errors import ErrorCode, PortalError
 from reviews.models import AssignmentState
 
@@ -410,41 +412,71 @@ ROLE_REFUSALS = {
 # --- the e-mails a step writes (in its transaction, through the outbox) ----------------------------------------
 
 
-def render(event: AuditEvent, project: Project, **extra) -> tuple[str, str]:
+def render_texts(event: AuditEvent, project: Project, **extra) -> inbox.Texts:
     context = {"event": event, "project": project, "site_url": settings.SITE_URL, **extra}
-    return render_bilingual_email("emails/project_subject.txt", "emails/project_event.txt", context)
+    return inbox.render_texts("emails/project_subject.txt", "emails/project_event.txt", context)
+
+
+def render(event: AuditEvent, project: Project, **extra) -> tuple[str, str]:
+    return bilingual_email(render_texts(event, project, **extra))
+
+
+def _link(project: Project) -> str:
+    return reverse("project-detail", kwargs={"pk": project.pk})
 
 
 def notify_enterprise(project: Project, event: AuditEvent, **extra):
-    """To the organisation's members as they are when it leaves (the outbox reads a step's recipients again)."""
-    subject, body = render(event, project, **extra)
-    members = project.organisation.members.filter(is_active=True).exclude(email="")
-    return outbox_write(
+    """To the organisation's members as they are when it leaves (the outbox reads a step's recipients again, and
+    leaves out those who take the step's kind in the digest), and an inbox item for each, tied to the mail."""
+    texts = render_texts(event, project, **extra)
+    subject, body = bilingual_email(texts)
+    members = project.organisation.members.filter(is_active=True)
+    kind = notifications.kind_of(event)
+    emails = sorted(members.exclude(email="").values_list("email", flat=True))
+    message = outbox_write(
         kind=OutboxKind.EVENT,
         dedupe_key=f"event:{event.pk}",
-        recipients=sorted(members.values_list("email", flat=True)),
+        recipients=inbox.without_digest_takers(emails, members, kind),
         subject=subject,
         body=body,
         event=event,
     )
+    inbox.notify(
+        users=list(members),
+        kind=kind,
+        key=f"event:{event.pk}",
+        texts=texts,
+        link=_link(project),
+        event=event,
+        outbox=message,
+    )
+    return message
+
+
+def lead_officers(project: Project) -> list[User]:
+    staff = User.objects.filter(commission_id=project.program.lead_id, is_active=True)
+    return [user for user in staff if predicates.is_officer_of(user, project.program.lead_id)]
 
 
 def officer_emails(project: Project) -> list[str]:
-    staff = User.objects.filter(commission_id=project.program.lead_id, is_active=True).exclude(email="")
-    return sorted(user.email for user in staff if predicates.is_officer_of(user, project.program.lead_id))
+    return sorted(user.email for user in lead_officers(project) if user.email)
 
 
 def notify_officers(project: Project, event: AuditEvent, *, dedupe_key: str | None = None, **extra):
     """To the lead commission's officers: stored recipients (no event on the row, whose recipients would be the
-    organisation's members)."""
-    recipients = officer_emails(project)
-    if not recipients:
+    organisation's members) but those who take the kind in the digest, and an inbox item for each officer."""
+    officers = lead_officers(project)
+    if not officers:
         return None
-    subject, body = render(event, project, to_officers=True, **extra)
-    return outbox_write(
-        kind=OutboxKind.EVENT,
-        dedupe_key=dedupe_key or f"project-officers:{event.pk}",
-        recipients=recipients,
-        subject=subject,
-        body=body,
-    )
+    key = dedupe_key or f"project-officers:{event.pk}"
+    kind = notifications.kind_of(event)
+    texts = render_texts(event, project, to_officers=True, **extra)
+    digest = inbox.digest_takers(officers, kind)
+    recipients = sorted(user.email for user in officers if user.email and user.pk not in digest)
+    message = None
+    if recipients:
+        subject, body = bilingual_email(texts)
+        message = outbox_write(kind=OutboxKind.EVENT, dedupe_key=key, recipients=recipients, subject=subject, body=body)
+    # With no mail of its own (every officer takes the digest), notify() writes none either: nobody takes it at once.
+    inbox.notify(users=officers, kind=kind, key=key, texts=texts, link=_link(project), event=event, outbox=message)
+    return message

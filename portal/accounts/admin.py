@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from guardian.admin import GuardedModelAdmin
 
-from portal.accounts.models import Commission, Organisation, OutboxMessage, User
+from portal.accounts.models import Commission, Notification, Organisation, OutboxMessage, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -53,3 +53,14 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     search_fields = ["dedupe_key", "subject"]
     exclude = ["body"]  # an invitation's body holds its one-time link until the mail has left
     readonly_fields = ["event", "letter", "invitation"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """Who was told what, and whether the e-mail covering it left (its own mail, or a digest): written only by
+    portal/accounts/inbox.notify, read by its owner on /inbox/."""
+
+    list_display = ["user", "kind", "title_en", "created_at", "read_at", "mailed_at", "outbox"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter), ("mailed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "outbox"]
+    search_fields = ["user__username", "key", "title_en", "title_zh"]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import SimpleLazyObject
 
+from portal.accounts.inbox import unread_count
 from portal.accounts.permissions import can_obtain_api_token
 from portal.accounts.predicates import (
     STAFF_ROLES,
@@ -36,6 +37,8 @@ class Menu:
     two_factor: bool = False
     api_tokens: bool = False
     confirm_email: bool = False  # the banner asking an applicant to confirm their address
+    inbox: bool = False  # everyone signed in has one
+    unread: int = 0  # beside the inbox link: one count on the partial index of unread items
 
 
 def menu_for(user) -> Menu:
@@ -55,6 +58,8 @@ def menu_for(user) -> Menu:
         two_factor=has_role(user, *STAFF_ROLES),
         api_tokens=can_obtain_api_token(user)[0],
         confirm_email=is_applicant(user) and user.email_verified_at is None,
+        inbox=True,
+        unread=unread_count(user),
     )
 
 

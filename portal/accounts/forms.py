@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.models import OrganisationKind
+from portal.accounts.models import Delivery, NotificationKind, OrganisationKind
 from portal.accounts.verification import queue_password_reset_email
 
 
@@ -102,3 +102,17 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         queue_password_reset_email(user=context["user"])
+
+
+class InboxPreferencesForm(forms.Form):
+    """One choice per kind of news: its e-mail at once or in the daily digest (portal/accounts/inbox.py)."""
+
+    def __init__(self, *args, initial_choices: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in NotificationKind.choices:
+            self.fields[kind] = forms.ChoiceField(
+                label=label,
+                choices=Delivery.choices,
+                widget=forms.RadioSelect,
+                initial=(initial_choices or {}).get(kind, Delivery.IMMEDIATE),
+            )

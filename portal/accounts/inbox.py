@@ -84,7 +84,8 @@ def notify(
             link=link,
             event=event,
             outbox=outbox if pk not in digest else None,
-            mailed_at=now if outbox is not None and pk not in digest else None,
+            # Covered already: by the step's own mail; or by none at all (`mail=False`), so no digest takes it.
+            mailed_at=now if (outbox is not None and pk not in digest) or not mail else None,
         )
         for pk, user in people.items()
     )

@@ -17,6 +17,7 @@ from schemathesis import GenerationMode
 
 from awards.projects.models import VariationKind
 from awards.projects.variations import variation_request
+from portal.accounts.models import Notification
 from tests.filings import make_draft, submit
 from tests.projects.builders import in_progress
 
@@ -51,6 +52,8 @@ def known_ids(in_process_wsgi, review_call, alice, bob) -> dict:
         "/api/v1/projects/{id}/": project.pk,
         "/api/v1/project-reports/{id}/": project.reports.first().pk,
         "/api/v1/project-variations/{id}/": variation.pk,
+        # an item of alice's inbox (her colleague's submission and her project's steps left several)
+        "/api/v1/inbox/{id}/": Notification.objects.filter(user=alice).latest("pk").pk,
     }
 
 

@@ -36,7 +36,8 @@ from awards.projects import acceptance, documents, statements, variations
 from awards.projects.models import DocumentKind, Project, VariationKind
 from awards.register_notice import entry_objection_file
 from awards.services import award_compute
-from portal.accounts.models import Commission
+from portal.accounts import inbox
+from portal.accounts.models import Commission, NotificationKind
 from portal.accounts.organisations import hash_token, member_invite
 from reviews import services
 from reviews.models import ExpertAssignment, ReviewTask, TaskKind
@@ -261,6 +262,15 @@ def build() -> SimpleNamespace:
     from knox.models import AuthToken
 
     w.alice_token, _clear = AuthToken.objects.create(user=w.alice)
+
+    # --- an unread item of alice's inbox (the world's steps left others with every person they concern) ---
+    (w.alice_item,) = inbox.notify(
+        users=[w.alice],
+        kind=NotificationKind.OTHER,
+        key="matrix:alice",
+        texts={"zh-hans": ("矩阵", "正文"), "en": ("Matrix", "Text")},
+        link="/",
+    )
 
     # --- the administrator's finished XLSX export --------------------------------------------------
     w.export = exports.export_request(user=w.admin, kind="xlsx", filters={})

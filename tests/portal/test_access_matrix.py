@@ -35,7 +35,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from applications.models import Application
 from awards.models import Award, Export, RegisterEntry
-from portal.accounts.models import User
+from portal.accounts.models import NotificationKind, User
 from portal.accounts.verification import email_verification_token
 from reviews.models import ExpertAssignment
 from tests.factories import PASSWORD
@@ -143,6 +143,7 @@ OBJECTS = {
     "alice's verification": lambda w: {"token": email_verification_token(w.alice)},
     "junk verification": lambda w: {"token": "not-a-signed-value"},
     "alice's token": lambda w: {"token_key": w.alice_token.token_key},
+    "alice's item": lambda w: {"pk": w.alice_item.pk},
     # the API's calls and the admin
     "open call": lambda w: {"pk": w.call.pk},
     "org_a": lambda w: {"object_id": w.org_a.pk},
@@ -223,6 +224,9 @@ BODIES = {
     "api route": lambda w: {"units": ["SMPA", "HEALTH"]},
     "api answer": lambda w: {"answer": "SMPA confirms the trial approval to Customs."},
     "empty": lambda w: {},
+    # the inbox (issue 16): every kind at once but letters in the digest
+    "inbox choices": lambda w: {kind: "immediate" for kind in NotificationKind.values} | {"letter": "digest"},
+    "api inbox choices": lambda w: {"letter": "digest"},
 }
 JSON_BODIES = {
     "estimate",
@@ -311,6 +315,15 @@ MATRIX = [
     # alice revokes alice's
     Row("api-tokens",                      None,                "login 200   200   200   200   200   200   200   200   200   200"),
     Row("api-token-revoke",                "alice's token",     "login done  404   404   404   404   404   404   404   404   404", P, "empty"),
+    # one's inbox: everyone signed in has one; an item is its owner's alone (opening it marks it read), 404 to
+    # anyone else, administrators included; "mark all read" writes only for whom the world left unread items:
+    # the organisations' members (their steps), the lead (statements submitted, the award's objection) and
+    # COMMERCE (the objection to its register's entry)
+    Row("inbox",                           None,                "login 200   200   200   200   200   200   200   200   200   200"),
+    Row("inbox-item",                      "alice's item",      "login done  404   404   404   404   404   404   404   404   404"),
+    Row("inbox-read-all",                  None,                "login done  done  done  done  302   done  302   302   302   302", P, "empty"),
+    Row("inbox-settings",                  None,                "login 200   200   200   200   200   200   200   200   200   200"),
+    Row("inbox-settings",                  None,                "login done  done  done  done  done  done  done  done  done  done", P, "inbox choices"),
     # signing up is for visitors; anyone signed in is sent on
     Row("register",                        None,                "200   302   302   302   302   302   302   302   302   302   302"),
     # an invitation link is its own credential: the page tells a signed-in person what to do
@@ -529,6 +542,14 @@ MATRIX = [
     Row("v1:instalment-list",              None,                "403   200   200   200   200   200   200   200   200   200   200"),
     Row("v1:instalment-detail",            "instalment",        "403   404   404   404   404   404   404   200   404   404   404"),
     Row("v1:instalment-pay",               "instalment",        "403   404   404   404   404   404   404   done  404   404   404", P, "api pay"),
+
+    # the inbox: one's own items only (another's is a 404, administrators included)
+    Row("v1:notification-list",            None,                "403   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:notification-detail",          "alice's item",      "403   200   404   404   404   404   404   404   404   404   404"),
+    Row("v1:notification-read",            "alice's item",      "403   done  404   404   404   404   404   404   404   404   404", P, "empty"),
+    Row("v1:notification-read-all",        None,                "403   done  done  done  done  200   done  200   200   200   200", P, "empty"),
+    Row("v1:notification-preferences",     None,                "403   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:notification-preferences",     None,                "403   done  done  done  done  done  done  done  done  done  done", "put", "api inbox choices"),
 
     # --- the Django admin, as a group (every admin:* URL): administrators only -----------------------------
     #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin

@@ -82,6 +82,7 @@ def test_an_award_and_a_register_entry_name_their_events_in_the_history():
 
 
 def test_what_the_outbox_reads_again_when_a_mail_leaves():
+    # A step's mail to the members as they are then, but its kind's digest takers; an inbox item's to its people.
     assert {
         OutboxKind.EVENT: notifications.recipients_when_sent,
         OutboxKind.NOTIFICATION: inbox.recipients_when_sent,
@@ -108,3 +109,20 @@ def test_what_awards_asks_of_the_projects_above_it():
     assert [key for key, _en, _zh in reports.COLUMNS][-2:] == ["project__state", "project__ends_on"]
     assert [("projects/_dashboard.html", dashboard.figures)] == reports._DASHBOARD_SECTIONS
     assert project_lifecycle.labels().items() <= workflow._EVENT_LABELS.items()
+
+
+def test_every_step_that_writes_a_mail_names_its_inbox_kind():
+    """The apps above register which kind (and so which e-mail preference) each step's news is: the application's
+    steps, the award's and the entry's, and the project's (its reminders are reminders)."""
+    from awards.lifecycle import NOTIFIED as AWARD_NOTIFIED
+    from awards.projects.lifecycle import ProjectAction
+    from awards.register_lifecycle import NOTIFIED as REGISTER_NOTIFIED
+
+    kinds = notifications._KINDS
+    assert set(workflow.NOTIFIED) - {workflow.Action.WITHDRAW} <= set(kinds)
+    assert set(AWARD_NOTIFIED) | set(REGISTER_NOTIFIED) <= set(kinds)
+    assert {kinds[action] for action in ProjectAction if action != ProjectAction.REMINDER_SENT} == {
+        NotificationKind.PROJECT
+    }
+    assert kinds[ProjectAction.REMINDER_SENT] == NotificationKind.REMINDER
+    assert set(kinds.values()) <= set(NotificationKind.values)
