@@ -8,6 +8,7 @@ from awards.api import AwardEstimateView, AwardReportView, AwardViewSet, LetterP
 from awards.projects.api import InstalmentViewSet, ProjectReportViewSet, ProjectVariationViewSet, ProjectViewSet
 from portal.accounts.api_tokens import AuthTokenView, OwnTokenDetailView, OwnTokenListView
 from reviews.api import DeskCaseViewSet, ReviewTaskViewSet
+from reviews.thread_api import ClarificationAnswerView, ThreadView
 
 router = SimpleRouter()
 router.register("calls", CallViewSet, basename="call")
@@ -28,5 +29,11 @@ urlpatterns = [
     path("organisations/me/", OrganisationMeView.as_view(), name="organisation-me"),
     path("letters/<int:pk>/pdf/", LetterPdfView.as_view(), name="letter-pdf"),
     path("reports/awards/", AwardReportView.as_view(), name="award-report"),
+    path("applications/<int:pk>/messages/", ThreadView.as_view(), name="application-messages"),
+    path(
+        "applications/<int:pk>/messages/<int:message_id>/answer/",
+        ClarificationAnswerView.as_view(),
+        name="application-messages-answer",
+    ),
     *router.urls,
 ]
