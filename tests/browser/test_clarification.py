@@ -105,7 +105,8 @@ def test_an_officer_asks_a_clarification_the_applicant_answers_with_a_file_outsi
     assert words["answered"] in officer.locator(f"#message-{question.pk}").inner_text()
     with officer.expect_download() as download:
         reply.locator("a", has_text="ethics-approval.pdf").click()
-    assert open(download.value.path(), "rb").read().startswith(b"%PDF-")
+    with open(download.value.path(), "rb") as downloaded:
+        assert downloaded.read().startswith(b"%PDF-")
     shot(officer, f"{tag}-4-officer-reads-the-answer")
 
     # --- outsiders: another organisation, a commission without a task -----------------------------------------

@@ -6,13 +6,13 @@ import pytest
 from django.utils import translation
 
 from applications import estimator, filing, notifications, selectors, workflow
+from applications import views as application_views
 from awards import estimates, handover, letters, lifecycle, money, register, reports
 from awards import selectors as award_selectors
 from awards.projects import dashboard, instalments, opening
 from awards.projects import lifecycle as project_lifecycle
 from portal.accounts import organisations, outbox
 from portal.accounts.models import OutboxKind
-from applications import views as application_views
 from reviews import decisions, desk, routing, thread_pages, threads
 from reviews import selectors as review_selectors
 
