@@ -1,9 +1,11 @@
 """The enterprise side: open calls, the organisation's dashboard, filing, attachments, submission."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +39,16 @@ from portal.accounts.predicates import may_apply
 from portal.errors import PortalError
 
 DASHBOARD_PAGE_SIZE = 50
+
+# Sections of the application's page that the apps above own (reviews: the thread of messages), registered in
+# their AppConfig.ready(): each answers (template, context) for the person asking, or None to show nothing.
+DetailSection = Callable[[HttpRequest, object], tuple[str, dict] | None]
+_detail_sections: list[DetailSection] = []
+
+
+def add_detail_section(section: DetailSection) -> None:
+    if section not in _detail_sections:
+        _detail_sections.append(section)
 
 
 @require_GET
@@ -209,6 +221,7 @@ def application_detail(request, pk):
         "letters": application.letters.filter(rendered_at__isnull=False),
         # The register entry this file listed or renewed (a recognition's outcome; awards keeps the register).
         "entry": next((e.entry for e in application.register_events.select_related("entry").order_by("-pk")[:1]), None),
+        "sections": [shown for section in _detail_sections if (shown := section(request, application))],
     }
     return render(request, "applications/detail.html", context)
 

@@ -9,6 +9,7 @@ from awards.projects.api import InstalmentViewSet, ProjectReportViewSet, Project
 from portal.accounts.api_tokens import AuthTokenView, OwnTokenDetailView, OwnTokenListView
 from portal.accounts.inbox_api import NotificationViewSet
 from reviews.api import DeskCaseViewSet, ReviewTaskViewSet
+from reviews.thread_api import ClarificationAnswerView, ThreadView
 
 router = SimpleRouter()
 router.register("calls", CallViewSet, basename="call")
@@ -30,5 +31,11 @@ urlpatterns = [
     path("organisations/me/", OrganisationMeView.as_view(), name="organisation-me"),
     path("letters/<int:pk>/pdf/", LetterPdfView.as_view(), name="letter-pdf"),
     path("reports/awards/", AwardReportView.as_view(), name="award-report"),
+    path("applications/<int:pk>/messages/", ThreadView.as_view(), name="application-messages"),
+    path(
+        "applications/<int:pk>/messages/<int:message_id>/answer/",
+        ClarificationAnswerView.as_view(),
+        name="application-messages-answer",
+    ),
     *router.urls,
 ]

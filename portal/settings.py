@@ -352,6 +352,9 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders of what projects owe (10 and 3 working days before, overdue); each is sent once per deadline
     # and stage however often this runs (awards/projects/reminders.py), so hourly is safe and timely.
     "project-reminders": {"task": "projects.tasks.send_reminders", "schedule": 3600.0},
+    # Clarification requests on an application's thread due tomorrow or overdue, each reminded once per stage
+    # however often this runs (reviews/threads.clarification_reminders_send); none once answered.
+    "clarification-reminders": {"task": "reviews.tasks.send_clarification_reminders", "schedule": 3600.0},
     # The daily digest of inbox items for those who chose it (portal/accounts/inbox.py), at 08:00 Shanghai time;
     # a second run finds nothing new to send.
     "inbox-digests": {"task": "portal.accounts.tasks.send_digests", "schedule": crontab(hour=8, minute=0)},

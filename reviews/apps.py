@@ -6,10 +6,10 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from applications import selectors, workflow
+        from applications import selectors, views, workflow
         from applications.workflow import Action
         from portal.template_enums import register
-        from reviews import decisions, desk, routing
+        from reviews import decisions, desk, routing, thread_pages, threads
         from reviews import selectors as review_selectors
         from reviews.models import AssignmentState, DecisionOutcome, Outcome, TaskState
         from reviews.services import ReviewAction
@@ -31,5 +31,8 @@ class ReviewsConfig(AppConfig):
         # Commission staff and experts see the files routed or assigned to them.
         selectors.add_visibility_rule(review_selectors.routed_or_assigned)
         selectors.add_dashboard_column("stage_due", review_selectors.stage_due_on)
+        # The thread of messages on the applicant's page, and its events in the history.
+        views.add_detail_section(thread_pages.add_detail_section)
+        workflow.add_event_labels(threads.EVENT_LABELS)
         # The enums the templates compare with (portal/template_enums.py).
         register(TaskState, AssignmentState, Outcome, DecisionOutcome, ReviewAction)

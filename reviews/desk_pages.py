@@ -19,7 +19,7 @@ from portal.accounts.guards import requires
 from portal.accounts.predicates import is_commission_staff
 from portal.bilingual import is_chinese, localized
 from portal.errors import PortalError
-from reviews import desk, permissions, selectors, services
+from reviews import desk, permissions, selectors, services, thread_pages
 from reviews.clock import working_days_left
 from reviews.forms import AnswerForm, ReopenForm, RouteForm
 from reviews.models import TaskKind, TaskState
@@ -56,6 +56,7 @@ def _case_context(request, application: Application, *, reopen_form=None) -> dic
         "can_close": permissions.can_close_case(user, application)[0],
         "can_withdraw": can_withdraw_application(user, application)[0],
         "history": applicant_history(application),
+        "thread": _thread(request, application),
     }
 
 
@@ -139,7 +140,14 @@ def review_context(request, application: Application, *, route_form=None, answer
         "answer_form": (answer_form or AnswerForm()) if answer_task else None,
         "reopens": selectors.reopen_reasons(application),
         "is_lead": workflow.is_lead_officer(user, application),
+        "thread": _thread(request, application),
     }
+
+
+def _thread(request, application: Application) -> dict | None:
+    if not permissions.can_view_thread(request.user, application)[0]:
+        return None
+    return thread_pages.thread_context(request, application)
 
 
 def review_page(request, application: Application):

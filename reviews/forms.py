@@ -237,3 +237,49 @@ class ReopenForm(forms.Form):
         max_length=2000,
         help_text=_("A case can be reopened once; the lead commission then routes it again."),
     )
+
+
+# --- the thread of an application (reviews/thread_pages.py) ---------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); each is checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
+    files = MultipleFileField(label=_("Files (PDF, JPEG or PNG, at most 20 MB each)"))
+
+
+class OfficerMessageForm(MessageForm):
+    internal = forms.BooleanField(
+        label=_("Internal: for the reviewing commissions only, never shown to the applicant"), required=False
+    )
+    due_on = forms.DateField(
+        label=_("Clarification request: the applicant answers by (leave empty for a plain message)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, may_request: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_request:
+            del self.fields["due_on"]
+
+
+class ClarificationAnswerForm(MessageForm):
+    body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)

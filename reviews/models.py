@@ -200,3 +200,86 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.outcome}"
+
+
+# --- the thread of an application (reviews/threads.py) --------------------------------------------------
+
+
+class Side(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    COMMISSION = "commission", _("Commission")
+
+
+class Message(models.Model):
+    """One message of an application's thread, between its team and the commissions that hold a task on it.
+
+    Keyed on the application, not a version: the thread survives a return for correction and a resubmission.
+    Part of the audit record, so append-only (trigger in reviews/migrations/0004): body, author and what it
+    answers never change, nothing is deleted; only `answered_at`/`answered_by` of a clarification request are
+    set, once, by the reply that answers it."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("author"))
+    side = models.CharField(_("side"), max_length=12, choices=Side.choices)
+    # The author's commission when it was written (a commission's message stays its own if the officer moves).
+    commission = models.ForeignKey(
+        "portal.Commission", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    # Officers only: never shown to the applicant's team, in the portal or the API.
+    internal = models.BooleanField(_("internal (officers only)"), default=False)
+    # A clarification request: what the applicant answers by `due_on`; null for a plain message.
+    due_on = models.DateField(_("answer due"), null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("answered by")
+    )
+    # A reply that answers a clarification request points at it.
+    answers = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["application", "created_at"], name="message_app_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(internal=True, due_on__isnull=False), name="clarification_not_internal"
+            ),
+            models.UniqueConstraint(
+                fields=["answers"], condition=models.Q(answers__isnull=False), name="one_answer_per_request"
+            ),
+        ]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.application} #{self.pk}"
+
+    @property
+    def is_request(self) -> bool:
+        return self.due_on is not None
+
+    @property
+    def is_open_request(self) -> bool:
+        return self.due_on is not None and self.answered_at is None
+
+
+class MessageAttachment(models.Model):
+    """A file sent with a message; checked and stored like an application's documents (filing.sniff_upload)."""
+
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    # Stored under MEDIA_ROOT, which no URL serves: downloads go through a permission-checked view.
+    file = models.FileField(upload_to="messages/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("message attachment")
+        verbose_name_plural = _("message attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -5,11 +5,11 @@ from django.utils.translation import gettext as _
 
 from applications import workflow
 from applications.models import Application, State
-from portal.accounts.predicates import is_admin, is_expert, is_finance, is_officer_of, is_staff_of
+from portal.accounts.predicates import is_admin, is_expert, is_finance, is_officer, is_officer_of, is_staff_of
 from portal.bilingual import localized
 from portal.errors import refuse
-from reviews.models import AssignmentState, ExpertAssignment, ReviewTask, TaskKind, TaskState
-from reviews.selectors import has_officer, is_routed_unit_staff, reopens_used
+from reviews.models import AssignmentState, ExpertAssignment, Message, ReviewTask, TaskKind, TaskState
+from reviews.selectors import has_officer, holds_task, is_routed_unit_staff, reopens_used
 
 # SPEC §5: the enterprise may reopen a desk case once; a new difficulty is a new case.
 REOPENS_ALLOWED = 1
@@ -183,3 +183,52 @@ def can_read_internal_notes(user, application: Application) -> tuple[bool, str]:
     if workflow.is_lead_officer(user, application) or is_routed_unit_staff(user, application):
         return True, ""
     return refuse("not_routed", _("Internal notes are for the lead commission and the units the case was routed to."))
+
+
+# --- the thread of an application (reviews/threads.py) -----------------------------------------------------
+# Who talks on a thread: the applicant's team (members who may apply for the organisation) and the staff of the
+# commissions that hold or held a task on the application (the lead, whose project it becomes, co-reviewers, the
+# Finance Bureau's budget task, a desk case's units). Administrators read everything and write nothing; experts,
+# other commissions and other organisations get a 404 (the pages and the API ask `can_view_thread` first).
+
+
+def can_view_thread(user, application: Application) -> tuple[bool, str]:
+    if workflow.is_applicant(user, application) or holds_task(user, application) or is_admin(user):
+        return True, ""
+    return refuse("not_in_thread", _("Only the applicant's team and the commissions reviewing it read this thread."))
+
+
+def can_read_internal_messages(user, application: Application) -> tuple[bool, str]:
+    """Internal messages are the commissions' working notes: never for the applicant's team."""
+    if holds_task(user, application) or is_admin(user):
+        return True, ""
+    return refuse("officers_only", _("Internal messages are for the reviewing commissions only."))
+
+
+def can_post_message(user, application: Application) -> tuple[bool, str]:
+    if holds_task(user, application):
+        return True, ""
+    if workflow.is_applicant(user, application):
+        if application.first_submitted_at is None:
+            return refuse("never_submitted", _("Messages to the commissions start once the application is submitted."))
+        return True, ""
+    if is_admin(user):
+        return refuse("read_only", _("Administrators read threads; the applicant and the commissions write them."))
+    return refuse("not_in_thread", _("Only the applicant's team and the commissions reviewing it write here."))
+
+
+def can_request_clarification(user, application: Application) -> tuple[bool, str]:
+    """An officer of a commission holding a task asks the applicant a question to answer by a date."""
+    if not (is_officer(user) and holds_task(user, application)):
+        return refuse("not_reviewing_officer", _("Only an officer of a reviewing commission asks for a clarification."))
+    return True, ""
+
+
+def can_answer_clarification(user, message: Message) -> tuple[bool, str]:
+    if not workflow.is_applicant(user, message.application):
+        return refuse("not_applicant", _("Only the applicant's team answers a clarification request."))
+    if not message.is_request or message.internal:
+        return refuse("not_a_request", _("This message asks for no answer."))
+    if message.answered_at is not None:
+        return refuse("already_answered", _("This clarification request has already been answered."))
+    return True, ""

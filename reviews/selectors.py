@@ -250,3 +250,12 @@ def stage_due_on() -> Subquery:
     """The deadline of the stage an application is in: its open task due first (the dashboard's column)."""
     open_tasks = ReviewTask.objects.filter(application=OuterRef("pk"), state=TaskState.OPEN).order_by("due_on")
     return Subquery(open_tasks.values("due_on")[:1])
+
+
+# --- the thread of an application (reviews/threads.py) --------------------------------------------------
+
+
+def holds_task(user, application: Application) -> bool:
+    """Staff of a commission that holds (or held) a review task on the application: a desk case's units, the
+    lead (whose project it becomes), co-reviewers and the Finance Bureau once routed to them."""
+    return is_commission_staff(user) and application.tasks.filter(commission_id=user.commission_id).exists()

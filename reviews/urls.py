@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import desk_pages, views
+from reviews import desk_pages, thread_pages, views
 
 urlpatterns = [
     path("review/queue/", views.queue_page, name="review-queue"),
@@ -18,6 +18,15 @@ urlpatterns = [
     path("desk/cases/<int:pk>/", desk_pages.case_page, name="desk-case"),
     path("desk/cases/<int:pk>/reopen/", desk_pages.case_reopen, name="desk-case-reopen"),
     path("desk/cases/<int:pk>/close/", desk_pages.case_close, name="desk-case-close"),
+    # An application's thread: the applicant's team and the commissions holding a task on it (reviews/threads.py).
+    path("applications/<int:pk>/messages/", thread_pages.thread_page, name="thread"),
+    path("applications/<int:pk>/messages/post/", thread_pages.message_post, name="thread-post"),
+    path(
+        "applications/<int:pk>/messages/<int:message_id>/answer/",
+        thread_pages.clarification_answer,
+        name="thread-answer",
+    ),
+    path("messages/files/<int:attachment_id>/", thread_pages.message_attachment_download, name="thread-file"),
     path("expert/", views.expert_home, name="expert-home"),
     path("expert/assignments/<int:pk>/declare/", views.expert_declare, name="expert-declare"),
     path("expert/assignments/<int:pk>/", views.expert_assignment, name="expert-assignment"),

@@ -17,7 +17,7 @@ from portal.accounts.guards import requires
 from portal.accounts.predicates import is_commission_staff, is_expert
 from portal.bilingual import localized
 from portal.errors import PortalError
-from reviews import checklist, desk_pages, permissions, selectors, services
+from reviews import checklist, desk_pages, permissions, selectors, services, thread_pages
 from reviews.clock import working_days_left
 from reviews.forms import (
     AssignForm,
@@ -127,6 +127,9 @@ def _review_context(request, application, *, waive_form=None, waive_task_id=None
         "is_lead": workflow.is_lead_officer(user, application),
         "decision": application.decisions.select_related("decided_by").first(),
         "award": application.awards.first(),
+        "thread": thread_pages.thread_context(request, application)
+        if permissions.can_view_thread(user, application)[0]
+        else None,
     }
     if context["formal_task"] and application.state == State.FORMAL_CHECK:
         context["formal_form"] = FormalCheckForm(hints=checklist.hints(application))

@@ -35,7 +35,10 @@ from awards.projects.progress import indicators_of
 from portal.accounts.guards import requires
 from portal.accounts.predicates import may_apply
 from portal.errors import PortalError
+from reviews import threads
 from reviews.clock import working_days_left
+from reviews.permissions import can_view_thread
+from reviews.thread_pages import side_of
 
 SUBMIT = "submit"  # the statement page's second button: save and submit
 
@@ -66,6 +69,18 @@ def _instalment_rows(project, today):
     return rows
 
 
+def _thread_summary(user, application) -> dict | None:
+    if not can_view_thread(user, application)[0]:
+        return None
+    messages = threads.thread_messages(user, application)
+    return {
+        "application": application,
+        "count": messages.count(),
+        "open_requests": threads.open_requests(application).count(),
+        "link": threads.thread_page_link(application, side_of(user, application)),
+    }
+
+
 def project_context(request, project, **forms) -> dict:
     """What the project page shows; `forms` are bound forms with errors to show instead of fresh ones."""
     user, today = request.user, timezone.localdate()
@@ -94,6 +109,8 @@ def project_context(request, project, **forms) -> dict:
         "can_edit_statement": permissions.can_edit_statement(user, project)[0],
         "can_request_variation": permissions.can_request_variation(user, project)[0],
         "can_prepare_acceptance": permissions.can_prepare_acceptance(user, project)[0],
+        # The application's thread goes on with the project (its lead commission holds the review's tasks).
+        "thread": _thread_summary(user, project.application),
     }
     if permissions.can_decide_statement(user, project)[0]:
         context["statement_form"] = forms.get("statement_form") or statement_decision_form(prefix="statement")

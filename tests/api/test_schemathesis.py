@@ -5,11 +5,14 @@ every answer must be a non-5xx that matches the schema's response for its status
 Bounded and deterministic: at most 10 examples per pass and 30 per operation, derandomized, no example database,
 no deadline (the first request of a run warms Django up)."""
 
+from datetime import timedelta
+
 import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from knox.models import AuthToken
@@ -18,6 +21,7 @@ from schemathesis import GenerationMode
 from awards.projects.models import VariationKind
 from awards.projects.variations import variation_request
 from portal.accounts.models import Notification
+from reviews import threads
 from tests.filings import make_draft, submit
 from tests.projects.builders import in_progress
 
@@ -36,17 +40,24 @@ def in_process_wsgi(db):
 
 
 @pytest.fixture
-def known_ids(in_process_wsgi, review_call, alice, bob) -> dict:
+def known_ids(in_process_wsgi, review_call, alice, bob, stcsm_officer) -> dict:
     """Objects for generated requests to find: alice's draft (the member's own), an application submitted by
-    her colleague, and the open call. Random ids alone would almost always answer 404."""
+    her colleague with a clarification request on its thread, and the open call. Random ids alone would almost
+    always answer 404."""
     draft = make_draft(review_call, alice)
-    submit(review_call, bob, title="Drug Z")
+    submitted = submit(review_call, bob, title="Drug Z")
+    question = threads.message_post(
+        application=submitted, by=stcsm_officer, body="Which site?", due_on=timezone.localdate() + timedelta(days=9)
+    )
     # alice's project in progress, with its reports and a variation to point at.
     project = in_progress(review_call, alice)
     variation = variation_request(
         project=project, by=alice, kind=VariationKind.CHANGE_LEAD, change={"name": "Dr Zhou"}, grounds="Dr Li left."
     )
     return {
+        # The thread's paths first: the draft's prefix below would match them too.
+        "/api/v1/applications/{id}/messages/{message_id}/": {"id": submitted.pk, "message_id": question.pk},
+        "/api/v1/applications/{id}/messages/": submitted.pk,
         "/api/v1/applications/{id}/": draft.pk,
         "/api/v1/calls/{id}/": review_call.pk,
         "/api/v1/projects/{id}/": project.pk,
@@ -92,9 +103,10 @@ def strategies(operation, known_ids: dict):
     yield GenerationMode.NEGATIVE, operation.as_strategy(GenerationMode.NEGATIVE)
     known = next((pk for prefix, pk in known_ids.items() if operation.path.startswith(prefix)), None)
     if known is not None:
+        parameters = {name: str(pk) for name, pk in known.items()} if isinstance(known, dict) else {"id": str(known)}
         yield (
             GenerationMode.POSITIVE,
-            operation.as_strategy(GenerationMode.POSITIVE, path_parameters={"id": str(known)}),
+            operation.as_strategy(GenerationMode.POSITIVE, path_parameters=parameters),
         )
 
 

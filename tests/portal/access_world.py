@@ -21,7 +21,7 @@ The internationalisation desk's cases (STCSM routes them) go to SMPA (co) and HE
 Every person but the stranger is a persona of tests/personas.py.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -39,7 +39,7 @@ from awards.services import award_compute
 from portal.accounts import inbox
 from portal.accounts.models import Commission, NotificationKind
 from portal.accounts.organisations import hash_token, member_invite
-from reviews import services
+from reviews import services, threads
 from reviews.models import ExpertAssignment, ReviewTask, TaskKind
 from tests import journeys, personas, registers
 from tests.calls import bio24_call, desk_call
@@ -183,6 +183,16 @@ def build() -> SimpleNamespace:
     services.conflict_declare(assignment=w.assignment, by=w.expert, has_conflict=False)
     w.a_expert2 = _sent_to_experts(w.xcall, w.alice, "A awaiting the declaration")
     w.assignment_undeclared = ExpertAssignment.objects.get(application=w.a_expert2, expert=w.expert)
+
+    # The thread of "A in review" (reviews/threads.py): STCSM's clarification request with a file, and an internal
+    # note with one (the applicant's team never reads it).
+    w.a_question = threads.message_post(
+        application=w.a_review, by=w.lead, body="Which site ran the trial?", due_on=date(2099, 1, 1), files=[pdf()]
+    )
+    w.a_question_file = w.a_question.attachments.get()
+    w.a_internal_file = threads.message_post(
+        application=w.a_review, by=w.lead, body="Check the credit record.", internal=True, files=[pdf()]
+    ).attachments.get()
 
     # --- org_b's applications ---------------------------------------------------------------------
     w.b_draft = make_draft(w.call, w.charlie, facts=Keys.facts(), title="B draft")

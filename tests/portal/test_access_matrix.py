@@ -92,6 +92,10 @@ OBJECTS = {
     "a case answered": lambda w: {"pk": w.a_case_answered.pk},
     "b case": lambda w: {"pk": w.b_case.pk},
     "SMPA answer task": lambda w: {"pk": w.case_smpa_task.pk},
+    # the thread of "a in review" (reviews/threads.py): STCSM's clarification request, its file, an internal file
+    "a question": lambda w: {"pk": w.a_review.pk, "message_id": w.a_question.pk},
+    "question's file": lambda w: {"attachment_id": w.a_question_file.pk},
+    "internal file": lambda w: {"attachment_id": w.a_internal_file.pk},
     "undeclared": lambda w: {"pk": w.assignment_undeclared.pk},
     # awards
     "award on notice": lambda w: {"pk": w.notice_award.pk},
@@ -223,6 +227,13 @@ BODIES = {
     "api budget": lambda w: {"confirmed": True},
     "api route": lambda w: {"units": ["SMPA", "HEALTH"]},
     "api answer": lambda w: {"answer": "SMPA confirms the trial approval to Customs."},
+    "message": lambda w: {"message-body": "Our trial site moved to Ruijin Hospital."},
+    "clarify": lambda w: {
+        f"answer-{w.a_question.pk}-body": "Ruijin Hospital.",
+        f"answer-{w.a_question.pk}-files": pdf(),
+    },
+    "api message": lambda w: {"body": "Our trial site moved to Ruijin Hospital."},
+    "api clarify": lambda w: {"body": "Ruijin Hospital."},
     "empty": lambda w: {},
     # the inbox (issue 16): every kind at once but letters in the digest
     "inbox choices": lambda w: {kind: "immediate" for kind in NotificationKind.values} | {"letter": "digest"},
@@ -238,6 +249,8 @@ JSON_BODIES = {
     "api budget",
     "api route",
     "api answer",
+    "api message",
+    "api clarify",
 }
 # The projects' JSON bodies (issue 15) are those named "api ...".
 JSON_BODIES |= {key for key in BODIES if key.startswith("api ")}
@@ -377,6 +390,16 @@ MATRIX = [
     Row("desk-case-reopen",                "a case routed",     "login kept  kept  404   kept  kept  404   404   404   404   kept", P, "reason"),
     Row("desk-case-close",                 "a case answered",   "login done  done  404   kept  kept  404   404   404   404   kept", P, "empty"),
     Row("desk-case-close",                 "b case",            "login 404   404   done  kept  kept  404   404   404   404   kept", P, "empty"),
+    # an application's thread (issue 16): its team, the commissions holding a task, administrators read-only
+    Row("thread",                          "a in review",       "login 200   200   404   200   200   404   200   404   404   200"),
+    Row("thread",                          "a with experts",    "login 200   200   404   200   200   404   200   404   404   200"),
+    Row("thread",                          "a draft",           "login 200   200   404   404   404   404   404   404   404   404"),
+    Row("thread",                          "b submitted",       "login 404   404   200   200   404   404   404   404   404   200"),
+    Row("thread-post",                     "a in review",       "login done  done  404   done  done  404   done  404   404   kept", P, "message"),
+    Row("thread-post",                     "a draft",           "login kept  kept  404   404   404   404   404   404   404   404", P, "message"),
+    Row("thread-answer",                   "a question",        "login done  done  404   kept  kept  404   kept  404   404   kept", P, "clarify"),
+    Row("thread-file",                     "question's file",   "login 200   200   404   200   200   404   200   404   404   200"),
+    Row("thread-file",                     "internal file",     "login 404   404   404   200   200   404   200   404   404   200"),
     Row("attachment-download",             "draft file",        "login 200   200   404   404   404   404   404   404   404   404"),
     Row("attachment-download",             "submitted file",    "login 200   200   404   200   404   404   404   404   404   200"),
     Row("attachment-download",             "expert's file",     "login 200   200   404   200   200   404   200   200   404   200"),
@@ -502,6 +525,9 @@ MATRIX = [
     Row("v1:application-detail",           "a draft",           "403   done  done  404   404   404   404   404   404   404   404", "patch", "rename"),
     Row("v1:application-submit",           "a draft",           "403   done  done  404   404   404   404   404   404   404   404", P, "empty"),
     Row("v1:application-withdraw",         "a submitted",       "403   done  done  404   403   404   404   404   404   404   403", P, "api reason"),
+    Row("v1:application-messages",         "a in review",       "403   200   200   404   200   200   404   200   404   404   200"),
+    Row("v1:application-messages",         "a in review",       "403   done  done  404   done  done  404   done  404   404   403", P, "api message"),
+    Row("v1:application-messages-answer",  "a question",        "403   done  done  404   403   403   404   403   404   404   403", P, "api clarify"),
     Row("v1:application-attachments",      "a draft",           "403   done  done  404   404   404   404   404   404   404   404", P, "upload"),
     Row("v1:application-transitions",      "a submitted",       "403   403   403   404   done  404   404   404   404   404   403", P, "api start check"),
     Row("v1:review-task-list",             None,                "403   200   200   200   200   200   200   200   200   200   200"),

@@ -10,6 +10,7 @@ untouched), each further one on a fresh application.
 
 import copy
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 import pytest
@@ -19,12 +20,13 @@ from applications import workflow
 from applications.models import Application, AuditEvent, Call, State
 from portal.accounts.models import Commission, Role, User
 from portal.errors import ErrorCode, PortalError
-from reviews import permissions, services
+from reviews import permissions, services, threads
 from reviews.models import (
     AssignmentState,
     CallExpert,
     Decision,
     ExpertAssignment,
+    Message,
     ReviewTask,
     TaskKind,
     TaskState,
@@ -618,6 +620,34 @@ class Scene:
     def answered_again(self) -> Application:
         return journeys.answered_case(case_reopened(self.world))
 
+    # An application's thread (reviews/threads.py): a draft, a submitted file (only the lead's formal-check task),
+    # one in department review with a clarification request open and one answered.
+    @cached_property
+    def draft(self) -> Application:
+        return draft(self.world)
+
+    @cached_property
+    def submitted(self) -> Application:
+        return submitted(self.world)
+
+    @cached_property
+    def question(self) -> Message:
+        return threads.message_post(
+            application=self.in_review, by=self["lead_officer"], body="Which site?", due_on=date(2099, 1, 1)
+        )
+
+    @cached_property
+    def answered_question(self) -> Message:
+        question = threads.message_post(
+            application=self.in_review, by=self["lead_officer"], body="Which batch?", due_on=date(2099, 1, 1)
+        )
+        threads.clarification_answer(request=question, by=self["bob"], body="Batch 7.")
+        return Message.objects.select_related("application").get(pk=question.pk)
+
+    @cached_property
+    def plain_message(self) -> Message:
+        return threads.message_post(application=self.in_review, by=self["lead_officer"], body="Received.")
+
     def answer_on(self, application: Application) -> ReviewTask:
         """SMPA's answer task, open, on `application` (in memory: the can_* functions read what they are given)."""
         return ReviewTask(commission=self.smpa_answer.commission, kind=TaskKind.DESK_ANSWER, application=application)
@@ -746,6 +776,55 @@ CASES = [
     Case("notes, outsider",                     P.can_read_internal_notes, "not_routed",             lambda s: (s["charlie"], s.answered)),
     Case("notes, administrator",                P.can_read_internal_notes, "not_routed",             lambda s: (s["administrator"], s.answered)),
     Case("notes, anonymous",                    P.can_read_internal_notes, "not_routed",             lambda s: (s["anonymous"], s.routed)),
+    # read an application's thread
+    Case("thread, applicant",                   P.can_view_thread,      "",                          lambda s: (s["alice"], s.in_review)),
+    Case("thread, colleague",                   P.can_view_thread,      "",                          lambda s: (s["bob"], s.in_review)),
+    Case("thread, applicant's draft",           P.can_view_thread,      "",                          lambda s: (s["alice"], s.draft)),
+    Case("thread, lead officer",                P.can_view_thread,      "",                          lambda s: (s["lead_officer"], s.in_review)),
+    Case("thread, co-reviewer",                 P.can_view_thread,      "",                          lambda s: (s["co_reviewer"], s.in_review)),
+    Case("thread, finance with a budget task",  P.can_view_thread,      "",                          lambda s: (s["finance_officer"], s.in_review)),
+    Case("thread, administrator",               P.can_view_thread,      "",                          lambda s: (s["administrator"], s.in_review)),
+    Case("thread, desk unit routed",            P.can_view_thread,      "",                          lambda s: (s["co_reviewer"], s.routed)),
+    Case("thread, co-reviewer before routing",  P.can_view_thread,      "not_in_thread",             lambda s: (s["co_reviewer"], s.submitted)),
+    Case("thread, outsider",                    P.can_view_thread,      "not_in_thread",             lambda s: (s["charlie"], s.in_review)),
+    Case("thread, commission without a task",   P.can_view_thread,      "not_in_thread",             lambda s: (s["unrelated_officer"], s.in_review)),
+    Case("thread, expert",                      P.can_view_thread,      "not_in_thread",             lambda s: (s["expert"], s.wang.application)),
+    Case("thread, inactive colleague",          P.can_view_thread,      "not_in_thread",             lambda s: (s["inactive_colleague"], s.in_review)),
+    Case("thread, inactive officer",            P.can_view_thread,      "not_in_thread",             lambda s: (s["inactive_lead_officer"], s.in_review)),
+    Case("thread, anonymous",                   P.can_view_thread,      "not_in_thread",             lambda s: (s["anonymous"], s.in_review)),
+    # read its internal messages
+    Case("internal, lead officer",              P.can_read_internal_messages, "",                    lambda s: (s["lead_officer"], s.in_review)),
+    Case("internal, finance with a task",       P.can_read_internal_messages, "",                    lambda s: (s["finance_officer"], s.in_review)),
+    Case("internal, administrator",             P.can_read_internal_messages, "",                    lambda s: (s["administrator"], s.in_review)),
+    Case("internal, applicant",                 P.can_read_internal_messages, "officers_only",       lambda s: (s["alice"], s.in_review)),
+    Case("internal, colleague",                 P.can_read_internal_messages, "officers_only",       lambda s: (s["bob"], s.in_review)),
+    Case("internal, commission without a task", P.can_read_internal_messages, "officers_only",       lambda s: (s["unrelated_officer"], s.in_review)),
+    Case("internal, expert",                    P.can_read_internal_messages, "officers_only",       lambda s: (s["expert"], s.wang.application)),
+    # write on it
+    Case("post, applicant",                     P.can_post_message,     "",                          lambda s: (s["alice"], s.in_review)),
+    Case("post, colleague",                     P.can_post_message,     "",                          lambda s: (s["bob"], s.in_review)),
+    Case("post, lead officer",                  P.can_post_message,     "",                          lambda s: (s["lead_officer"], s.in_review)),
+    Case("post, finance with a task",           P.can_post_message,     "",                          lambda s: (s["finance_officer"], s.in_review)),
+    Case("post on a draft",                     P.can_post_message,     "never_submitted",           lambda s: (s["alice"], s.draft)),
+    Case("post, administrator",                 P.can_post_message,     "read_only",                 lambda s: (s["administrator"], s.in_review)),
+    Case("post, outsider",                      P.can_post_message,     "not_in_thread",             lambda s: (s["charlie"], s.in_review)),
+    Case("post, commission without a task",     P.can_post_message,     "not_in_thread",             lambda s: (s["unrelated_officer"], s.in_review)),
+    Case("post, expert",                        P.can_post_message,     "not_in_thread",             lambda s: (s["expert"], s.wang.application)),
+    # ask for a clarification
+    Case("clarify, lead officer",               P.can_request_clarification, "",                     lambda s: (s["lead_officer"], s.in_review)),
+    Case("clarify, co-reviewer",                P.can_request_clarification, "",                     lambda s: (s["co_reviewer"], s.in_review)),
+    Case("clarify, finance officer",            P.can_request_clarification, "not_reviewing_officer", lambda s: (s["finance_officer"], s.in_review)),
+    Case("clarify, commission without a task",  P.can_request_clarification, "not_reviewing_officer", lambda s: (s["unrelated_officer"], s.in_review)),
+    Case("clarify, applicant",                  P.can_request_clarification, "not_reviewing_officer", lambda s: (s["alice"], s.in_review)),
+    Case("clarify, administrator",              P.can_request_clarification, "not_reviewing_officer", lambda s: (s["administrator"], s.in_review)),
+    # answer one
+    Case("clarification answer, applicant",   P.can_answer_clarification, "",                      lambda s: (s["alice"], s.question)),
+    Case("answer, colleague",                   P.can_answer_clarification, "",                      lambda s: (s["bob"], s.question)),
+    Case("answer, outsider",                    P.can_answer_clarification, "not_applicant",         lambda s: (s["charlie"], s.question)),
+    Case("answer, the officer who asked",       P.can_answer_clarification, "not_applicant",         lambda s: (s["lead_officer"], s.question)),
+    Case("answer, administrator",               P.can_answer_clarification, "not_applicant",         lambda s: (s["administrator"], s.question)),
+    Case("answer a plain message",              P.can_answer_clarification, "not_a_request",         lambda s: (s["alice"], s.plain_message)),
+    Case("answer a clarification twice",      P.can_answer_clarification, "already_answered",      lambda s: (s["alice"], s.answered_question)),
 ]
 # fmt: on
 

@@ -6,6 +6,7 @@ import pytest
 from django.utils import translation
 
 from applications import estimator, filing, notifications, selectors, workflow
+from applications import views as application_views
 from applications.workflow import Action
 from awards import estimates, handover, letters, lifecycle, money, register, reports
 from awards import selectors as award_selectors
@@ -15,7 +16,7 @@ from awards.projects import lifecycle as project_lifecycle
 from awards.register_lifecycle import RegisterAction
 from portal.accounts import inbox, organisations, outbox
 from portal.accounts.models import NotificationKind, OutboxKind
-from reviews import decisions, desk, routing
+from reviews import decisions, desk, routing, thread_pages, threads
 from reviews import selectors as review_selectors
 
 ACTIONS = sorted({step.action for step in workflow.TABLE})
@@ -60,6 +61,8 @@ def test_what_applications_asks_of_reviews_and_awards():
         "awarded": award_selectors.awarded_amount,
     }
     assert estimator._registered() is estimates.FILING_ESTIMATOR
+    # The application's page shows the thread of messages reviews keeps.
+    assert application_views._detail_sections == [thread_pages.add_detail_section]
     # The letter's mail and the certificate's attach their PDF.
     assert {
         "letter_issued": letters.letter_of_event,
@@ -75,7 +78,12 @@ def test_an_award_and_a_register_entry_name_their_events_in_the_history():
     from awards.register_lifecycle import RegisterAction
 
     # The apps above name their events once each: awards', the registers', the projects' (one registry).
-    assert {**AWARD_LABELS, **REGISTER_LABELS, **project_lifecycle.labels()} == workflow._EVENT_LABELS
+    assert {
+        **threads.EVENT_LABELS,
+        **AWARD_LABELS,
+        **REGISTER_LABELS,
+        **project_lifecycle.labels(),
+    } == workflow._EVENT_LABELS
     assert set(AWARD_LABELS) == set(AwardAction) and set(REGISTER_LABELS) == set(RegisterAction)
     with translation.override("en"):
         assert workflow.label_of(RegisterAction.REMOVED) == "Removed from the register"
