@@ -21,8 +21,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 QUESTION = "Which clinical site ran the phase 2 trial, and under which ethics approval?"
 ANSWER = "Ruijin Hospital, ethics approval RJ-2024-117; the approval letter is attached."
 WORDS = {
-    "en-US": {"messages": "Messages", "due": "Clarification request: answer due", "answered": "Answered"},
-    "zh-CN": {"messages": "消息", "due": "要求补充说明：答复期限", "answered": "已于"},
+    "en-US": {
+        "messages": "Messages",
+        "due": "Clarification request: answer due",
+        "answered": "Answered",
+        "open_item": "Open the page it is about",
+    },
+    "zh-CN": {"messages": "留言", "due": "要求补充说明：答复期限", "answered": "已于", "open_item": "前往相关页面"},
 }
 
 
@@ -74,13 +79,21 @@ def test_an_officer_asks_a_clarification_the_applicant_answers_with_a_file_outsi
     shot(officer, f"{tag}-1-asked")
 
     # --- the applicant is told and reads it on her application's page ----------------------------------------
-    # TODO(lead): once the inbox page (/inbox/) is merged, open it here, assert the item and follow its link.
     item = Notification.objects.get(user=alice, key=f"message:{question.pk}")
     assert item.kind == NotificationKind.MESSAGE and item.link == f"/applications/{application.pk}/#thread"
     assert QUESTION in item.body_en and QUESTION in item.body_zh
     applicant = context_for(browser, live_server, locale, width).new_page()
     log_in(applicant, alice.username, PASSWORD)
-    applicant.goto(item.link)
+    # From the header's inbox link to the item, and from the item to the thread on her application's page.
+    applicant.locator("header.site .inbox-link").click()
+    applicant.wait_for_load_state()
+    applicant.locator(f"table.inbox tbody tr.unread a[href$='/inbox/{item.pk}/']").click()
+    applicant.wait_for_load_state()
+    assert QUESTION in applicant.locator("main").inner_text()
+    shot(applicant, f"{tag}-2a-inbox-item")
+    applicant.get_by_role("link", name=words["open_item"]).click()
+    applicant.wait_for_load_state()
+    assert applicant.url.endswith(item.link)
     assert words["messages"] in applicant.locator("#thread h2").inner_text()
     assert QUESTION in applicant.locator(f"#message-{question.pk}").inner_text()
     if width < 500:
