@@ -13,8 +13,8 @@ from applications import broadcasts, estimator, filing, permissions
 from applications import facts as facts_codec
 from applications.facts import FactsForm, facts_for_display
 from applications.forms import (
-    BroadcastForm,
     AttachmentForm,
+    BroadcastForm,
     CallFilter,
     CallFilterForm,
     CallQueryForm,
