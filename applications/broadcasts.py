@@ -26,7 +26,8 @@ def recipients_of(call: Call) -> QuerySet[User]:
 
 
 def _clean(subject: str, body: str) -> tuple[str, str]:
-    subject, body = (subject or "").strip(), (body or "").strip()
+    # A browser's textarea sends CRLF: the record and the mail keep plain line breaks.
+    subject, body = (subject or "").strip(), (body or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     errors = {}
     if not subject:
         errors["subject"] = [_("Write a subject.")]
