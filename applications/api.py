@@ -6,20 +6,22 @@ PortalError the exception handler turns into a 400 with field errors (a refusal 
 """
 
 import django_filters
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from applications import filing, selectors, workflow
+from applications import broadcasts, filing, permissions, selectors, workflow
 from applications.facts import untypable_facts
 from applications.forms import CallFilter
-from applications.models import Application, Attachment, Call, State
+from applications.models import Application, Attachment, Broadcast, Call, State
 from portal.accounts.models import Organisation
 from portal.accounts.selectors import get_organisation_for_user
 from portal.amounts import AmountSerializerField
@@ -177,6 +179,19 @@ class OpenCallsFirstToClose(NewestFirst):
     ordering = ("closes_at", "pk")
 
 
+class BroadcastSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username")
+
+    class Meta:
+        model = Broadcast
+        fields = ["id", "call", "author", "subject", "body", "created_at", "recipient_count"]
+
+
+class BroadcastInputSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=5000)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Open calls (public)", responses={200: CallSerializer(many=True)}),
     retrieve=extend_schema(summary="One open call (public)", responses={200: CallSerializer, 404: NOT_FOUND}),
@@ -193,6 +208,37 @@ class CallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return selectors.open_calls().prefetch_related(
             "program__tracks", "program__unit_rows__commission", "program__co_reviewers"
         )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The lead commission's announcements to the call's applicants (its officers, administrators)",
+        request=None,
+        responses={200: BroadcastSerializer(many=True), **READ_ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Announce to every applicant of the call (the lead commission's officers)",
+        request=BroadcastInputSerializer,
+        responses={201: BroadcastSerializer, **WRITE_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[IsAuthenticated],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def broadcasts(self, request, pk=None):
+        # Any call, open or closed (a deadline moved after closing is news too); 404 to those who may not see.
+        call = get_object_or_404(Call.objects.select_related("program"), pk=pk)
+        if not permissions.can_view_broadcasts(request.user, call)[0]:
+            raise Http404
+        if request.method == "GET":
+            return Response(BroadcastSerializer(broadcasts.broadcasts_of(call), many=True).data)
+        serializer = BroadcastInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        broadcast = broadcasts.broadcast_send(call=call, by=request.user, **serializer.validated_data)
+        return Response(BroadcastSerializer(broadcast).data, status=status.HTTP_201_CREATED)
 
 
 # --- applications -------------------------------------------------------------------------------------

@@ -123,3 +123,10 @@ class CallFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("All")), *[(k["kind"], localized(k, "kind_label")) for k in kinds]]
         self.fields["commission"].choices = [("", _("All")), *[(c.code, localized(c, "name")) for c in commissions]]
         self.fields["policy"].choices = [("", _("All")), *[(p.code, localized(p, "title")) for p in policies]]
+
+
+class BroadcastForm(forms.Form):
+    """The lead commission's announcement to a call's applicants, in the language its author writes."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))

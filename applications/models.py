@@ -413,3 +413,23 @@ class AuditEvent(models.Model):
             data=data or {},
             visible_to_applicant=public,
         )
+
+
+class Broadcast(models.Model):
+    """An announcement the lead commission wrote to every applicant of a call (a deadline moved, a session
+    announced), as typed, with how many people it reached. Append-only: what was said stays said."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="broadcasts")
+    author = models.ForeignKey(User, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    recipient_count = models.PositiveIntegerField(_("people reached"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("announcement to applicants")
+        verbose_name_plural = _("announcements to applicants")
+
+    def __str__(self) -> str:
+        return self.subject

@@ -6,9 +6,9 @@ Visibility itself is `selectors.visible_applications`; these decide the actions 
 from django.utils.translation import gettext as _
 
 from applications import workflow
-from applications.models import Application, Attachment, Policy, Program, State
+from applications.models import Application, Attachment, Call, Policy, Program, State
 from applications.selectors import visible_applications
-from portal.accounts.predicates import is_admin, is_officer
+from portal.accounts.predicates import is_admin, is_lead_of, is_officer
 from portal.errors import refuse
 
 EDITABLE = {State.DRAFT, State.RETURNED}
@@ -65,3 +65,18 @@ def can_confirm_policy_amounts(user, policy: Policy) -> tuple[bool, str]:
     if is_admin(user):
         return True, ""
     return refuse("admin_only", _("Only an administrator confirms a policy's amounts against the official text."))
+
+
+def can_broadcast_to_call(user, call: Call) -> tuple[bool, str]:
+    """The lead commission speaks for a call: its officers write to every applicant (applications/broadcasts.py)."""
+    if is_lead_of(user, call.program):
+        return True, ""
+    return refuse("not_lead", _("Only officers of the commission that leads this call may write to its applicants."))
+
+
+def can_view_broadcasts(user, call: Call) -> tuple[bool, str]:
+    """What the lead commission told a call's applicants: its officers and the administrators read the record
+    (each applicant reads its own in the inbox)."""
+    if is_lead_of(user, call.program) or is_admin(user):
+        return True, ""
+    return refuse("not_lead", _("Only the lead commission and administrators see the announcements of a call."))

@@ -18,5 +18,7 @@ urlpatterns = [
         views.attachment_remove,
         name="attachment-remove",
     ),
+    # The lead commission's announcements to a call's applicants (officers' side, beside the ranking and awards).
+    path("review/calls/<int:call_id>/broadcasts/", views.call_broadcasts, name="call-broadcasts"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment-download"),
 ]

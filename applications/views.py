@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications import estimator, filing, permissions
+from applications import broadcasts, estimator, filing, permissions
 from applications import facts as facts_codec
 from applications.facts import FactsForm, facts_for_display
 from applications.forms import (
     AttachmentForm,
+    BroadcastForm,
     CallFilter,
     CallFilterForm,
     CallQueryForm,
@@ -24,7 +25,7 @@ from applications.forms import (
     TitleForm,
     TrackForm,
 )
-from applications.models import Attachment, Policy, State
+from applications.models import Attachment, Call, Policy, State
 from applications.selectors import (
     applicant_history,
     get_application_for_user,
@@ -35,7 +36,7 @@ from applications.selectors import (
 from applications.workflow import Action
 from portal.accounts.guards import requires
 from portal.accounts.models import Commission
-from portal.accounts.predicates import may_apply
+from portal.accounts.predicates import is_admin, is_officer, may_apply
 from portal.errors import PortalError
 
 DASHBOARD_PAGE_SIZE = 50
@@ -320,3 +321,40 @@ def attachment_download(request, attachment_id):
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+
+
+# --- the lead commission's announcements to a call's applicants --------------------------------------------------
+
+
+def _officer_or_admin(user) -> bool:
+    return is_officer(user) or is_admin(user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@requires(_officer_or_admin)
+def call_broadcasts(request, call_id):
+    """The record of what the lead commission told the call's applicants, and for its officers the form: a first
+    POST shows what will be sent and to how many people, the second (confirmed) sends it."""
+    call = get_object_or_404(Call.objects.select_related("program__lead"), pk=call_id)
+    if not permissions.can_view_broadcasts(request.user, call)[0]:
+        raise Http404
+    may_send, reason = permissions.can_broadcast_to_call(request.user, call)
+    form = BroadcastForm(request.POST or None) if may_send else None
+    if request.method == "POST":
+        if not may_send:
+            messages.error(request, reason)
+        elif form.is_valid():
+            subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+            if request.POST.get("confirm") != "yes":
+                context = {"call": call, "form": form, "recipients": broadcasts.recipients_of(call).count()}
+                return render(request, "applications/broadcast_confirm.html", context)
+            try:
+                broadcast = broadcasts.broadcast_send(call=call, by=request.user, subject=subject, body=body)
+            except PortalError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, _("Announcement sent to %(n)d people.") % {"n": broadcast.recipient_count})
+                return redirect("call-broadcasts", call_id=call.pk)
+    context = {"call": call, "form": form, "broadcasts": broadcasts.broadcasts_of(call), "may_send": may_send}
+    return render(request, "applications/broadcasts.html", context)

@@ -355,6 +355,11 @@ CELERY_BEAT_SCHEDULE = {
     # Clarification requests on an application's thread due tomorrow or overdue, each reminded once per stage
     # however often this runs (reviews/threads.clarification_reminders_send); none once answered.
     "clarification-reminders": {"task": "reviews.tasks.send_clarification_reminders", "schedule": 3600.0},
+    # Review tasks and expert scores due in 2 working days and overdue; drafts whose call closes in 3 days. Each
+    # is sent once per deadline and stage (the inbox item's key), so hourly is safe (reviews/reminders.py,
+    # applications/reminders.py).
+    "review-reminders": {"task": "reviews.tasks.send_review_reminders", "schedule": 3600.0},
+    "draft-reminders": {"task": "applications.tasks.send_draft_reminders", "schedule": 3600.0},
     # The daily digest of inbox items for those who chose it (portal/accounts/inbox.py), at 08:00 Shanghai time;
     # a second run finds nothing new to send.
     "inbox-digests": {"task": "portal.accounts.tasks.send_digests", "schedule": crontab(hour=8, minute=0)},

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from reviews import threads
+from reviews import reminders, threads
 
 
 @shared_task(
@@ -14,3 +14,10 @@ from reviews import threads
 )
 def send_clarification_reminders() -> int:
     return threads.clarification_reminders_send()
+
+
+@shared_task(
+    name="reviews.tasks.send_review_reminders", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def send_review_reminders() -> int:
+    return reminders.review_reminders_send()

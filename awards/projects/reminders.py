@@ -10,6 +10,7 @@ deadline, reminded again. Only the most urgent stage is sent: a report found 2 d
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +19,10 @@ from awards.projects.agenda import ENTERPRISE, Due, agenda
 from awards.projects.lifecycle import ProjectAction, lock, notify_enterprise, notify_officers
 from awards.projects.models import Project, Reminder, ReminderStage
 from awards.projects.selectors import OPEN_STATES, with_agenda
+from portal.accounts import inbox
+from portal.accounts.models import NotificationKind
 from reviews.clock import working_days_left
+from reviews.reminders import officers_of
 
 
 def stage_for(item: Due, today: date) -> ReminderStage | None:
@@ -58,6 +62,8 @@ def _send(project_id: int, item: Due, stage: ReminderStage, today: date) -> bool
             message = notify_officers(project, event, dedupe_key=key, **extra)
         else:
             message = notify_enterprise(project, event, **extra)
+        if message is not None:
+            _to_inbox(project, event, item, stage, to_officers, message, extra)
         Reminder.objects.create(
             project=project,
             subject=item.subject,
@@ -67,6 +73,29 @@ def _send(project_id: int, item: Due, stage: ReminderStage, today: date) -> bool
             message=message,
         )
     return True
+
+
+def _to_inbox(project, event, item: Due, stage, to_officers: bool, message, extra: dict) -> None:
+    """The reminder's inbox item for each person its mail goes to, tied to that mail (issue 16)."""
+    people = (
+        officers_of(project.program.lead_id)
+        if to_officers
+        else list(project.organisation.members.filter(is_active=True))
+    )
+    texts = inbox.render_texts(
+        "emails/project_subject.txt",
+        "emails/project_event.txt",
+        {"event": event, "project": project, "site_url": settings.SITE_URL, "to_officers": to_officers, **extra},
+    )
+    inbox.notify(
+        users=people,
+        kind=NotificationKind.REMINDER,
+        key=f"reminder:project:{project.pk}:{item.subject}:{item.due_on.isoformat()}:{stage}"[:120],
+        texts=texts,
+        link=f"/projects/{project.pk}/",
+        event=None if to_officers else event,
+        outbox=message,
+    )
 
 
 def reminders_send(today: date | None = None) -> int:

@@ -234,6 +234,8 @@ BODIES = {
     },
     "api message": lambda w: {"body": "Our trial site moved to Ruijin Hospital."},
     "api clarify": lambda w: {"body": "Ruijin Hospital."},
+    "broadcast": lambda w: {"subject": "Deadline moved", "body": "The call closes a week later.", "confirm": "yes"},
+    "api broadcast": lambda w: {"subject": "Deadline moved", "body": "The call closes a week later."},
     "empty": lambda w: {},
     # the inbox (issue 16): every kind at once but letters in the digest
     "inbox choices": lambda w: {kind: "immediate" for kind in NotificationKind.values} | {"letter": "digest"},
@@ -442,6 +444,9 @@ MATRIX = [
     Row("publish-notice",                  "call",              "login 404   404   404   done  404   404   404   404   404   404", P, "empty"),
     Row("resolve-objection",               "objection",         "login 404   404   404   done  404   404   404   404   404   404", P, "dismiss"),
     Row("dismiss-objections",              "call",              "login 404   404   404   done  404   404   404   404   404   404", P, "dismiss several"),
+    # the lead commission writes to the call's applicants; administrators read the record and are told why not
+    Row("call-broadcasts",                 "call",              "login 404   404   404   200   404   404   404   404   404   200"),
+    Row("call-broadcasts",                 "call",              "login 404   404   404   done  404   404   404   404   404   kept", P, "broadcast"),
     Row("finance",                         None,                "login 404   404   404   404   404   404   200   404   404   404"),
     Row("finance-award",                   "a's award",         "login 404   404   404   404   404   404   200   404   404   404"),
     # a's award has a project: it is paid by the project's instalments (finance-instalment-pay), not on the award
@@ -516,6 +521,8 @@ MATRIX = [
     Row("v1:own-token-detail",             "alice's token",     "403   done  404   404   404   404   404   404   404   404   404", "delete"),
     Row("v1:call-list",                    None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("v1:call-detail",                  "open call",         "200   200   200   200   200   200   200   200   200   200   200"),
+    Row("v1:call-broadcasts",              "open call",         "403   404   404   404   200   404   404   404   404   404   200"),
+    Row("v1:call-broadcasts",              "open call",         "403   404   404   404   done  404   404   404   404   404   403", P, "api broadcast"),
     Row("v1:organisation-me",              None,                "403   200   200   200   404   404   404   404   404   404   404"),
     Row("v1:application-list",             None,                "403   200   200   200   200   200   200   200   200   200   200"),
     Row("v1:application-list",             None,                "403   done  done  done  403   403   403   403   403   403   403", P, "new draft"),

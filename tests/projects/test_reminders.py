@@ -66,3 +66,17 @@ def test_the_beat_task_sends_through_the_outbox(running, alice, settings):
     assert tasks.send_reminders() >= 1
     assert tasks.send_reminders() == 0
     assert OutboxMessage.objects.count() > before
+
+
+def test_each_reminder_is_also_an_inbox_item_tied_to_its_mail(running, alice, bob):
+    from portal.accounts.models import Notification, NotificationKind
+
+    report = running.reports.get(number=1)
+    reminders.reminders_send(today=report.due_on + timedelta(days=1))
+    reminders.reminders_send(today=report.due_on + timedelta(days=2))
+    sent = Reminder.objects.get(project=running, subject="report:m1", stage=ReminderStage.OVERDUE)
+    items = Notification.objects.filter(key__startswith=f"reminder:project:{running.pk}:report:m1:")
+    assert sorted(items.values_list("user__username", flat=True)) == ["alice", "bob"]
+    assert {item.outbox_id for item in items} == {sent.message_id}
+    assert all(item.kind == NotificationKind.REMINDER and item.link == f"/projects/{running.pk}/" for item in items)
+    assert "Milestone 1" in items.get(user=alice).body_en
