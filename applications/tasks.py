@@ -1,6 +1,7 @@
 from celery import shared_task
+from django.db import OperationalError
 
-from applications import notifications
+from applications import alerts, notifications
 
 
 # Kept registered for messages queued by the previous release; new mail goes through the outbox
@@ -8,3 +9,10 @@ from applications import notifications
 @shared_task(name="applications.tasks.send_event_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_event_email(event_id: int) -> bool:
     return notifications.send_event_email(event_id)
+
+
+@shared_task(
+    name="applications.tasks.send_call_alerts", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def send_call_alerts() -> int:
+    return alerts.call_alerts_send()

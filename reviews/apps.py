@@ -31,5 +31,7 @@ class ReviewsConfig(AppConfig):
         # Commission staff and experts see the files routed or assigned to them.
         selectors.add_visibility_rule(review_selectors.routed_or_assigned)
         selectors.add_dashboard_column("stage_due", review_selectors.stage_due_on)
+        # The review stages and their working days, on a call's page.
+        selectors.add_stage_clock(review_selectors.call_stages)
         # The enums the templates compare with (portal/template_enums.py).
         register(TaskState, AssignmentState, Outcome, DecisionOutcome, ReviewAction)
