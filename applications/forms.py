@@ -92,7 +92,7 @@ class ConfirmAmountsForm(forms.Form):
 
 
 OPEN, UPCOMING = "open", "upcoming"
-CALL_STATUSES = [(OPEN, _("Open")), (UPCOMING, _("Upcoming"))]
+CALL_STATUSES = [(OPEN, _("Open now")), (UPCOMING, _("Upcoming"))]
 
 
 class CallFilter(django_filters.FilterSet):
