@@ -15,6 +15,7 @@ from hypothesis.errors import Unsatisfiable
 from knox.models import AuthToken
 from schemathesis import GenerationMode
 
+from applications import alerts
 from awards.projects.models import VariationKind
 from awards.projects.variations import variation_request
 from tests.filings import make_draft, submit
@@ -45,7 +46,10 @@ def known_ids(in_process_wsgi, review_call, alice, bob) -> dict:
     variation = variation_request(
         project=project, by=alice, kind=VariationKind.CHANGE_LEAD, change={"name": "Dr Zhou"}, grounds="Dr Li left."
     )
+    organisation = alice.organisation
+    alert, _created = alerts.alert_add(organisation=organisation, by=alice, criterion="kind", value="rd_innovation")
     return {
+        "/api/v1/alerts/{id}/": alert.pk,
         "/api/v1/applications/{id}/": draft.pk,
         "/api/v1/calls/{id}/": review_call.pk,
         "/api/v1/projects/{id}/": project.pk,

@@ -120,7 +120,8 @@ def test_bad_criteria_are_field_errors_and_nothing_is_written(alice, catalogue, 
 
 
 def test_subscribing_twice_keeps_one_and_outsiders_may_not_subscribe_an_organisation(alice, bob, charlie, catalogue):
-    first, created = alerts.alert_add(organisation=alice.organisation, by=alice, criterion="kind", value="rd_innovation")
+    organisation = alice.organisation
+    first, created = alerts.alert_add(organisation=organisation, by=alice, criterion="kind", value="rd_innovation")
     again, created_again = alerts.alert_add(
         organisation=alice.organisation, by=bob, criterion="kind", value="rd_innovation"
     )
@@ -153,9 +154,12 @@ def test_the_alerts_api_lists_adds_refuses_and_deletes(client, alice, charlie, c
     client.force_login(alice)
     created = client.post("/api/v1/alerts/", {"criterion": "program", "value": DRUGS}, content_type="application/json")
     assert created.status_code == 201 and created.json()["value"] == DRUGS
-    assert client.post(
-        "/api/v1/alerts/", {"criterion": "program", "value": DRUGS}, content_type="application/json"
-    ).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/alerts/", {"criterion": "program", "value": DRUGS}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     bad = client.post("/api/v1/alerts/", {"criterion": "kind", "value": "lottery"}, content_type="application/json")
     assert bad.status_code == 400 and "value" in bad.json()
     assert [row["value"] for row in client.get("/api/v1/alerts/").json()] == [DRUGS]

@@ -56,6 +56,7 @@ def test_what_applications_asks_of_reviews_and_awards():
         "stage_due": review_selectors.stage_due_on,
         "awarded": award_selectors.awarded_amount,
     }
+    assert selectors._stage_clock == [review_selectors.call_stages]
     assert estimator._registered() is estimates.FILING_ESTIMATOR
     # The letter's mail and the certificate's attach their PDF.
     assert {
