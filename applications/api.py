@@ -18,10 +18,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from applications import broadcasts, filing, permissions, selectors, workflow
+from applications import alerts, broadcasts, filing, permissions, selectors, workflow
 from applications.facts import untypable_facts
 from applications.forms import CallFilter
-from applications.models import Application, Attachment, Broadcast, Call, State
+from applications.models import AlertCriterion, Application, Attachment, Broadcast, Call, CallAlert, State
 from portal.accounts.models import Organisation
 from portal.accounts.selectors import get_organisation_for_user
 from portal.amounts import AmountSerializerField
@@ -193,7 +193,10 @@ class BroadcastInputSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Open calls (public)", responses={200: CallSerializer(many=True)}),
+    list=extend_schema(
+        summary="Open calls, or announced ones with status=upcoming (public)",
+        responses={200: CallSerializer(many=True)},
+    ),
     retrieve=extend_schema(summary="One open call (public)", responses={200: CallSerializer, 404: NOT_FOUND}),
 )
 class CallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -205,7 +208,8 @@ class CallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return selectors.open_calls().prefetch_related(
+        # Open and announced calls; `CallFilter` keeps the open ones unless `status=upcoming` is asked.
+        return selectors.listed_calls().prefetch_related(
             "program__tracks", "program__unit_rows__commission", "program__co_reviewers"
         )
 
@@ -482,3 +486,71 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+
+# --- call alerts --------------------------------------------------------------------------------------------
+
+
+class CallAlertSerializer(serializers.ModelSerializer):
+    criterion = serializers.ChoiceField(choices=AlertCriterion.choices, help_text="kind, commission or program.")
+    value = serializers.CharField(
+        max_length=60, help_text="The kind of support, the lead commission's code or the program's code."
+    )
+
+    class Meta:
+        model = CallAlert
+        fields = ["id", "criterion", "value", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def to_representation(self, alert):
+        value = alert.kind or (alert.commission.code if alert.commission_id else alert.program.code)
+        return {
+            "id": alert.pk,
+            "criterion": alert.criterion,
+            "value": value,
+            "created_at": alert.created_at.isoformat(),
+        }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The organisation's call alerts", responses={200: CallAlertSerializer(many=True), **READ_ERRORS}
+    ),
+    create=extend_schema(
+        summary="Subscribe the organisation to calls matching one criterion",
+        responses={201: CallAlertSerializer, 200: CallAlertSerializer, **WRITE_ERRORS},
+    ),
+    retrieve=extend_schema(responses={200: CallAlertSerializer, **READ_ERRORS}),
+    destroy=extend_schema(responses={204: None, **READ_ERRORS}),
+)
+class CallAlertViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """An organisation's call alerts, for any member who may apply for it (404 for anyone without one)."""
+
+    serializer_class = CallAlertSerializer
+    pagination_class = None
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return alerts.alerts_of(get_organisation_for_user(self.request.user))
+
+    def create(self, request, *args, **kwargs):
+        organisation = get_organisation_for_user(request.user)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        alert, created = alerts.alert_add(
+            organisation=organisation,
+            by=request.user,
+            criterion=serializer.validated_data["criterion"],
+            value=serializer.validated_data["value"],
+        )
+        data = CallAlertSerializer(alert).data
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def perform_destroy(self, instance):
+        alerts.alert_remove(alert=instance, by=self.request.user)

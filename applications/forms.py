@@ -1,8 +1,9 @@
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Call
+from applications.models import AlertCriterion, Call
 from portal.bilingual import localized
 
 # A service channel's case is named by what it is about, not by a product or project.
@@ -90,6 +91,10 @@ class ConfirmAmountsForm(forms.Form):
     )
 
 
+OPEN, UPCOMING = "open", "upcoming"
+CALL_STATUSES = [(OPEN, _("Open now")), (UPCOMING, _("Upcoming"))]
+
+
 class CallFilter(django_filters.FilterSet):
     """Which open calls a visitor asks for, the same on the calls page and at GET /api/v1/calls/. A call is
     the lead commission's (SPEC §4: the first unit a clause lists leads and issues the call; co-reviewers
@@ -101,13 +106,29 @@ class CallFilter(django_filters.FilterSet):
     program = django_filters.CharFilter(field_name="program__code", help_text="Program code.")
     kind = django_filters.CharFilter(field_name="program__kind", help_text="Kind of support.")
     policy = django_filters.CharFilter(field_name="program__policy__code", help_text="Policy code.")
+    status = django_filters.ChoiceFilter(
+        choices=CALL_STATUSES,
+        method="kept",
+        help_text="open (the default): taking applications now; upcoming: announced, opening later.",
+    )
 
     class Meta:
         model = Call
-        fields = ["commission", "program", "kind", "policy"]
+        fields = ["commission", "program", "kind", "policy", "status"]
 
     def led_by(self, queryset, name, value):
         return queryset.filter(program__lead__code=value.strip().upper())
+
+    def kept(self, queryset, name, value):
+        return queryset  # the status is applied in filter_queryset, with its default
+
+    def filter_queryset(self, queryset):
+        """Open calls unless `status=upcoming` is asked: what the filter gave before calls were announced."""
+        queryset = super().filter_queryset(queryset)
+        now = timezone.now()
+        if self.form.cleaned_data.get("status") == UPCOMING:
+            return queryset.filter(opens_at__gt=now)
+        return queryset.filter(opens_at__lte=now, closes_at__gt=now)
 
 
 class CallFilterForm(forms.Form):
@@ -130,3 +151,16 @@ class BroadcastForm(forms.Form):
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class AlertForm(forms.Form):
+    """One criterion to be alerted by: what it is (kind, commission, measure) and its code. Whether the code names
+    something is the service's to say (`alerts.alert_add`), as a field error."""
+
+    criterion = forms.ChoiceField(label=_("Alert me of calls by"), choices=AlertCriterion.choices)
+    value = forms.CharField(label=_("Which"), max_length=60)
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            self.fields["value"].widget = forms.Select(choices=[("", "—"), *choices])

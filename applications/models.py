@@ -235,10 +235,16 @@ class Call(models.Model):
     # {"formal_check": 5, "department_review": 15, ...} in working days.
     stage_deadlines = models.JSONField(_("stage deadlines (working days)"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the organisations alerted of this call were told it opened (applications/alerts.py): the beat
+    # looks at open calls without it only.
+    alerts_sent_at = models.DateTimeField(_("alerts sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-opens_at"]
-        indexes = [models.Index(fields=["opens_at", "closes_at"], name="call_open_window")]
+        indexes = [
+            models.Index(fields=["opens_at", "closes_at"], name="call_open_window"),
+            models.Index(fields=["opens_at"], condition=models.Q(alerts_sent_at__isnull=True), name="call_alert_due"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_open"
@@ -433,3 +439,60 @@ class Broadcast(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class AlertCriterion(models.TextChoices):
+    """What an organisation's call alert matches a call by (applications/alerts.py)."""
+
+    KIND = "kind", _("Kind of support")
+    COMMISSION = "commission", _("Lead commission")
+    PROGRAM = "program", _("Measure")
+
+
+class CallAlert(models.Model):
+    """One criterion an organisation is alerted by: a kind of support, a lead commission or a program. A call that
+    opens and matches any of them puts one inbox item in each member's inbox (`alerts.call_alerts_send`)."""
+
+    organisation = models.ForeignKey("portal.Organisation", on_delete=models.CASCADE, related_name="call_alerts")
+    criterion = models.CharField(_("alert by"), max_length=16, choices=AlertCriterion.choices)
+    kind = models.CharField(_("kind of support"), max_length=40, blank=True)
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("commission")
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("measure")
+    )
+    created_by = models.ForeignKey("portal.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "criterion", "pk"]
+        constraints = [
+            # Exactly the column of its criterion is set.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(criterion="kind", commission__isnull=True, program__isnull=True) & ~models.Q(kind="")
+                )
+                | models.Q(criterion="commission", kind="", commission__isnull=False, program__isnull=True)
+                | models.Q(criterion="program", kind="", commission__isnull=True, program__isnull=False),
+                name="call_alert_one_criterion",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind"], condition=models.Q(criterion="kind"), name="call_alert_kind_once"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "commission"],
+                condition=models.Q(criterion="commission"),
+                name="call_alert_commission_once",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "program"],
+                condition=models.Q(criterion="program"),
+                name="call_alert_program_once",
+            ),
+        ]
+        verbose_name = _("call alert")
+        verbose_name_plural = _("call alerts")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.criterion} {self.kind or self.commission_id or self.program_id}"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from applications import workflow
 from applications.models import Application, Attachment, Call, Policy, Program, State
 from applications.selectors import visible_applications
-from portal.accounts.predicates import is_admin, is_lead_of, is_officer
+from portal.accounts.predicates import is_admin, is_lead_of, is_officer, may_apply_for
 from portal.errors import refuse
 
 EDITABLE = {State.DRAFT, State.RETURNED}
@@ -80,3 +80,11 @@ def can_view_broadcasts(user, call: Call) -> tuple[bool, str]:
     if is_lead_of(user, call.program) or is_admin(user):
         return True, ""
     return refuse("not_lead", _("Only the lead commission and administrators see the announcements of a call."))
+
+
+def can_manage_alerts(user, organisation) -> tuple[bool, str]:
+    """Any member who may apply for the organisation chooses the calls it is alerted of: an alert files
+    nothing and every member may already read every call, so it needs no team administrator."""
+    if may_apply_for(user, organisation):
+        return True, ""
+    return refuse("not_member", _("Only members of the organisation choose its call alerts."))

@@ -36,6 +36,33 @@ def open_calls(at: datetime | None = None) -> QuerySet[Call]:
     return Call.objects.select_related("program__policy", "program__lead").filter(opens_at__lte=at, closes_at__gt=at)
 
 
+def upcoming_calls(at: datetime | None = None) -> QuerySet[Call]:
+    """Calls announced and not open yet (their `opens_at` ahead)."""
+    at = at or timezone.now()
+    return Call.objects.select_related("program__policy", "program__lead").filter(opens_at__gt=at)
+
+
+def listed_calls(at: datetime | None = None) -> QuerySet[Call]:
+    """Every call not closed yet: open ones and announced ones (the calls page and `/api/v1/calls/`)."""
+    at = at or timezone.now()
+    return Call.objects.select_related("program__policy", "program__lead").filter(closes_at__gt=at)
+
+
+def call_for_page(pk: int) -> Call:
+    """One call, announced, open or closed (an alert's link outlives the call), with what its page shows: the
+    program's policy, lead commission and units, its tracks. 404 for no such call."""
+    call = (
+        Call.objects.select_related("program__policy", "program__lead")
+        .prefetch_related("program__tracks")
+        .filter(pk=pk)
+        .first()
+    )
+    if call is None:
+        raise Http404
+    with_units(call.program)
+    return call
+
+
 def open_call_for(program: Program, at: datetime | None = None) -> Call | None:
     """The open call of a program that closes first: its terms are the ones an applicant meets next."""
     return open_calls(at).filter(program=program).order_by("closes_at").first()
@@ -94,6 +121,19 @@ _dashboard_columns: dict[str, Callable[[], Subquery]] = {}
 
 def add_dashboard_column(name: str, subquery: Callable[[], Subquery]) -> None:
     _dashboard_columns[name] = subquery
+
+
+# The review stages of a call with their working days, for its page: review knowledge (reviews/clock.py), registered
+# by reviews (`reviews.selectors.call_stages`).
+_stage_clock: list[Callable[[Call], list[tuple[str, int]]]] = []
+
+
+def add_stage_clock(stages: Callable[[Call], list[tuple[str, int]]]) -> None:
+    _stage_clock[:] = [stages]
+
+
+def stages_of(call: Call) -> list[tuple[str, int]]:
+    return _stage_clock[0](call) if _stage_clock else []
 
 
 def organisation_dashboard(user) -> QuerySet[Application]:

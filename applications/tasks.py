@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from applications import notifications, reminders
+from applications import alerts, notifications, reminders
 
 
 # Kept registered for messages queued by the previous release; new mail goes through the outbox
@@ -16,3 +16,10 @@ def send_event_email(event_id: int) -> bool:
 )
 def send_draft_reminders() -> int:
     return reminders.draft_reminders_send()
+
+
+@shared_task(
+    name="applications.tasks.send_call_alerts", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def send_call_alerts() -> int:
+    return alerts.call_alerts_send()

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from applications import views
+from applications import call_pages, views
 
 urlpatterns = [
     path("calls/", views.calls_page, name="calls"),
+    path("calls/<int:pk>/", call_pages.call_detail, name="call-detail"),
+    path("alerts/", call_pages.alerts_page, name="alerts"),
+    path("alerts/<int:pk>/remove/", call_pages.alert_remove, name="alert-remove"),
     path("applications/", views.dashboard, name="dashboard"),
     path("applications/new/", views.application_new, name="application-new"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),

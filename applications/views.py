@@ -15,6 +15,8 @@ from applications import broadcasts, estimator, filing, permissions
 from applications import facts as facts_codec
 from applications.facts import FactsForm, facts_for_display
 from applications.forms import (
+    OPEN,
+    UPCOMING,
     AttachmentForm,
     BroadcastForm,
     CallFilter,
@@ -29,6 +31,7 @@ from applications.models import Attachment, Call, Policy, State
 from applications.selectors import (
     applicant_history,
     get_application_for_user,
+    listed_calls,
     open_calls,
     organisation_dashboard,
     program_kinds,
@@ -58,12 +61,15 @@ def calls_page(request):
     policies = Policy.objects.all()
     kinds = program_kinds()
     form = CallFilterForm(request.GET or None, commissions=commissions, policies=policies, kinds=kinds)
-    calls = open_calls().order_by("closes_at").prefetch_related("program__tracks", "program__unit_rows__commission")
-    if form.is_valid():
-        calls = CallFilter(form.cleaned_data, queryset=calls).qs
+    calls = listed_calls().prefetch_related("program__tracks", "program__unit_rows__commission")
+    asked = form.cleaned_data if form.is_valid() else {}
+    # Open calls first to close, then the announced ones first to open: the same filter, each status.
+    open_now = CallFilter({**asked, "status": OPEN}, queryset=calls.order_by("closes_at", "pk")).qs
+    announced = CallFilter({**asked, "status": UPCOMING}, queryset=calls.order_by("opens_at", "pk")).qs
     today = timezone.localdate()
-    rows = [(call, (timezone.localtime(call.closes_at).date() - today).days) for call in calls]
-    return render(request, "applications/calls.html", {"form": form, "rows": rows})
+    rows = [(call, (timezone.localtime(call.closes_at).date() - today).days) for call in open_now]
+    upcoming = [(call, (timezone.localtime(call.opens_at).date() - today).days) for call in announced]
+    return render(request, "applications/calls.html", {"form": form, "rows": rows, "upcoming": upcoming})
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from applications.api import ApplicationViewSet, CallViewSet, OrganisationMeView
+from applications.api import ApplicationViewSet, CallAlertViewSet, CallViewSet, OrganisationMeView
 from awards.api import AwardEstimateView, AwardReportView, AwardViewSet, LetterPdfView
 from awards.projects.api import InstalmentViewSet, ProjectReportViewSet, ProjectVariationViewSet, ProjectViewSet
 from portal.accounts.api_tokens import AuthTokenView, OwnTokenDetailView, OwnTokenListView
@@ -13,6 +13,7 @@ from reviews.thread_api import ClarificationAnswerView, ThreadView
 
 router = SimpleRouter()
 router.register("calls", CallViewSet, basename="call")
+router.register("alerts", CallAlertViewSet, basename="call-alert")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("review-tasks", ReviewTaskViewSet, basename="review-task")
 router.register("desk-cases", DeskCaseViewSet, basename="desk-case")

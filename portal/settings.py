@@ -360,6 +360,9 @@ CELERY_BEAT_SCHEDULE = {
     # applications/reminders.py).
     "review-reminders": {"task": "reviews.tasks.send_review_reminders", "schedule": 3600.0},
     "draft-reminders": {"task": "applications.tasks.send_draft_reminders", "schedule": 3600.0},
+    # Tells the organisations alerted of a call that it opened (applications/alerts.py): once per call and person
+    # however often this runs, so every 15 minutes keeps the news fresh at the cost of one indexed query.
+    "call-alerts": {"task": "applications.tasks.send_call_alerts", "schedule": 900.0},
     # The daily digest of inbox items for those who chose it (portal/accounts/inbox.py), at 08:00 Shanghai time;
     # a second run finds nothing new to send.
     "inbox-digests": {"task": "portal.accounts.tasks.send_digests", "schedule": crontab(hour=8, minute=0)},
@@ -375,3 +378,8 @@ LOGGING = logging_dict(
 
 # The catalogue file `make run` and the tests load.
 CATALOGUE_PATH = BASE_DIR / "applications" / "catalogue.toml"
+
+# The portal's help desk, named on every call's page beside the lead commission: the catalogue records no
+# contact of the commissions themselves, and questions about a call reach them through the desk.
+HELP_DESK_EMAIL = os.environ.get("HELP_DESK_EMAIL", "help@biomed-support.sh.gov.cn.invalid")
+HELP_DESK_PHONE = os.environ.get("HELP_DESK_PHONE", "")

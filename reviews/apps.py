@@ -34,5 +34,7 @@ class ReviewsConfig(AppConfig):
         # The thread of messages on the applicant's page, and its events in the history.
         views.add_detail_section(thread_pages.add_detail_section)
         workflow.add_event_labels(threads.EVENT_LABELS)
+        # The review stages and their working days, on a call's page.
+        selectors.add_stage_clock(review_selectors.call_stages)
         # The enums the templates compare with (portal/template_enums.py).
         register(TaskState, AssignmentState, Outcome, DecisionOutcome, ReviewAction)

@@ -15,6 +15,7 @@ from applications.selectors import get_application_for_user, visible_application
 from applications.workflow import Action
 from portal.accounts.models import Commission, User
 from portal.accounts.predicates import is_commission_staff, is_expert, is_officer_of
+from reviews import clock
 from reviews.models import AssignmentState, ExpertAssignment, ReviewTask, TaskKind, TaskState
 
 
@@ -259,3 +260,22 @@ def holds_task(user, application: Application) -> bool:
     """Staff of a commission that holds (or held) a review task on the application: a desk case's units, the
     lead (whose project it becomes), co-reviewers and the Finance Bureau once routed to them."""
     return is_commission_staff(user) and application.tasks.filter(commission_id=user.commission_id).exists()
+
+
+# --- a call's review stages, on its page (applications/call_pages.py) ---------------------------------------
+
+
+def call_stages(call: Call) -> list[tuple[str, int]]:
+    """The review stages a call's applications go through, in order, each named and with its working days
+    (`clock.stage_days`: the call's, the program's, the defaults); shown on the call's page (registered with
+    `applications.selectors.add_stage_clock`)."""
+    program = call.program
+    if program.is_channel:
+        stages = [("desk_routing", TaskKind.DESK_ROUTING.label), ("desk_answer", TaskKind.DESK_ANSWER.label)]
+    else:
+        stages = [("formal_check", TaskKind.FORMAL_CHECK.label), ("department_review", State.DEPARTMENT_REVIEW.label)]
+        if program.is_grant:
+            stages.append(("budget_confirmation", TaskKind.BUDGET.label))
+        if call.uses_expert_review:
+            stages.append(("expert_review", State.EXPERT_REVIEW.label))
+    return [(str(label), clock.stage_days(call, stage)) for stage, label in stages]

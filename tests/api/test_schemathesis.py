@@ -18,6 +18,7 @@ from hypothesis.errors import Unsatisfiable
 from knox.models import AuthToken
 from schemathesis import GenerationMode
 
+from applications import alerts
 from awards.projects.models import VariationKind
 from awards.projects.variations import variation_request
 from portal.accounts.models import Notification
@@ -54,10 +55,13 @@ def known_ids(in_process_wsgi, review_call, alice, bob, stcsm_officer) -> dict:
     variation = variation_request(
         project=project, by=alice, kind=VariationKind.CHANGE_LEAD, change={"name": "Dr Zhou"}, grounds="Dr Li left."
     )
+    organisation = alice.organisation
+    alert, _created = alerts.alert_add(organisation=organisation, by=alice, criterion="kind", value="rd_innovation")
     return {
         # The thread's paths first: the draft's prefix below would match them too.
         "/api/v1/applications/{id}/messages/{message_id}/": {"id": submitted.pk, "message_id": question.pk},
         "/api/v1/applications/{id}/messages/": submitted.pk,
+        "/api/v1/alerts/{id}/": alert.pk,
         "/api/v1/applications/{id}/": draft.pk,
         "/api/v1/calls/{id}/": review_call.pk,
         "/api/v1/projects/{id}/": project.pk,

@@ -51,7 +51,8 @@ def test_unknown_filter_value_is_a_field_error_not_a_500(client, catalogue):
     assert "Select a valid choice" in response.content.decode()
 
 
-def test_closed_and_future_calls_are_not_listed(client, catalogue):
+def test_a_future_call_is_not_among_the_open_ones(client, catalogue):
+    """It is announced, in the upcoming section (tests/applications/test_call_pages.py)."""
     confirm_policy_c()
     now = timezone.now()
     call_create(
@@ -65,7 +66,9 @@ def test_closed_and_future_calls_are_not_listed(client, catalogue):
         track_terms={"*": {"rate": "0.3"}},
     )
     client.cookies["django_language"] = "en"
-    assert "Opens next month" not in client.get(reverse("calls")).content.decode()
+    response = client.get(reverse("calls"))
+    assert [call.title_en for call, _days in response.context["rows"]] == []
+    assert [call.title_en for call, _days in response.context["upcoming"]] == ["Opens next month"]
 
 
 def test_calls_page_queries_do_not_grow_with_calls(client, catalogue, django_assert_max_num_queries):

@@ -129,6 +129,13 @@ CASES = [
     Case("the lead officer confirms policy amounts",  P.can_confirm_policy_amounts, "admin_only",      lambda s: (s["lead officer"], s.call.program.policy)),
     Case("alice confirms policy amounts",             P.can_confirm_policy_amounts, "admin_only",      lambda s: (s["alice"], s.call.program.policy)),
     Case("anonymous confirms policy amounts",         P.can_confirm_policy_amounts, "admin_only",      lambda s: (s["anonymous"], s.call.program.policy)),
+    # call alerts (issue 16): any member who may apply for the organisation, nobody else
+    Case("alice chooses her organisation's alerts",   P.can_manage_alerts,          "",                lambda s: (s["alice"], s["alice"].organisation)),
+    Case("bob chooses his organisation's alerts",     P.can_manage_alerts,          "",                lambda s: (s["bob"], s["alice"].organisation)),
+    Case("charlie chooses org_a's alerts",            P.can_manage_alerts,          "not_member",      lambda s: (s["charlie"], s["alice"].organisation)),
+    Case("the lead officer chooses org_a's alerts",   P.can_manage_alerts,          "not_member",      lambda s: (s["lead officer"], s["alice"].organisation)),
+    Case("an inactive colleague chooses alerts",      P.can_manage_alerts,          "not_member",      lambda s: (s["inactive colleague"], s["alice"].organisation)),
+    Case("anonymous chooses org_a's alerts",          P.can_manage_alerts,          "not_member",      lambda s: (s["anonymous"], s["alice"].organisation)),
 ]
 # fmt: on
 

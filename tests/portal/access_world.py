@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from applications import filing, workflow
+from applications import alerts, filing, workflow
 from applications.catalogue import load_catalogue
 from awards import exports, notice
 from awards.certificates import certificate_issue
@@ -283,6 +283,8 @@ def build() -> SimpleNamespace:
     )
 
     # --- the administrator's finished XLSX export --------------------------------------------------
+    # org_a's call alert (issue 16): the kind of support of the BIO24 drug calls
+    w.a_alert, _created = alerts.alert_add(organisation=w.org_a, by=w.alice, criterion="kind", value="rd_innovation")
     w.export = exports.export_request(user=w.admin, kind="xlsx", filters={})
     exports.export_build(export_id=w.export.pk)
     w.export.refresh_from_db()

@@ -150,6 +150,7 @@ OBJECTS = {
     "alice's item": lambda w: {"pk": w.alice_item.pk},
     # the API's calls and the admin
     "open call": lambda w: {"pk": w.call.pk},
+    "a's alert": lambda w: {"pk": w.a_alert.pk},
     "org_a": lambda w: {"object_id": w.org_a.pk},
 }
 
@@ -236,6 +237,8 @@ BODIES = {
     "api clarify": lambda w: {"body": "Ruijin Hospital."},
     "broadcast": lambda w: {"subject": "Deadline moved", "body": "The call closes a week later.", "confirm": "yes"},
     "api broadcast": lambda w: {"subject": "Deadline moved", "body": "The call closes a week later."},
+    "alert": lambda w: {"criterion": "program", "value": "BIO24-DEVICE-INNOVATIVE"},
+    "api alert": lambda w: {"criterion": "program", "value": "BIO24-DEVICE-INNOVATIVE"},
     "empty": lambda w: {},
     # the inbox (issue 16): every kind at once but letters in the digest
     "inbox choices": lambda w: {kind: "immediate" for kind in NotificationKind.values} | {"letter": "digest"},
@@ -253,6 +256,7 @@ JSON_BODIES = {
     "api answer",
     "api message",
     "api clarify",
+    "api alert",
 }
 # The projects' JSON bodies (issue 15) are those named "api ...".
 JSON_BODIES |= {key for key in BODIES if key.startswith("api ")}
@@ -298,6 +302,8 @@ MATRIX = [
     Row("two-factor-setup",                None,                "login 403   403   403   200   200   200   200   403   403   200"),
     Row("set_language",                    None,                "302   302   302   302   302   302   302   302   302   302   302", P, "language"),
     Row("calls",                           None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    # a call's own page is as public as the calls page; filing and alerts are offered on it to members
+    Row("call-detail",                     "open call",         "200   200   200   200   200   200   200   200   200   200   200"),
     Row("notices",                         None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("objection",                       "award on notice",   "200   200   200   200   200   200   200   200   200   200   200"),
     # an award that is not (or no longer) on public notice is nobody's business through this page
@@ -350,6 +356,10 @@ MATRIX = [
     Row("team-invite",                     None,                "login done  403   done  404   404   404   404   404   404   404", P, "invite"),
     Row("team-member-remove",              "bob",               "login done  403   404   404   404   404   404   404   404   404", P, "empty"),
     Row("team-invitation-revoke",          "a's invitation",    "login done  403   404   404   404   404   404   404   404   404", P, "empty"),
+    # the organisation's call alerts: any member who may apply for it chooses them; another's is not found
+    Row("alerts",                          None,                "login 200   200   200   404   404   404   404   404   404   404"),
+    Row("alerts",                          None,                "login done  done  done  404   404   404   404   404   404   404", P, "alert"),
+    Row("alert-remove",                    "a's alert",         "login done  done  404   404   404   404   404   404   404   404", P, "empty"),
 
     # --- filing: the enterprise side -------------------------------------------------------------------------
     #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
@@ -523,6 +533,10 @@ MATRIX = [
     Row("v1:call-detail",                  "open call",         "200   200   200   200   200   200   200   200   200   200   200"),
     Row("v1:call-broadcasts",              "open call",         "403   404   404   404   200   404   404   404   404   404   200"),
     Row("v1:call-broadcasts",              "open call",         "403   404   404   404   done  404   404   404   404   404   403", P, "api broadcast"),
+    Row("v1:call-alert-list",              None,                "403   200   200   200   404   404   404   404   404   404   404"),
+    Row("v1:call-alert-list",              None,                "403   done  done  done  404   404   404   404   404   404   404", P, "api alert"),
+    Row("v1:call-alert-detail",            "a's alert",         "403   200   200   404   404   404   404   404   404   404   404"),
+    Row("v1:call-alert-detail",            "a's alert",         "403   done  done  404   404   404   404   404   404   404   404", "delete"),
     Row("v1:organisation-me",              None,                "403   200   200   200   404   404   404   404   404   404   404"),
     Row("v1:application-list",             None,                "403   200   200   200   200   200   200   200   200   200   200"),
     Row("v1:application-list",             None,                "403   done  done  done  403   403   403   403   403   403   403", P, "new draft"),

@@ -60,6 +60,7 @@ def test_what_applications_asks_of_reviews_and_awards():
         "stage_due": review_selectors.stage_due_on,
         "awarded": award_selectors.awarded_amount,
     }
+    assert selectors._stage_clock == [review_selectors.call_stages]
     assert estimator._registered() is estimates.FILING_ESTIMATOR
     # The application's page shows the thread of messages reviews keeps.
     assert application_views._detail_sections == [thread_pages.add_detail_section]
