@@ -16,14 +16,22 @@ PUBLIC = ["calls", "estimate", "notices", "registers"]
 # Every person's links, by URL name, in the menu's order.
 LINKS = {
     "anonymous": [*PUBLIC, "login", "register"],
-    "alice": [*PUBLIC, "dashboard", "my-projects", "team", "alerts", "api-tokens"],
-    "unattached applicant": [*PUBLIC, "api-tokens"],
+    "alice": [*PUBLIC, "dashboard", "my-projects", "team", "alerts", "inbox", "api-tokens"],
+    "unattached applicant": [*PUBLIC, "inbox", "api-tokens"],
     # An officer's commission may keep registers (the page lists none where it keeps none).
-    "officer": [*PUBLIC, "review-queue", "project-queue", "led-registers", "two-factor-setup", "api-tokens"],
-    "finance officer": [*PUBLIC, "review-queue", "finance", "finance-instalments", "two-factor-setup", "api-tokens"],
-    "expert": [*PUBLIC, "expert-home", "expert-acceptances"],
-    "administrator": [*PUBLIC, "reports", "dashboard-admin", "two-factor-setup"],
-    "unverified applicant": [*PUBLIC, "dashboard", "my-projects", "team", "alerts", "api-tokens"],
+    "officer": [*PUBLIC, "review-queue", "project-queue", "led-registers", "inbox", "two-factor-setup", "api-tokens"],
+    "finance officer": [
+        *PUBLIC,
+        "review-queue",
+        "finance",
+        "finance-instalments",
+        "inbox",
+        "two-factor-setup",
+        "api-tokens",
+    ],
+    "expert": [*PUBLIC, "expert-home", "expert-acceptances", "inbox"],
+    "administrator": [*PUBLIC, "reports", "dashboard-admin", "inbox", "two-factor-setup"],
+    "unverified applicant": [*PUBLIC, "dashboard", "my-projects", "team", "alerts", "inbox", "api-tokens"],
 }
 
 
