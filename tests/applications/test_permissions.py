@@ -129,6 +129,17 @@ CASES = [
     Case("the lead officer confirms policy amounts",  P.can_confirm_policy_amounts, "admin_only",      lambda s: (s["lead officer"], s.call.program.policy)),
     Case("alice confirms policy amounts",             P.can_confirm_policy_amounts, "admin_only",      lambda s: (s["alice"], s.call.program.policy)),
     Case("anonymous confirms policy amounts",         P.can_confirm_policy_amounts, "admin_only",      lambda s: (s["anonymous"], s.call.program.policy)),
+    # announcements to a call's applicants (issue 16): the lead commission writes; it and administrators read the record
+    Case("the lead officer writes to the applicants",  P.can_broadcast_to_call,      "",                lambda s: (s["lead officer"], s.call)),
+    Case("an administrator writes to the applicants",  P.can_broadcast_to_call,      "not_lead",        lambda s: (s["administrator"], s.call)),
+    Case("alice writes to the call's applicants",      P.can_broadcast_to_call,      "not_lead",        lambda s: (s["alice"], s.call)),
+    Case("an expert writes to the call's applicants",  P.can_broadcast_to_call,      "not_lead",        lambda s: (s["expert"], s.call)),
+    Case("anonymous writes to the call's applicants",  P.can_broadcast_to_call,      "not_lead",        lambda s: (s["anonymous"], s.call)),
+    Case("the lead officer reads the announcements",   P.can_view_broadcasts,        "",                lambda s: (s["lead officer"], s.call)),
+    Case("an administrator reads the announcements",   P.can_view_broadcasts,        "",                lambda s: (s["administrator"], s.call)),
+    Case("alice reads the call's announcements",       P.can_view_broadcasts,        "not_lead",        lambda s: (s["alice"], s.call)),
+    Case("anonymous reads the call's announcements",   P.can_view_broadcasts,        "not_lead",        lambda s: (s["anonymous"], s.call)),
+
     # call alerts (issue 16): any member who may apply for the organisation, nobody else
     Case("alice chooses her organisation's alerts",   P.can_manage_alerts,          "",                lambda s: (s["alice"], s["alice"].organisation)),
     Case("bob chooses his organisation's alerts",     P.can_manage_alerts,          "",                lambda s: (s["bob"], s["alice"].organisation)),

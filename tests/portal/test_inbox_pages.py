@@ -5,6 +5,7 @@ e-mail choices per kind, bad input refused with nothing saved."""
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.accounts import inbox
 from portal.accounts.models import Delivery, Notification, NotificationKind, NotificationPreference
@@ -42,7 +43,7 @@ def test_the_inbox_lists_ones_items_newest_first_with_the_unread_marked(client, 
     assert body.index("Your application was received") < body.index("Older")
     assert "Bob's own" not in body
     assert body.count('class="unread"') == 1 and "Submission receipts" in body
-    assert newer.created_at.strftime("%Y-%m-%d") in body
+    assert timezone.localtime(newer.created_at).strftime("%Y-%m-%d") in body  # Shanghai time, as the page shows it
     assert reverse("inbox-item", args=[newer.pk]) in body
 
 
