@@ -3,6 +3,7 @@ per member of each organisation with an application (drafts included, withdrawn 
 bad input sends nothing; only the lead's officers write, they and administrators read the record."""
 
 import pytest
+from django.db import DatabaseError, InternalError, transaction
 from django.urls import reverse
 
 from applications import broadcasts, filing, permissions
@@ -155,3 +156,22 @@ def test_the_api_lists_and_sends(client, filing_call, stcsm_officer, smpa_office
     assert [row["subject"] for row in client.get(url).json()] == [SUBJECT]
     login(client, smpa_officer)
     assert client.get(url).status_code == 404
+
+
+def _refused(statement) -> None:
+    with pytest.raises((InternalError, DatabaseError)), transaction.atomic():
+        statement()
+
+
+def test_the_database_refuses_to_change_or_remove_an_announcement(filing_call, stcsm_officer, applicants, alice):
+    broadcast = broadcasts.broadcast_send(
+        call=filing_call, by=stcsm_officer, subject="Deadline moved", body="The call closes a week later."
+    )
+    assert Broadcast.objects.get(pk=broadcast.pk).recipient_count > 0
+    rows = Broadcast.objects.filter(pk=broadcast.pk)
+    _refused(lambda: rows.update(body="The call closes as planned."))
+    _refused(lambda: rows.update(subject="Nothing moved"))
+    _refused(lambda: rows.update(author=alice))
+    _refused(lambda: rows.update(recipient_count=0))  # the count is written once
+    _refused(lambda: rows.delete())
+    assert Broadcast.objects.get(pk=broadcast.pk).body == "The call closes a week later."
