@@ -233,12 +233,9 @@ def _clear_cache():
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real `celery worker` process on the local Redis, using the test database.
-
-    Tests that use it need `transactional_db`, so that what they write is committed and visible to
-    the worker's own connection.
-    """
+def _celery_worker_session(django_db_setup, django_db_blocker):
+    # One worker process for the whole run (starting one takes seconds); it consumes only while a test
+    # that asks for it runs (`celery_worker_process`).
     from tests.workers import start_celery_worker, stop_celery_worker
 
     # The queue this test run sends to (tests/testenv.py), fixed before Celery reads its settings.
@@ -246,3 +243,22 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     process, name, log = start_celery_worker(queue, "celery-worker.log")
     yield {"process": process, "queue": queue, "name": name}
     stop_celery_worker(process, log)
+
+
+@pytest.fixture
+def celery_worker_process(_celery_worker_session):
+    """A real `celery worker` process on the local Redis, using the test database.
+
+    Tests that use it need `transactional_db`, so that what they write is committed and visible to
+    the worker's own connection.
+
+    Between such tests the worker does not consume: a transactional test without it still queues its
+    side effects to the run's queue, and a worker running them would write into the next test's
+    database while it is being truncated (a deadlock, or rows left behind). What other tests queued is
+    purged before this test starts, and the worker is idle before its database is flushed.
+    """
+    from tests.workers import pause_celery_worker, resume_celery_worker
+
+    resume_celery_worker(_celery_worker_session["queue"], _celery_worker_session["name"])
+    yield _celery_worker_session
+    pause_celery_worker(_celery_worker_session["queue"], _celery_worker_session["name"])

@@ -77,3 +77,31 @@ def stop_celery_worker(process, log) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+def resume_celery_worker(queue: str, name: str) -> None:
+    """Empty `queue` of what other tests left there, then let worker `name` consume it."""
+    from portal.celery import app
+
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(queue)
+    app.control.add_consumer(queue, destination=[name], reply=True, timeout=10)
+
+
+def pause_celery_worker(queue: str, name: str, timeout: float = 30) -> None:
+    """Stop worker `name` taking tasks from `queue` and wait until it has none running or reserved.
+
+    A solo-pool worker answers control messages only between tasks, so the replies come once the task it
+    is running has ended."""
+    from portal.celery import app
+
+    app.control.cancel_consumer(queue, destination=[name], reply=True, timeout=timeout)
+    deadline = time.monotonic() + timeout
+    inspect = app.control.inspect(destination=[name], timeout=2)
+    while time.monotonic() < deadline:
+        # No reply at all means the worker is still inside a task.
+        active, reserved = inspect.active(), inspect.reserved()
+        if active and reserved and not active.get(name) and not reserved.get(name):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"the Celery worker {name} still had tasks {timeout} s after the test")

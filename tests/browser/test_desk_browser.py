@@ -3,6 +3,7 @@ filing pages, STCSM routes it to two units, both answer, and the enterprise read
 names, then reopens the case once and the reopen button is gone. English at desk width, Chinese at phone width."""
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import Application, State
 from tests import journeys, personas
@@ -132,7 +133,8 @@ def test_an_enterprise_opens_a_desk_case_two_units_answer_and_it_reopens_once(
     journeys.answered_case(case, units=("CUSTOMS",))
     page.reload()
     assert page.locator("#answers h3").count() == 2  # the first answers and those after the reopening
-    assert page.locator("#reopen").count() == 0 and page.locator("#reopen-refused").is_visible()
-    assert page.locator("#close").is_visible()
+    expect(page.locator("#reopen-refused")).to_be_visible()
+    assert page.locator("#reopen").count() == 0
+    expect(page.locator("#close")).to_be_visible()
     shot(page, f"{tag}-7-answered-again")
     enterprise.close()

@@ -1,6 +1,7 @@
 """The estimate page in real headless Chromium, as an applicant uses it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.pages import shot
 from tests.calls import bio24_call
@@ -26,7 +27,7 @@ def test_applicant_estimates_a_phase_2_drug_in_english(page, loaded_catalogue):
     page.get_by_role("group", name="Made in Shanghai").get_by_label("Yes").check()
     page.fill("#id_facts-milestone_date", "2023-03-01")  # policy A ended on 2024-05-31
     page.get_by_role("button", name="Estimate the award").click()
-    assert page.get_by_text("An amount cannot be negative.").is_visible()
+    expect(page.get_by_text("An amount cannot be negative.")).to_be_visible()
     shot(page, "estimate-en-field-error")
 
     page.fill("#id_facts-rd_spending", "10000000")

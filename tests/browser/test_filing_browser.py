@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from playwright.sync_api import expect
 
 from applications.models import Application, Program, State
 from applications.services import call_create
@@ -79,7 +80,7 @@ def test_grant_manager_files_a_bio21_application_and_an_outsider_cannot_see_it(
     page.fill("#id_facts-product_key", "CXHL2300123")
     page.fill("#id_facts-milestone_date", "2023-08-20")
     page.locator("button[name=action][value=submit]").click()
-    assert page.locator(".field.has-error .error").first.is_visible()
+    expect(page.locator(".field.has-error .error").first).to_be_visible()
     shot(page, "filing-02-field-error-zh")
 
     page.fill("#id_facts-rd_spending", "12000000")
@@ -90,7 +91,7 @@ def test_grant_manager_files_a_bio21_application_and_an_outsider_cannot_see_it(
     page.select_option("#id_document_type", "pledge")
     page.set_input_files("#id_file", write(tmp_path, "pledge.pdf", EXE))
     page.locator("form[enctype] button[type=submit]").click()
-    assert page.locator(".messages .error").first.is_visible()
+    expect(page.locator(".messages .error").first).to_be_visible()
     shot(page, "filing-03-exe-refused-zh")
 
     for document in ["clinical_trial_approval", "production_permit", "rd_expense_audit", "pledge"]:

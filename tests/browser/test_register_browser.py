@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from applications.models import Application, State
@@ -63,7 +64,7 @@ def test_a_hospital_is_identified_for_research_beds_and_downloads_its_certificat
         assert "nothing is estimated" in page.locator("aside").inner_text()
         page.fill("#id_facts-research_beds", "0")
         page.locator("button[name=action][value=submit]").click()
-        assert page.locator(".field.has-error .error").first.is_visible()  # at least one bed
+        expect(page.locator(".field.has-error .error").first).to_be_visible()  # at least one bed
         page.fill("#id_facts-research_beds", "24")
         for document in ["medical_institution_licence", "research_ward_plan", "pledge"]:
             path = tmp_path / f"{document}.pdf"
@@ -169,7 +170,7 @@ def test_the_public_register_lists_an_entry_and_after_its_removal_the_reason(bro
     officer.locator(f"a[href='/registers/entries/{entry.pk}/']").click()
     assert fits(officer, "#removal", width)
     officer.locator("#removal button[type=submit]").click()  # without a reason: refused, nothing changes
-    assert officer.locator("#removal .error").first.is_visible()
+    expect(officer.locator("#removal .error").first).to_be_visible()
     assert RegisterEntry.objects.get(pk=entry.pk).state == EntryState.VALID
     officer.fill("#removal textarea", "注册证已被注销。")
     shot(officer, "register-06-removal-zh-390")

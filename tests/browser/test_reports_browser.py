@@ -3,6 +3,7 @@ real Celery worker while the page shows its progress), downloads it, and looks a
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from awards.models import Award
 from tests import journeys, personas
@@ -38,7 +39,7 @@ def test_administrator_exports_the_filtered_report_and_sees_the_dashboard(
     shot(page, "reports-01-filtered-en")
 
     page.locator("#export-xlsx").click()
-    assert page.locator("#export-progress progress").is_visible()
+    expect(page.locator("#export-progress progress")).to_be_visible()
     page.locator("#export-download").wait_for(timeout=60_000)  # htmx polls until the worker is done
     shot(page, "reports-02-export-done-en")
     with page.expect_download() as download:

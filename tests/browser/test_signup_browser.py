@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from portal.accounts.models import Organisation, User
 from portal.accounts.uscc import make_uscc
@@ -63,7 +64,7 @@ def test_grant_manager_signs_up_and_a_colleague_joins_by_the_emailed_link(page, 
     errors = page.locator(".field.has-error")
     assert errors.count() == 1
     assert errors.locator("#id_uscc").count() == 1
-    assert errors.locator(".error").first.is_visible()
+    expect(errors.locator(".error").first).to_be_visible()
     assert page.input_value("#id_name") == "静安细胞治疗有限公司"
     assert page.input_value("#id_password") == ""  # a password is never sent back
     # Every box of the form has the same width, the phone number's included.
@@ -75,7 +76,7 @@ def test_grant_manager_signs_up_and_a_colleague_joins_by_the_emailed_link(page, 
     register(page, JINGAN)
     assert page.url.endswith("/applications/")
     assert page.locator("header .who").inner_text() == "陈静"
-    assert page.locator(".messages li.success").is_visible()
+    expect(page.locator(".messages li.success")).to_be_visible()
     organisation = Organisation.objects.get(uscc=JINGAN)
     assert organisation.district == "jingan"
     shot(page, "signup-02-registered-zh")
@@ -84,7 +85,7 @@ def test_grant_manager_signs_up_and_a_colleague_joins_by_the_emailed_link(page, 
     page.fill("#id_email", "wang.min@jingan-cell.example.com")
     page.locator("form[action$='/invite/'] button[type=submit]").click()
     assert page.url.endswith("/organisation/team/")
-    assert page.locator(".messages li.success").is_visible()
+    expect(page.locator(".messages li.success")).to_be_visible()
     assert page.locator("td", has_text="wang.min@jingan-cell.example.com").count() == 1
     shot(page, "signup-03-invited-zh")
 
@@ -105,7 +106,7 @@ def test_grant_manager_signs_up_and_a_colleague_joins_by_the_emailed_link(page, 
     colleague.locator("main form button[type=submit]").click()
     assert colleague.url.endswith("/applications/")
     assert colleague.locator("header .who").inner_text() == "Wang Min"
-    assert colleague.locator(".messages li.success").is_visible()
+    expect(colleague.locator(".messages li.success")).to_be_visible()
     shot(colleague, "signup-05-joined-en")
 
     wang = User.objects.get(username="wangmin")
