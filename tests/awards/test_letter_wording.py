@@ -265,3 +265,41 @@ def test_the_pdfs_say_it_as_the_html_does(catalogue):
             assert "人民币伍佰万元整（¥5,000,000）" in zh and "CNY5,000,000" in en
         else:
             assert "不予资助" in zh and "理由：申报节点日期不在申报通知规定的期间内。" in zh
+
+
+def free_below(page, text: str) -> float:
+    """How far (cm) below the line that says `text` the page's text area (2 cm bottom margin) still runs."""
+    heights = []  # in PDF points from the bottom edge: the text matrix's place under the current transformation
+
+    def visit(said, cm, tm, font, size):
+        if text in said:
+            heights.append(cm[1] * tm[4] + cm[3] * tm[5] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    assert heights, text
+    return min(heights) / 72 * 2.54 - 2
+
+
+def test_a_long_award_letter_keeps_its_chinese_half_and_room_for_the_seal_on_page_one(catalogue):
+    """Every step of the breakdown, a ranking, a long title: the Chinese half and its signature stay on page 1 with
+    room below the date for the seal (about 4 cm square), the English half on page 2."""
+    program = Program.objects.get(code="BIO21-DRUG-INNOVATIVE")
+    letter = letter_for(program, approved=True)
+    letter.content["application"]["title"] = "用于治疗晚期非小细胞肺癌的新型双特异性抗体注射液（ZJ-2026）II期临床研究"
+    letter.content["award"]["breakdown_zh"] = [
+        "40% × 研发投入（元） 30,000,000 = 12,000,000",
+        "取整到元（只舍不入）：12,000,000",
+        "按第三条第（一）项规定的上限封顶：10,000,000",
+        "降至评审建议金额：8,000,000（预算有限）",
+        "同一产品或项目在同一重叠组已获资助 2,000,000（就高不重复），仅支付差额：6,000,000",
+        "受每家单位每年 100,000,000 的年度上限限制（本年度已获资助 94,000,000）：6,000,000",
+        "受申报批次剩余预算限制：5,000,000",
+    ]
+    letter.content["award"]["breakdown_en"] = ["A line of the breakdown, in English: 5,000,000"] * 7
+    letter.content["award"]["allocation"] = {"place": 2, "of": 5}
+    pdf = render_letter(letter)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # kept to be looked at (pdftoppm)
+    (ARTIFACTS / "letter-wording-long.pdf").write_bytes(pdf)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 2
+    assert free_below(pages[0], "2026年12月4日") > 4.5
