@@ -10,15 +10,16 @@ from html.parser import HTMLParser
 
 import pytest
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from applications.models import Application, ApplicationVersion, Call, Program, ProgramOutcome
+from awards.certificates import certificate_content
 from awards.engine import Line, Result, Step
 from awards.explain import result_as_json
 from awards.legal_basis import clause_words, document_numbers
 from awards.letters import LETTER_FONTS, letter_row, render_letter
-from awards.models import Award, Letter
+from awards.models import Award, Letter, LetterKind, RegisterEntry
 from portal.accounts.models import Organisation
 from reviews.models import Decision, DecisionOutcome
 from tests.paths import ARTIFACTS
@@ -303,3 +304,48 @@ def test_a_long_award_letter_keeps_its_chinese_half_and_room_for_the_seal_on_pag
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) == 2
     assert free_below(pages[0], "2026年12月4日") > 4.5
+
+
+def certificate_for(program: Program) -> Letter:
+    """A certificate of `program` as _number_certificate makes it (certificate_content, the letter row)."""
+    letter = letter_for(program, approved=True)
+    application = Application(
+        organisation=Organisation(name="张江示范生物科技有限公司", uscc="91310115MA1000008T"),
+        receipt_number=f"2026-{program.lead.code}-000002",
+    )
+    entry = RegisterEntry(
+        pk=7,
+        program=program,
+        track=program.tracks.first(),
+        organisation=application.organisation,
+        subject="示范产品 (demo product)",
+        public_facts=[{"label_zh": "产品或项目标识", "label_en": "Product or project identifier", "value": "ZJ-1"}],
+        notice_from=date(2026, 11, 20),
+        notice_until=date(2026, 11, 26),
+        valid_from=date(2026, 11, 27),
+        valid_to=date(2029, 11, 26),
+    )
+    decision = Decision(application=application, decided_at=timezone.now())
+    content = certificate_content(entry, decision, letter.reference, renewal=False)
+    return Letter(kind=LetterKind.CERTIFICATE, reference=letter.reference, issued_on=ISSUED_ON, content=content)
+
+
+def test_every_certificate_of_the_catalogue_states_basis_and_remedies_in_words(catalogue):
+    recognitions = [p for p in decided_programs() if not p.is_grant]
+    assert len(recognitions) >= 4
+    for program in recognitions:
+        letter = certificate_for(program)
+        with translation.override("zh-hans"):
+            html = render_to_string("letters/certificate.html", {"letter": letter, "c": letter.content, "fonts": ""})
+        parsed = _Sections()
+        parsed.feed(html.replace(letter.content["register_url"], "").replace(letter.content["qr"], ""))
+        zh, en = parsed.text["zh"], parsed.text["en"]
+        assert parsed.attrs["en"]["lang"] == "en"
+        assert_words_not_codes(program, zh, en)
+        assert RECONSIDERATION_ZH in zh, program.code
+        assert "有效期：2026年11月27日至2029年11月26日" in zh and "Valid from 2026-11-27 to 2029-11-26" in en
+        words, numbers = clause_words(program), document_numbers(program.policy.document_number)
+        assert f"《{program.policy.title_zh}》" in zh and words["zh"] in zh and words["en"] in en, program.code
+        if program.policy.document_number:
+            assert f"（{numbers['zh']}）" in zh and f"({numbers['en']})" in en, program.code
+        assert SUIT_ZH in zh and squeezed(RECONSIDERATION_EN) in squeezed(en) and squeezed(SUIT_EN) in squeezed(en)
