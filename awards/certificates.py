@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from awards.legal_basis import clause_words, document_numbers, remedies
 from awards.letters import next_number, render_letter
 from awards.models import EntryState, Letter, LetterKind, RegisterEntry
 from awards.register_lifecycle import RegisterAction, entry_record
@@ -43,6 +44,7 @@ def certificate_content(entry: RegisterEntry, decision: Decision, reference: str
     program, application = entry.program, decision.application
     lead, policy = program.lead, program.policy
     url = register_url(program.code, reference)
+    clause, numbers = clause_words(program), document_numbers(policy.document_number)
     return {
         "commission": {"code": lead.code, "name_zh": lead.name_zh, "name_en": lead.name_en},
         "organisation": {"name": entry.organisation.name, "uscc": entry.organisation.uscc},
@@ -51,10 +53,19 @@ def certificate_content(entry: RegisterEntry, decision: Decision, reference: str
             "title_zh": program.title_zh,
             "title_en": program.title_en,
             "clause": program.clause,
+            # In words, as the letters cite it (awards/legal_basis.py); certificates issued before lack these.
+            "citation_zh": clause["zh"],
+            "citation_en": clause["en"],
             "track_zh": entry.track.title_zh,
             "track_en": entry.track.title_en,
         },
-        "policy": {"title_zh": policy.title_zh, "title_en": policy.title_en, "number": policy.document_number},
+        "policy": {
+            "title_zh": policy.title_zh,
+            "title_en": policy.title_en,
+            "number": policy.document_number,
+            "number_zh": numbers["zh"],
+            "number_en": numbers["en"],
+        },
         "application": {"receipt_number": application.receipt_number},
         "entry": {
             "id": entry.pk,
@@ -72,6 +83,7 @@ def certificate_content(entry: RegisterEntry, decision: Decision, reference: str
         "renewal": renewal,
         "register_url": url,
         "qr": qr_data_uri(url),
+        "remedies": remedies(lead.code),
     }
 
 

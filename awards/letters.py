@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from applications.models import AuditEvent
 from applications.notifications import outbox_for_event
+from awards.legal_basis import clause_words, document_numbers, remedies
 from awards.lifecycle import AwardAction, award_move
 from awards.models import Award, AwardState, Letter, LetterKind, LetterSequence
 from portal.amounts import yuan
@@ -43,15 +44,29 @@ def next_number(commission_id: int, year: int) -> int:
     return sequence.last
 
 
-def _citation(program, language: str) -> str:
-    with translation.override(language):
-        return program.citation
+def breakdown_words(lines: list[dict], language: str, citation: str) -> list[str]:
+    """The award's breakdown lines as the letter says them. The engine's words for the clause cap cite the
+    clause by its catalogue code ("条款 III.1"); the letter cites it in words, as its basis does. The capped
+    amount is the cap (whole yuan), so the line says it once."""
+    words = []
+    for line in lines:
+        if line["step"] != "clause_cap":
+            words.append(line["text"])
+        elif language == "zh":
+            words.append(f"按{citation or '该支持事项'}规定的上限封顶：{yuan(Decimal(line['amount']))}")
+        else:
+            words.append(f"Capped at the limit set by {citation or 'the measure'}: {yuan(Decimal(line['amount']))}")
+    return words
 
 
 def letter_content(decision: Decision, award: Award | None) -> dict:
+    """Everything the letter states, kept with it so it re-renders as issued. Letters issued before the legal
+    basis and the remedies were snapshotted lack `basis` and `remedies`; the template words them by default."""
     application = decision.application
     program, call = application.call.program, application.call
-    lead = program.lead
+    lead, policy = program.lead, program.policy
+    clause = clause_words(program)
+    numbers = document_numbers(policy.document_number)
     content = {
         "commission": {"code": lead.code, "name_zh": lead.name_zh, "name_en": lead.name_en},
         "organisation": {"name": application.organisation.name, "uscc": application.organisation.uscc},
@@ -61,29 +76,34 @@ def letter_content(decision: Decision, award: Award | None) -> dict:
             "title_zh": program.title_zh,
             "title_en": program.title_en,
             "clause": program.clause,
-            # "条款 III.1" / "clause III.1", or the area of a policy whose text numbers no clause.
-            **{f"citation_{language[:2]}": _citation(program, language) for language in ("zh-hans", "en")},
+            # The clause in words ("第三条第（一）项", "section III, item 1"), or the catalogue's citation where the
+            # policy's text numbers no clause; empty where there is nothing to cite but the measure's title.
+            "citation_zh": clause["zh"],
+            "citation_en": clause["en"],
             "track_zh": application.track.title_zh,
             "track_en": application.track.title_en,
         },
         "policy": {
-            "title_zh": program.policy.title_zh,
-            "title_en": program.policy.title_en,
-            "number": program.policy.document_number,
+            "title_zh": policy.title_zh,
+            "title_en": policy.title_en,
+            "number": policy.document_number,
+            "number_zh": numbers["zh"],
+            "number_en": numbers["en"],
         },
         "call": {"title_zh": call.title_zh, "title_en": call.title_en, "year": call.year},
         # A refusal of a recognition refuses a listing, not money: the letter says which.
         "is_grant": program.is_grant,
         "outcome": decision.outcome,
         "reasons": decision.reasons,
+        "remedies": remedies(lead.code),
     }
     if award is not None:
         content["award"] = {
             "amount": str(award.amount),
             "amount_figures": yuan(award.amount),
             "amount_capital": capital_yuan(award.amount),
-            "breakdown_zh": [line["text"] for line in award.breakdown["zh-hans"]["breakdown"]],
-            "breakdown_en": [line["text"] for line in award.breakdown["en"]["breakdown"]],
+            "breakdown_zh": breakdown_words(award.breakdown["zh-hans"]["breakdown"], "zh", clause["zh"]),
+            "breakdown_en": breakdown_words(award.breakdown["en"]["breakdown"], "en", clause["en"]),
             "allocation": award.breakdown.get("allocation"),
             "catalogue_version": award.catalogue_version,
             "notice": [str(award.notice_from or ""), str(award.notice_until or "")],

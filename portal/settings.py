@@ -250,6 +250,18 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The remedies every decision letter and certificate states (awards/legal_basis.py). Under the Administrative
+# Reconsideration Law as revised in 2023 (art. 24), an act of a department of the municipal government is
+# reconsidered by the Shanghai Municipal People's Government; a suit goes to the people's court with jurisdiction.
+# A commission whose acts go elsewhere (a vertically led unit: to the next level up) gets its own entry by code.
+LETTER_REMEDIES = {
+    "*": {
+        "reconsideration_zh": "上海市人民政府",
+        "reconsideration_en": "the Shanghai Municipal People's Government",
+        "court_zh": "有管辖权的人民法院",
+        "court_en": "the people's court with jurisdiction",
+    },
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@biomed-support.sh.gov.cn.invalid")
 
 REST_FRAMEWORK = {

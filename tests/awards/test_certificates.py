@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -30,6 +31,10 @@ def aid_call(catalogue):
     return registers.recognition_call(registers.AID)
 
 
+def in_chinese(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def pdf_text(letter: Letter) -> str:
     with letter.pdf.open("rb") as handle:
         return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
@@ -49,14 +54,23 @@ def test_the_certificate_states_the_listing_in_both_languages(aid_call, alice):
         alice.organisation.uscc,
         "Portable ventilator",
         "国械注准20233010001",
-        f"有效期：{entry.valid_from} 至 {entry.valid_to}",
-        "六十日内",  # the remedies, in Chinese
+        f"有效期：{in_chinese(entry.valid_from)}至{in_chinese(entry.valid_to)}",
+        "符合《上海市促进生物医药企业国际竞争力行动方案（2024—2027年）》",  # the basis (policy B has no number)
+        "六十日内向上海市人民政府申请行政复议",  # the remedies, in Chinese, naming the body
+        "六个月内向有管辖权的人民法院提起行政诉讼",
+        "第二条第（四）项第11目",  # the clause, B II.4(11), as the Chinese cites it
         "Certificate of recognition",
         f"Valid from {entry.valid_from} to {entry.valid_to}",
-        "administrative reconsideration within 60 days",
-        "II.4(11)",
+        "to the Shanghai Municipal People's Government for administrative reconsideration within 60 days",
+        "section II, item 4, point (11)",
     ]:
         assert "".join(said.split()) in "".join(text.split()), said  # lines break anywhere
+    # Words, never codes: the program's code only in the register's address, the clause's nowhere.
+    squeezed = "".join(text.split())
+    assert "INTL24" not in squeezed.replace(letter.content["register_url"].split("?")[0], "")
+    assert "II.4(11)" not in text and "条款" not in text
+    html = render_to_string("letters/certificate.html", {"letter": letter, "c": letter.content, "fonts": ""})
+    assert '<section class="en" lang="en">' in html
     assert len(PdfReader(letter.pdf.path).pages) == 2
     ARTIFACTS.mkdir(parents=True, exist_ok=True)  # kept to be looked at (pdftoppm)
     with letter.pdf.open("rb") as handle:
@@ -145,4 +159,5 @@ def test_a_renewal_certificate_says_it_renews_and_the_old_one_stays_on_the_entry
     renewal = journeys.approve(registers.filed(aid_call, alice, title="Portable ventilator", facts=registers.AID_FACTS))
     second = certificate_issue(decision_id=renewal.decisions.get().pk)
     assert list(RegisterEntry.objects.get(pk=entry.pk).certificates.order_by("number")) == [first, second]
-    assert "延续认定" in pdf_text(second) and "renew the listing" in pdf_text(second)
+    text = "".join(pdf_text(second).split())  # lines break anywhere
+    assert "予以延续认定" in text and "renewthelistingof" in text
