@@ -20,6 +20,7 @@ from applications.models import AuditEvent
 from applications.notifications import outbox_for_event
 from awards.lifecycle import AwardAction, award_move
 from awards.models import Award, AwardState, Letter, LetterKind, LetterSequence
+from awards.verification import new_token, verification_context
 from portal.amounts import yuan
 from reviews.models import Decision, DecisionOutcome
 
@@ -138,6 +139,7 @@ def letter_row(*, decision: Decision, award: Award | None, number: int, issued_o
         reference=f"{lead.code}-{issued_on.year}-{number:05d}",
         content=letter_content(decision, award),
         issued_on=issued_on,
+        token=new_token(),
     )
 
 
@@ -151,7 +153,8 @@ def render_letter(letter: Letter) -> bytes:
 
     template = TEMPLATES.get(letter.kind, "letters/letter.html")
     with translation.override("zh-hans"):
-        html = render_to_string(template, {"letter": letter, "c": letter.content, "fonts": LETTER_FONTS})
+        context = {"letter": letter, "c": letter.content, "fonts": LETTER_FONTS, **verification_context(letter)}
+        html = render_to_string(template, context)
     return HTML(string=html).write_pdf()
 
 
