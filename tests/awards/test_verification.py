@@ -140,7 +140,7 @@ def test_the_page_states_an_award_letter_in_english_and_in_chinese(award_letter,
     assert program.code not in facts  # names, never codes
     assert "In force" in english.content.decode()
     chinese = page(client, award_letter, "zh-hans")
-    assert program.title_zh in facts_of(chinese) and "有效" in chinese.content.decode()
+    assert program.title_zh in facts_of(chinese) and "本文件由本平台签发，未被撤销。" in chinese.content.decode()
     assert program.title_en not in facts_of(chinese)
 
 
