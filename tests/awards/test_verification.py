@@ -24,6 +24,7 @@ from tests import journeys, registers
 from tests.awards.test_letters import confirmed_award
 from tests.filings import submit
 from tests.logins import login
+from tests.paths import ARTIFACTS
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,8 @@ def test_both_halves_print_the_link_to_the_verification_page_and_its_qr_code(kin
     url = verify_url(letter.token)
     assert url.endswith(f"/verify/{letter.token}/")
     zh, en = pages_text(pdf_bytes(letter))  # still one page in each language
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # kept to be looked at (pdftoppm)
+    (ARTIFACTS / f"verify-{letter.kind}.pdf").write_bytes(pdf_bytes(letter))
     assert url in zh and "核验本文件" in zh
     assert url in en and "Toverifythisdocument" in en  # lines break anywhere: the text has no spaces
     # the QR code of that same link, once in each half
