@@ -69,7 +69,7 @@ def page(client: Client, letter: Letter, language: str = "en"):
 def facts_of(response) -> str:
     """The page's statement of the letter, its tags stripped (to compare what different people see)."""
     html = response.content.decode()
-    block = re.search(r'<dl class="facts card" id="letter-facts">(.*?)</dl>', html, re.S).group(1)
+    block = re.search(r'<dl class="facts card verify-facts" id="letter-facts">(.*?)</dl>', html, re.S).group(1)
     return " ".join(re.sub(r"<[^>]+>", " ", block).split())
 
 
