@@ -341,6 +341,8 @@ def test_a_rejections_token_appears_on_no_public_page_and_in_no_outsiders_api_li
         response = api.get(reverse(name))
         assert response.status_code == 200, name
         assert token not in response.content.decode(), name
-    # ... while the letter itself carries it, for its holder to share
+    # ... while the letter itself carries it, for its holder to share, and its owner's page links to it
     assert verify_url(token) in "".join(pages_text(pdf_bytes(rejection_letter)))
+    owner_page = login(Client(), charlie).get(reverse("application-detail", args=[rejection_letter.application_id]))
+    assert reverse("verify", args=[token]) in owner_page.content.decode()
     assert timezone.localdate() == rejection_letter.issued_on
