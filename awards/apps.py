@@ -15,6 +15,7 @@ class AwardsConfig(AppConfig):
         from awards.models import AwardState, EntryState, ExportState, ObjectionState
         from awards.register_lifecycle import LABELS as REGISTER_LABELS
         from awards.register_lifecycle import RegisterAction
+        from awards.revocation import LABELS as REVOCATION_LABELS
         from portal.accounts.models import NotificationKind
         from portal.template_enums import register as register_enums
 
@@ -52,6 +53,6 @@ class AwardsConfig(AppConfig):
             }
         )
         # A history names an award's and an entry's events in words.
-        workflow.add_event_labels({**AWARD_LABELS, **REGISTER_LABELS})
+        workflow.add_event_labels({**AWARD_LABELS, **REGISTER_LABELS, **REVOCATION_LABELS})
         # The enums the templates compare with (portal/template_enums.py).
         register_enums(AwardState, AwardAction, ObjectionState, ExportState, EntryState, RegisterAction)

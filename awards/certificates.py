@@ -10,26 +10,19 @@ that granted it; the entry points at its latest one. The e-mail of the `certific
 
 import base64
 import hashlib
-from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from awards.legal_basis import clause_words, document_numbers, remedies
 from awards.letters import next_number, render_letter
 from awards.models import EntryState, Letter, LetterKind, RegisterEntry
 from awards.register_lifecycle import RegisterAction, entry_record
+from awards.verification import new_token
 from reviews.models import Decision
-
-
-def register_url(program_code: str, reference: str) -> str:
-    """The public register, searched for this certificate: where the QR code and the short link lead."""
-    return f"{settings.SITE_URL}{reverse('public-register', args=[program_code])}?{urlencode({'q': reference})}"
 
 
 def qr_data_uri(url: str) -> str:
@@ -43,7 +36,6 @@ def certificate_content(entry: RegisterEntry, decision: Decision, reference: str
     remedies; nothing is read again when it re-renders."""
     program, application = entry.program, decision.application
     lead, policy = program.lead, program.policy
-    url = register_url(program.code, reference)
     clause, numbers = clause_words(program), document_numbers(policy.document_number)
     return {
         "commission": {"code": lead.code, "name_zh": lead.name_zh, "name_en": lead.name_en},
@@ -81,9 +73,9 @@ def certificate_content(entry: RegisterEntry, decision: Decision, reference: str
         },
         "decided_on": timezone.localtime(decision.decided_at).date().isoformat(),
         "renewal": renewal,
-        "register_url": url,
-        "qr": qr_data_uri(url),
         "remedies": remedies(lead.code),
+        # The QR code and link of a certificate lead to its verification page (the render context's, issue 17);
+        # older snapshots still hold the register's link ("register_url", "qr"), which nothing prints now.
     }
 
 
@@ -116,6 +108,7 @@ def _number_certificate(decision_id: int) -> Letter:
         reference=reference,
         content=certificate_content(entry, decision, reference, renewal),
         issued_on=today,
+        token=new_token(),
     )
     letter.save()
     return letter

@@ -139,3 +139,13 @@ class RemovalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+class VerifyUploadForm(forms.Form):
+    """A copy of a letter to check against the issued PDF (awards/verification.pdf_check reads and refuses it)."""
+
+    file = forms.FileField(
+        label=_("PDF of the letter or certificate"),
+        help_text=_("At most 10 MB. The file is compared and then discarded; nothing is stored."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )

@@ -21,6 +21,7 @@ from applications.notifications import outbox_for_event
 from awards.legal_basis import clause_words, document_numbers, remedies
 from awards.lifecycle import AwardAction, award_move
 from awards.models import Award, AwardState, Letter, LetterKind, LetterSequence
+from awards.verification import new_token, verification_context
 from portal.amounts import yuan
 from reviews.models import Decision, DecisionOutcome
 
@@ -158,6 +159,7 @@ def letter_row(*, decision: Decision, award: Award | None, number: int, issued_o
         reference=f"{lead.code}-{issued_on.year}-{number:05d}",
         content=letter_content(decision, award),
         issued_on=issued_on,
+        token=new_token(),
     )
 
 
@@ -171,7 +173,8 @@ def render_letter(letter: Letter) -> bytes:
 
     template = TEMPLATES.get(letter.kind, "letters/letter.html")
     with translation.override("zh-hans"):
-        html = render_to_string(template, {"letter": letter, "c": letter.content, "fonts": LETTER_FONTS})
+        context = {"letter": letter, "c": letter.content, "fonts": LETTER_FONTS, **verification_context(letter)}
+        html = render_to_string(template, context)
     return HTML(string=html).write_pdf()
 
 

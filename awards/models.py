@@ -159,6 +159,14 @@ class LetterKind(models.TextChoices):
     CERTIFICATE = "certificate", _("Certificate")
 
 
+class RevocationCause(models.TextChoices):
+    """Why a letter or certificate no longer stands (awards/revocation.py)."""
+
+    FRAUD_CLAWBACK = "fraud_clawback", _("The support was clawed back because it was obtained with false information")
+    OBJECTION_UPHELD = "objection_upheld", _("An objection to the decision was upheld")
+    REGISTER_REMOVAL = "register_removal", _("The entry was removed from the register")
+
+
 class LetterSequence(models.Model):
     """The last letter number used by one commission in one year. Locked to take the next number, so
     numbers have no gaps and no duplicates whatever the concurrency."""
@@ -195,6 +203,15 @@ class Letter(models.Model):
     pdf = models.FileField(upload_to="letters/%Y/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    # The key of its public verification page (/verify/<token>/), printed on it: random, so the pages of
+    # letters cannot be enumerated from their numbers (rejections are not public).
+    token = models.CharField(_("verification token"), max_length=32, unique=True, editable=False)
+    # Set once by `awards.revocation.letter_revoke` when the decision stops standing; the page then says so.
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_cause = models.CharField(
+        _("cause of revocation"), max_length=20, choices=RevocationCause.choices, blank=True
+    )
+    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
 
     class Meta:
         ordering = ["commission", "year", "number"]

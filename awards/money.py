@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from awards import permissions
 from awards.lifecycle import TABLE, AwardAction, award_move
-from awards.models import Award, AwardState, Clawback, Payment
+from awards.models import Award, AwardState, Clawback, Letter, Payment, RevocationCause
+from awards.revocation import letters_revoke
 from portal.accounts.models import Organisation, User
 from portal.amounts import amount_for
 from portal.errors import ErrorCode, PortalError
@@ -120,6 +121,10 @@ def clawback_record(*, award: Award, by: User, amount, reason: str, fraud: bool 
     )
     if fraud:
         fraud_ban(organisation_id=award.organisation_id)
+        # Support obtained with false information: the decision letter no longer stands (its page says so).
+        letters_revoke(
+            letters=Letter.objects.filter(award=award), reason=reason, cause=RevocationCause.FRAUD_CLAWBACK, by=by
+        )
     return clawback
 
 

@@ -13,8 +13,9 @@ from applications import workflow
 from applications.models import Call, NoticeKind
 from awards import permissions
 from awards.lifecycle import AwardAction, award_move, award_record
-from awards.models import Award, AwardState, Objection, ObjectionState
+from awards.models import Award, AwardState, Letter, Objection, ObjectionState, RevocationCause
 from awards.objection_news import tell_lead_of_objection
+from awards.revocation import letters_revoke
 from awards.services import allocate_call_budget
 from portal.accounts.models import Organisation, User
 from portal.accounts.uscc import read_uscc
@@ -151,6 +152,13 @@ def objection_resolve(*, objection: Objection, by: User, upheld: bool, resolutio
         )
         award_move(
             award=award, action=AwardAction.OBJECTION_RESOLVED, by=by, reason=resolution, public=False, data=data
+        )
+        # Any letter of the decision no longer stands; the resolution is the commission's record, not public.
+        letters_revoke(
+            letters=Letter.objects.filter(decision_id=award.decision_id),
+            reason="",
+            cause=RevocationCause.OBJECTION_UPHELD,
+            by=by,
         )
     else:
         award_record(

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, Program, ProgramOutcome
 from awards import permissions
-from awards.models import LIVE, EntryState, RegisterEntry
+from awards.models import LIVE, EntryState, RegisterEntry, RevocationCause
 from awards.register_lifecycle import RegisterAction, entry_move, entry_record
+from awards.revocation import letters_revoke
 from portal.accounts.models import User
 from portal.errors import ErrorCode, PortalError
 from portal.queueing import enqueue_on_commit
@@ -196,14 +197,18 @@ def entry_remove(*, entry: RegisterEntry, by: User, reason: str) -> RegisterEntr
     reason = (reason or "").strip()
     if not reason:
         raise PortalError(ErrorCode.REQUIRED, _("Give the reason; the public register shows it."), field="reason")
-    return entry_move(
-        entry=entry,
-        action=RegisterAction.REMOVED,
-        by=by,
-        reason=reason,
-        removed_on=_today(),
-        removal_reason=reason,
-    )
+    with transaction.atomic():
+        entry = entry_move(
+            entry=entry,
+            action=RegisterAction.REMOVED,
+            by=by,
+            reason=reason,
+            removed_on=_today(),
+            removal_reason=reason,
+        )
+        # Its certificates (the listing's and any renewal's) cease to be in force with the removal.
+        letters_revoke(letters=entry.certificates.all(), reason=reason, cause=RevocationCause.REGISTER_REMOVAL, by=by)
+    return entry
 
 
 @transaction.atomic

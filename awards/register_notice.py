@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from applications import workflow
 from applications.models import Call
 from awards import permissions
-from awards.models import EntryState, Objection, ObjectionState, RegisterEntry
+from awards.models import EntryState, Objection, ObjectionState, RegisterEntry, RevocationCause
 from awards.notice import notice_until, objector_identity
 from awards.objection_news import tell_lead_of_objection
 from awards.register import validity
 from awards.register_lifecycle import RegisterAction, entry_move, entry_record
+from awards.revocation import letters_revoke
 from portal.accounts.models import User
 from portal.errors import ErrorCode, PortalError
 from portal.queueing import enqueue_on_commit
@@ -130,6 +131,8 @@ def entry_objection_resolve(*, objection: Objection, by: User, upheld: bool, res
         entry_move(
             entry=entry, action=RegisterAction.OBJECTION_RESOLVED, by=by, reason=resolution, public=False, data=data
         )
+        # Any certificate of the entry no longer stands; the resolution is the commission's record, not public.
+        letters_revoke(letters=entry.certificates.all(), reason="", cause=RevocationCause.OBJECTION_UPHELD, by=by)
     else:
         entry_record(
             entry=entry, action=RegisterAction.OBJECTION_RESOLVED, by=by, reason=resolution, public=False, data=data

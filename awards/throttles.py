@@ -1,4 +1,5 @@
-"""How often objections may be filed (DRF's cache-based throttles, counted in Redis across web processes).
+"""How often objections may be filed and letters looked up on the verification page (DRF's cache-based throttles,
+counted in Redis across web processes).
 
 Each open objection holds an award back from confirmation, so a flood of them would stall a whole call."""
 
@@ -25,3 +26,13 @@ class ObjectionIdentityThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.identity}
+
+
+class VerifyThrottle(SimpleRateThrottle):
+    """Lookups of the verification page and its API, together, per client address: a person checks a letter or
+    two; a client guessing tokens is refused long before it could find one (128 random bits)."""
+
+    scope = "verify"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

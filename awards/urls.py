@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards import pages, register_pages, report_pages
+from awards import pages, register_pages, report_pages, verify_pages
 
 urlpatterns = [
     path("notices/", pages.notices_page, name="notices"),
@@ -43,3 +43,6 @@ urlpatterns += [
         name="register-objection-resolve",
     ),
 ]
+
+# The public verification page of a letter or certificate, keyed by the random token printed on it (issue 17).
+urlpatterns += [path("verify/<str:token>/", verify_pages.verify_page, name="verify")]

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from applications.api import ApplicationViewSet, CallAlertViewSet, CallViewSet, OrganisationMeView
 from awards.api import AwardEstimateView, AwardReportView, AwardViewSet, LetterPdfView
 from awards.projects.api import InstalmentViewSet, ProjectReportViewSet, ProjectVariationViewSet, ProjectViewSet
+from awards.verification_api import VerifyView
 from portal.accounts.api_tokens import AuthTokenView, OwnTokenDetailView, OwnTokenListView
 from portal.accounts.inbox_api import NotificationViewSet
 from reviews.api import DeskCaseViewSet, ReviewTaskViewSet
@@ -32,6 +33,7 @@ urlpatterns = [
     path("organisations/me/", OrganisationMeView.as_view(), name="organisation-me"),
     path("letters/<int:pk>/pdf/", LetterPdfView.as_view(), name="letter-pdf"),
     path("reports/awards/", AwardReportView.as_view(), name="award-report"),
+    path("verify/<str:token>/", VerifyView.as_view(), name="verify"),
     path("applications/<int:pk>/messages/", ThreadView.as_view(), name="application-messages"),
     path(
         "applications/<int:pk>/messages/<int:message_id>/answer/",

@@ -283,6 +283,8 @@ REST_FRAMEWORK = {
         # Objections on the public notice (awards/throttles.py): each open one holds an award back.
         "objection_address": os.environ.get("OBJECTION_THROTTLE_ADDRESS", "10/hour"),
         "objection_identity": os.environ.get("OBJECTION_THROTTLE_IDENTITY", "5/day"),
+        # The verification page of letters and its API (awards/throttles.py): against guessing tokens.
+        "verify": os.environ.get("VERIFY_THROTTLE", "30/minute"),
     },
     # Throttles count per REMOTE_ADDR, as django-axes does: X-Forwarded-For is the client's to forge unless a
     # proxy in front sets it (then NUM_PROXIES is how many proxies to count back from its end).

@@ -18,6 +18,7 @@ from awards.certificates import certificate_issue
 from awards.letters import letter_issue
 from awards.models import Letter, LetterKind, RegisterEntry
 from awards.register_lifecycle import RegisterAction
+from awards.verification import verify_url
 from tests import journeys, registers
 from tests.factories import member
 from tests.logins import login
@@ -77,12 +78,12 @@ def test_the_certificate_states_the_listing_in_both_languages(aid_call, alice):
         (ARTIFACTS / "certificate-foreign-aid.pdf").write_bytes(handle.read())
 
 
-def test_the_certificate_links_to_the_public_register_searched_for_its_number(aid_call, alice):
+def test_the_certificate_links_to_its_verification_page_not_to_the_register_search(aid_call, alice):
+    # Issue 17: the QR code and link lead to /verify/<token>/, which says whether it is still in force.
     entry = registers.listed(aid_call, alice, title="Portable ventilator", facts=registers.AID_FACTS)
     letter = certificate_issue(decision_id=entry.decision_id)
-    url = letter.content["register_url"]
-    assert url.endswith(f"/registers/{registers.AID}/?q={letter.reference}")
-    assert letter.content["qr"].startswith("data:image/svg+xml;base64,")
+    assert verify_url(letter.token) in "".join(pdf_text(letter).split())
+    assert "register_url" not in letter.content and "qr" not in letter.content
 
 
 def test_certificates_and_decision_letters_share_the_commissions_series_without_gaps(aid_call, alice, charlie):

@@ -132,6 +132,9 @@ OBJECTS = {
     "a's entry": lambda w: {"pk": w.a_entry.pk},
     "entry on notice": lambda w: {"pk": w.notice_entry.pk},
     "a's certificate": lambda w: {"pk": w.a_certificate.pk},
+    # the verification page of a letter, by the token printed on it (issue 17)
+    "a's letter token": lambda w: {"token": w.a_letter.token},
+    "a's certificate token": lambda w: {"token": w.a_certificate.token},
     "aid call": lambda w: {"call_id": w.aid_call.pk},
     "entry objection": lambda w: {"pk": w.entry_objection.pk},
     # teams
@@ -317,6 +320,8 @@ MATRIX = [
     Row("register-objection",              "entry on notice",   "200   200   200   200   200   200   200   200   200   200   200"),
     Row("register-objection",              "a's entry",         "404   404   404   404   404   404   404   404   404   404   404"),
     Row("open-data-csv",                   None,                "200   200   200   200   200   200   200   200   200   200   200"),
+    # a letter's verification page is public: whoever holds the token (throttled per address: two rows at most)
+    Row("verify",                          "a's letter token",  "200   200   200   200   200   200   200   200   200   200   200"),
     Row("schema",                          None,                "200   200   200   200   200   200   200   200   200   200   200"),
     Row("api-docs",                        None,                "200   200   200   200   200   200   200   200   200   200   200"),
     # a forgotten password: the form and its pages are for anyone (the same answer whatever the address; the POST
@@ -568,6 +573,7 @@ MATRIX = [
     Row("v1:award-detail",                 "b's award",         "403   404   404   200   200   200   404   200   404   404   200"),
     Row("v1:letter-pdf",                   "a's letter",        "403   200   200   404   200   200   404   200   404   404   200"),
     Row("v1:letter-pdf",                   "b's letter",        "403   404   404   200   200   200   404   200   404   404   200"),
+    Row("v1:verify",                       "a's certificate token", "200   200   200   200   200   200   200   200   200   200   200"),
     Row("v1:award-report",                 None,                "403   403   403   403   403   403   403   403   403   403   200"),
     # projects: the pages' permissions (a step one may not take is a 403 on a project one sees)
     Row("v1:project-list",                 None,                "403   200   200   200   200   200   200   200   200   200   200"),
