@@ -338,7 +338,7 @@ def test_every_certificate_of_the_catalogue_states_basis_and_remedies_in_words(c
         with translation.override("zh-hans"):
             html = render_to_string("letters/certificate.html", {"letter": letter, "c": letter.content, "fonts": ""})
         parsed = _Sections()
-        parsed.feed(html.replace(letter.content["register_url"], "").replace(letter.content["qr"], ""))
+        parsed.feed(html)
         zh, en = parsed.text["zh"], parsed.text["en"]
         assert parsed.attrs["en"]["lang"] == "en"
         assert_words_not_codes(program, zh, en)
