@@ -347,7 +347,6 @@ def validate_seal(pdf: bytes) -> SealCheck:
     """Validate the (first) signature of `pdf` against the configured trust roots. Whatever the bytes, the
     answer is a SealCheck, never an exception."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.general import SignatureValidationError
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
@@ -363,7 +362,7 @@ def validate_seal(pdf: bytes) -> SealCheck:
     signature = signatures[0]
     try:
         status = validate_pdf_signature(signature, context)
-    except (SignatureValidationError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:  # a damaged signature or PDF is an invalid seal, not an error of the page
         logger.info("seal validation failed: %s", error)
         return SealCheck(signed=True, intact=False, whole_document=False, trusted=False)
     cert = status.signing_cert
