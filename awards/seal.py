@@ -33,7 +33,7 @@ FIELD_NAME = "Seal"
 # The named destination WeasyPrint writes for the element with id="seal" (templates/letters/_seal.html).
 ANCHOR = "seal"
 # The stamp's size, in the letter's reserved space and in its own appearance page alike.
-WIDTH_MM, HEIGHT_MM = 62, 17
+WIDTH_MM, HEIGHT_MM = 64, 19
 DEMO_CA_FILE = "demo-ca.pem"
 # The demo CA's subject: a certificate it issued is a demo seal wherever it is validated.
 DEMO_CA_NAME = "Shanghai Biomedical Support Portal demo seal CA"
@@ -242,7 +242,12 @@ def stamp_pdf(name_zh: str, name_en: str, demo: bool) -> bytes:
 
 def seal_context() -> dict:
     """What the letter templates need for the seal (render_letter passes it as `seal`)."""
-    return {"demo": is_demo(), "width_mm": WIDTH_MM, "height_mm": HEIGHT_MM}
+    # The signature's box is in whole points; the stamp page is made exactly that size, so nothing is clipped.
+    return {
+        "demo": is_demo(),
+        "width_pt": round(WIDTH_MM * MM),
+        "height_pt": round(HEIGHT_MM * MM),
+    }
 
 
 def _named_destinations(node) -> dict:
@@ -260,7 +265,8 @@ def _named_destinations(node) -> dict:
 def seal_box(reader) -> tuple[int, tuple[int, int, int, int]]:
     """(page index, box in PDF points) of the space the template reserved; the foot of page 1's right side
     when the PDF has no such place."""
-    width, height = round(WIDTH_MM * MM), round(HEIGHT_MM * MM)
+    context = seal_context()
+    width, height = context["width_pt"], context["height_pt"]
     names = reader.root.get("/Names")
     dests = _named_destinations(names["/Dests"].get_object()) if names and "/Dests" in names else {}
     destination = dests.get(ANCHOR)
