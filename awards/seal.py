@@ -39,6 +39,7 @@ DEMO_CA_FILE = "demo-ca.pem"
 DEMO_CA_NAME = "Shanghai Biomedical Support Portal demo seal CA"
 DEMO_ORGANISATION = "Shanghai Biomedical Support Portal (demo)"
 MM = 72 / 25.4
+SIGNATURE_BYTES = 8192
 
 
 class SealUnavailable(RuntimeError):
@@ -311,7 +312,11 @@ def sign_pdf(pdf: bytes, *, commission) -> bytes:
         location="Shanghai",
     )
     out = BytesIO()
-    signers.PdfSigner(metadata, signer=signer, stamp_style=style).sign_pdf(writer, output=out)
+    # Room for the CMS blob given up front: pyHanko would otherwise sign once more, as a dry run, to measure it
+    # (an EC P-256 signature with its two certificates takes under 2 KB).
+    signers.PdfSigner(metadata, signer=signer, stamp_style=style).sign_pdf(
+        writer, output=out, bytes_reserved=SIGNATURE_BYTES
+    )
     return out.getvalue()
 
 
