@@ -25,7 +25,7 @@ PYTEST_PARALLEL ?= -n auto --dist loadfile
 RUN_DIR := var/run
 LOG_DIR := var/log
 
-.PHONY: help run web stop test test-fast bench bench-data lint system-deps venv dev-venv services db migrate messages load static assets backup restore
+.PHONY: help run web stop test test-fast bench bench-data lint system-deps venv dev-venv services db migrate messages load seal static assets backup restore
 
 help:
 	@echo "make run    install, migrate, load the catalogue and demo data, start web + worker"
@@ -83,10 +83,14 @@ load: migrate
 	$(PY) manage.py load_catalogue
 	$(PY) manage.py load_demo
 
+# The demo's digital seals (var/seal, never committed): a demo CA and a key per commission, made once.
+seal: load
+	$(PY) manage.py seal_demo_ca
+
 static: venv
 	$(PY) manage.py collectstatic --no-input -v0
 
-run: venv messages load static stop
+run: venv messages load seal static stop
 	@mkdir -p $(RUN_DIR) $(LOG_DIR)
 	$(VENV)/bin/celery -A portal worker --beat -l info -c 2 --schedule $(RUN_DIR)/celerybeat-schedule \
 	  --pidfile $(RUN_DIR)/worker.pid --logfile $(LOG_DIR)/worker.log --detach

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from awards import seal
 from awards.legal_basis import clause_words, document_numbers, remedies
 from awards.letters import next_number, render_letter
 from awards.models import EntryState, Letter, LetterKind, RegisterEntry
@@ -115,12 +116,13 @@ def _number_certificate(decision_id: int) -> Letter:
 
 
 def certificate_issue(*, decision_id: int) -> Letter:
-    """Number (once), render (once) and record the certificate of the entry this decision granted or renewed; the
-    entry then points at it. Safe to run again."""
+    """Number (once), render and seal (once) and record the certificate of the entry this decision granted or
+    renewed; the entry then points at it. Safe to run again."""
     letter = _number_certificate(decision_id)
     if letter.rendered_at is not None:
         return letter
-    pdf = render_letter(letter)
+    # Only the sealed PDF is ever saved, as for decision letters.
+    pdf = seal.sign_pdf(render_letter(letter), commission=letter.commission)
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
         if letter.rendered_at is not None:  # another delivery of the task finished first

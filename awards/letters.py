@@ -2,8 +2,8 @@
 says, and a bilingual PDF rendered from that snapshot with WeasyPrint (so it re-renders identically).
 
 Issuing is two steps on purpose: the number and snapshot are committed first, the PDF second. A
-worker killed while rendering leaves a numbered letter without a file; the re-delivered task finds it
-and renders it, so every letter is produced once and no number is lost.
+worker killed while rendering or sealing (awards/seal.py) leaves a numbered letter without a file; the
+re-delivered task finds it and renders and seals it, so every letter is produced once and no number is lost.
 """
 
 import hashlib
@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from applications.models import AuditEvent
 from applications.notifications import outbox_for_event
+from awards import seal
 from awards.legal_basis import clause_words, document_numbers, remedies
 from awards.lifecycle import AwardAction, award_move
 from awards.models import Award, AwardState, Letter, LetterKind, LetterSequence
@@ -173,17 +174,24 @@ def render_letter(letter: Letter) -> bytes:
 
     template = TEMPLATES.get(letter.kind, "letters/letter.html")
     with translation.override("zh-hans"):
-        context = {"letter": letter, "c": letter.content, "fonts": LETTER_FONTS, **verification_context(letter)}
+        context = {
+            "letter": letter,
+            "c": letter.content,
+            "fonts": LETTER_FONTS,
+            "seal": seal.seal_context(),
+            **verification_context(letter),
+        }
         html = render_to_string(template, context)
     return HTML(string=html).write_pdf()
 
 
 def letter_issue(*, decision_id: int) -> Letter:
-    """Number (once), render (once) and mark the award's letter as issued. Safe to run again."""
+    """Number (once), render and seal (once) and mark the award's letter as issued. Safe to run again."""
     letter = _number_letter(decision_id)
     if letter.rendered_at is not None:
         return letter
-    pdf = render_letter(letter)
+    # Only the sealed PDF is ever saved: a worker killed before the seal leaves the letter unrendered.
+    pdf = seal.sign_pdf(render_letter(letter), commission=letter.commission)
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
         if letter.rendered_at is not None:  # another delivery of the task finished first

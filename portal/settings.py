@@ -226,6 +226,13 @@ STATICFILES_DIRS = [
 ]
 # Uploads and letters live outside the web root and are only served through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# The commissions' digital seals on letters (issue 17, awards/seal.py): SEAL_DIR holds one PKCS#12 file per
+# commission, <CODE>.p12 (key and certificate, the code also in the certificate subject's organizationIdentifier),
+# all under SEAL_PASSPHRASE (empty: unencrypted, as the demo's). SEAL_TRUST_ROOTS, comma-separated PEM files, are
+# the roots a seal must chain to; by default the demo CA that `manage.py seal_demo_ca` makes in SEAL_DIR.
+SEAL_DIR = Path(os.environ.get("SEAL_DIR", BASE_DIR / "var" / "seal"))
+SEAL_PASSPHRASE = os.environ.get("SEAL_PASSPHRASE", "")
+SEAL_TRUST_ROOTS = env_list("SEAL_TRUST_ROOTS", str(SEAL_DIR / "demo-ca.pem"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

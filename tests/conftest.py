@@ -205,6 +205,23 @@ def catalogue(db):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _demo_seal_ca():
+    """The demo seal CA and a key for every commission of the catalogue, once per run, in the run's SEAL_DIR
+    (tests/testenv.py): letters are sealed when issued, by the test process and by its workers alike."""
+    import tomllib
+    from types import SimpleNamespace
+
+    from django.conf import settings
+
+    from awards import seal
+
+    commissions = tomllib.loads(settings.CATALOGUE_PATH.read_text())["commissions"]
+    seal.demo_ca_ensure(
+        [SimpleNamespace(code=c["code"], name_zh=c["name_zh"], name_en=c["name_en"]) for c in commissions]
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _not_on_the_live_redis():
     from django.conf import settings
 

@@ -32,3 +32,11 @@ os.environ.setdefault("ESTIMATE_THROTTLE", "10000/minute")
 # replaced, since a shell that runs `make run` may point MEDIA_ROOT at the demo's.
 os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="portal-test-media-")
 atexit.register(shutil.rmtree, os.environ["MEDIA_ROOT"], ignore_errors=True)
+
+# The commissions' seal keys and the demo CA they chain to (awards/seal.py), made once per run in a directory of
+# its own (tests/conftest.py, `_demo_seal_ca`), for the same reason and inherited the same way; a passphrase,
+# so tests open the keys as production does.
+os.environ["SEAL_DIR"] = tempfile.mkdtemp(prefix="portal-test-seal-")
+os.environ["SEAL_PASSPHRASE"] = "test-seal-passphrase"
+os.environ.pop("SEAL_TRUST_ROOTS", None)
+atexit.register(shutil.rmtree, os.environ["SEAL_DIR"], ignore_errors=True)

@@ -1,8 +1,9 @@
 """The notice's close queues the certificate on the real Celery worker (local Redis): it is numbered and rendered
-there once, however often the task is delivered."""
+and sealed there once, however often the task is delivered."""
 
 import pytest
 
+from awards import seal
 from awards.models import Letter, RegisterEntry
 from awards.tasks import issue_certificate
 from tests import registers
@@ -21,4 +22,8 @@ def test_the_worker_renders_the_certificate_once(catalogue, celery_worker_proces
     assert letter.reference == reference and letter.pdf and letter.rendered_at is not None
     assert RegisterEntry.objects.get(pk=entry.pk).certificate == letter
     with letter.pdf.open("rb") as handle:
-        assert handle.read(5) == b"%PDF-"
+        pdf = handle.read()
+    assert pdf.startswith(b"%PDF-")
+    # Sealed in the worker, with the key of the run's SEAL_DIR it inherited.
+    check = seal.validate_seal(pdf)
+    assert check.valid and check.signer == letter.commission.code

@@ -102,7 +102,11 @@ def test_a_certificate_is_issued_once_and_re_renders_identically(aid_call, alice
     entry = registers.listed(aid_call, alice, title="Portable ventilator", facts=registers.AID_FACTS)
     letter = certificate_issue(decision_id=entry.decision_id)
     assert certificate_issue(decision_id=entry.decision_id).pk == letter.pk
-    assert hashlib.sha256(letters.render_letter(letter)).hexdigest() == letter.sha256
+    with letter.pdf.open("rb") as handle:
+        sealed = handle.read()
+    assert hashlib.sha256(sealed).hexdigest() == letter.sha256
+    # The seal is an incremental update: the sealed file begins with exactly the re-rendered PDF.
+    assert sealed.startswith(letters.render_letter(letter))
     assert Letter.objects.count() == 1
     assert entry.events.filter(action=RegisterAction.CERTIFICATE_ISSUED).count() == 1
 

@@ -74,7 +74,11 @@ def test_award_letter_says_the_amount_in_figures_and_capitals_with_its_number(re
 def test_a_letter_re_renders_identically_from_its_stored_content(review_call, alice):
     award = confirmed_award(review_call, alice)
     letter = letter_issue(decision_id=award.decision_id)
-    assert hashlib.sha256(letters.render_letter(letter)).hexdigest() == letter.sha256
+    with letter.pdf.open("rb") as handle:
+        sealed = handle.read()
+    assert hashlib.sha256(sealed).hexdigest() == letter.sha256
+    # The seal is an incremental update: the sealed file begins with exactly the re-rendered PDF.
+    assert sealed.startswith(letters.render_letter(letter))
     assert letter_issue(decision_id=award.decision_id).pk == letter.pk  # issuing twice: one letter
     assert Letter.objects.count() == 1
 
