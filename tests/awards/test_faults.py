@@ -33,8 +33,10 @@ LETTERS = 6
 
 
 def fault_redis_url() -> str:
-    db = "13" if os.environ["TEST_REDIS_DB"] != "13" else "10"
-    return settings.REDIS_URL.rsplit("/", 1)[0] + "/" + db
+    # A broker of the fault tests' own, which they flush: one per test process (under pytest-xdist two fault
+    # tests run at once, and each must not flush the other's), four below the process's own database.
+    db = (int(os.environ["TEST_REDIS_DB"]) - 4) % 16
+    return settings.REDIS_URL.rsplit("/", 1)[0] + f"/{db}"
 
 
 def test_killed_worker_and_flushed_redis_lose_no_letter(review_call, monkeypatch):

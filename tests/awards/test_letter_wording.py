@@ -20,6 +20,7 @@ from awards.explain import result_as_json
 from awards.legal_basis import clause_words, document_numbers
 from awards.letters import LETTER_FONTS, letter_row, render_letter
 from awards.models import Award, Letter, LetterKind, RegisterEntry
+from awards.seal import seal_box
 from portal.accounts.models import Organisation
 from reviews.models import Decision, DecisionOutcome
 from tests.paths import ARTIFACTS
@@ -268,8 +269,8 @@ def test_the_pdfs_say_it_as_the_html_does(catalogue):
             assert "不予资助" in zh and "理由：申报节点日期不在申报通知规定的期间内。" in zh
 
 
-def free_below(page, text: str) -> float:
-    """How far (cm) below the line that says `text` the page's text area (2 cm bottom margin) still runs."""
+def date_height(page, text: str) -> float:
+    """The height (PDF points from the bottom edge) of the line that says `text`."""
     heights = []  # in PDF points from the bottom edge: the text matrix's place under the current transformation
 
     def visit(said, cm, tm, font, size):
@@ -278,7 +279,7 @@ def free_below(page, text: str) -> float:
 
     page.extract_text(visitor_text=visit)
     assert heights, text
-    return min(heights) / 72 * 2.54 - 2
+    return min(heights)
 
 
 def test_a_long_award_letter_keeps_its_chinese_half_and_room_for_the_seal_on_page_one(catalogue):
@@ -303,7 +304,12 @@ def test_a_long_award_letter_keeps_its_chinese_half_and_room_for_the_seal_on_pag
     (ARTIFACTS / "letter-wording-long.pdf").write_bytes(pdf)
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) == 2
-    assert free_below(pages[0], "2026年12月4日") > 4.5
+    # The seal's place (awards/seal.py puts the signature's box there) is on page 1, under the date, on the page.
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    index, (_x1, bottom, _x2, top) = seal_box(PdfFileReader(io.BytesIO(pdf)))
+    assert index == 0
+    assert top <= date_height(pages[0], "2026年12月4日") and bottom >= 2 / 2.54 * 72
 
 
 def certificate_for(program: Program) -> Letter:

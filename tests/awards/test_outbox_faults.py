@@ -132,11 +132,12 @@ def test_every_email_is_sent_exactly_once_through_kill_flush_and_dropped_connect
         # 2. The worker's database connections dropped, three times while it mails and renders.
         terminated = 0
         for target in (mailed_before + 5, mailed_before + 15, mailed_before + 30):
-            wait_for(lambda target=target: len(letter_mails(mail_dir)) >= target, 150, "progress")
+            wait_for(lambda target=target: len(letter_mails(mail_dir)) >= target, 300, "progress")
             terminated += terminate_worker_connections()
         assert terminated >= 1
         # A task that gave up, or a retry lost with a connection, is the sweep's: run it until all is done.
-        deadline = time.monotonic() + 150
+        # Generous: a sealed letter takes a second or more on a loaded machine (`make bench` has the speed).
+        deadline = time.monotonic() + 400
         while time.monotonic() < deadline:
             if rendered.count() == LETTERS and not OutboxMessage.objects.filter(sent_at__isnull=True).exists():
                 break

@@ -22,7 +22,7 @@ from awards.models import Letter, LetterKind
 from awards.verification import verification_context, verify_url
 from tests import journeys, registers
 from tests.awards.test_letters import confirmed_award
-from tests.filings import submit
+from tests.filings import PDF, submit
 from tests.logins import login
 from tests.paths import ARTIFACTS
 
@@ -197,10 +197,16 @@ def check(client: Client, letter: Letter, file) -> str:
     return response.content.decode()
 
 
-def test_the_issued_pdf_is_identical_and_says_it_is_not_sealed_yet(award_letter, client):
+def test_the_issued_pdf_is_identical_and_its_seal_valid_as_its_commissions(award_letter, client):
     html = check(client, award_letter, upload(pdf_bytes(award_letter)))
     assert "Identical" in html and "Not identical" not in html
-    assert "No seal" in html  # awards/seal.py answers "not signed" until the seal work lands
+    assert "Seal valid" in html and f"Sealed by {award_letter.commission.name_en}" in html
+    assert "a demonstration certificate" in html  # the test run's keys are the demo CA's
+
+
+def test_a_pdf_without_a_seal_says_so(award_letter, client):
+    html = check(client, award_letter, upload(PDF))
+    assert "Not identical" in html and "No seal" in html and "Seal valid" not in html
 
 
 def test_a_copy_with_one_byte_changed_is_not_identical(award_letter, client):
@@ -208,6 +214,7 @@ def test_a_copy_with_one_byte_changed_is_not_identical(award_letter, client):
     data[len(data) // 2] ^= 0x01
     html = check(client, award_letter, upload(bytes(data)))
     assert "Not identical" in html and hashlib.sha256(bytes(data)).hexdigest() in html
+    assert "Seal not valid" in html and "Seal valid" not in html
 
 
 @pytest.mark.parametrize(
@@ -290,14 +297,15 @@ def test_the_api_checks_an_uploaded_pdf(award_letter):
     api, url = APIClient(), reverse("v1:verify", args=[award_letter.token])
     same = api.post(url, {"file": upload(pdf_bytes(award_letter))}, format="multipart").json()
     assert same["identical"] is True and same["sha256"] == award_letter.sha256
+    # Who sealed, by the commission's name in the request's language.
+    assert same["seal"].pop("signer") in (award_letter.commission.name_zh, award_letter.commission.name_en)
     assert same["seal"] == {
-        "signed": False,
-        "intact": False,
-        "whole_document": False,
-        "trusted": False,
-        "valid": False,
-        "signer": "",
-        "demo": False,
+        "signed": True,
+        "intact": True,
+        "whole_document": True,
+        "trusted": True,
+        "valid": True,
+        "demo": True,
     }
     changed = bytearray(pdf_bytes(award_letter))
     changed[-100] ^= 0x01
