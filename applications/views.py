@@ -114,6 +114,9 @@ def _estimate_for(application, raw: dict) -> dict | None:
 
 # The edit form's button (and the htmx request of its track choice) that changes the track and shows its questions.
 CHANGE_TRACK = "track"
+# The autosave of the edit page (htmx, a few seconds after typing stops): the same draft save as the button,
+# answered with the "saved at" line instead of a new page.
+AUTOSAVE = "autosave"
 
 
 def _track_form(application, data=None) -> TrackForm | None:
@@ -147,6 +150,9 @@ def application_edit(request, pk):
     track_form = _track_form(application, request.POST or None)
     facts_form = FactsForm(schema, initial=application.draft_facts)
     errors: list[str] = []
+    if request.POST.get("action") == AUTOSAVE and not title_form.is_valid():
+        problems = [str(text) for texts in title_form.errors.values() for text in texts]
+        return render(request, "applications/_autosaved.html", {"problems": problems})
     if request.method == "POST" and title_form.is_valid():
         # The fields posted are those of the track the page showed; what was typed for another track is kept.
         raw = {**application.draft_facts, **facts_codec.values_from_post(schema, request.POST)}
@@ -155,12 +161,20 @@ def application_edit(request, pk):
                 application=application,
                 title=title_form.cleaned_data["title"],
                 draft_facts=raw,
-                track=_chosen_track(track_form, application),
+                # The track has its own control, which saves at once; an autosave sent just before it would
+                # otherwise put the old track back.
+                track=application.track
+                if request.POST.get("action") == AUTOSAVE
+                else _chosen_track(track_form, application),
                 by=request.user,
             )
         except PortalError as error:
+            if request.POST.get("action") == AUTOSAVE:
+                return render(request, "applications/_autosaved.html", {"problems": error.messages()})
             error.flash(request)  # what cannot be stored at all (NUL in a text): nothing was saved
             return redirect("application-edit", pk=pk)
+        if request.POST.get("action") == AUTOSAVE:
+            return render(request, "applications/_autosaved.html", {"saved_at": timezone.localtime()})
         if request.POST.get("action") == CHANGE_TRACK:
             messages.success(request, _("Draft saved. The questions and documents are now those of the track chosen."))
             return redirect("application-edit", pk=pk)
@@ -188,6 +202,7 @@ def application_edit(request, pk):
         "title_form": title_form,
         "track_form": _track_form(application),
         "change_track": CHANGE_TRACK,
+        "autosave": AUTOSAVE,
         "facts_form": facts_form,
         "attachment_form": AttachmentForm(track=application.track),
         "attachments": application.attachments.filter(in_draft=True),

@@ -210,7 +210,8 @@ def test_a_program_with_one_unnamed_track_starts_a_draft_without_a_choice(client
     assert application.track.code == ""
     # Its form says what approval gives instead of estimating money.
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "nothing is estimated" in page and 'id="estimate"' not in page and "hx-post" not in page
+    estimate_url = reverse("application-estimate", args=[application.pk])
+    assert "nothing is estimated" in page and 'id="estimate"' not in page and estimate_url not in page
 
 
 def test_a_hospital_measure_tells_an_enterprise_who_may_apply_on_the_new_application_page(client, catalogue, alice):

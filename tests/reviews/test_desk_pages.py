@@ -63,7 +63,8 @@ def test_the_enterprise_opens_a_case_on_the_filing_pages_without_an_estimate(cli
     assert response.status_code == 302 and response["Location"] == reverse("application-edit", args=[application.pk])
     edit = client.get(response["Location"]).content.decode()
     assert "The difficulty you met" in edit and "Country or market" in edit and "Area of the difficulty" in edit
-    assert "Estimated award" not in edit and "hx-post" not in edit and "Documents" not in edit
+    estimate_url = reverse("application-estimate", args=[application.pk])
+    assert "Estimated award" not in edit and estimate_url not in edit and "Documents" not in edit
     assert "What happens next" in edit and "Municipal Science and Technology Commission routes your case" in edit
     posted = {f"facts-{name}": value for name, value in DESK_FACTS.items()}
     response = client.post(
