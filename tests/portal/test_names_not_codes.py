@@ -180,7 +180,7 @@ def test_the_main_pages_name_commissions_tracks_states_and_actions(world, langua
         found = _codes_outside_names(text, world) + _state_or_action_codes(text)
         if found:
             shown[(persona, address)] = found
-    assert shown == {}
+    assert shown == {}, "\n".join(f"{persona} {address}: {codes}" for (persona, address), codes in shown.items())
 
 
 def test_the_check_finds_a_code_standing_alone(world):
