@@ -90,6 +90,21 @@ seal: load
 static: venv
 	$(PY) manage.py collectstatic --no-input -v0
 
+# `make run` serves the portal as production does, DEBUG off: its own 404/403/500 pages (never Django's debug
+# page listing every URL), static files compressed and fingerprinted by whitenoise. Only what plain http on this
+# machine needs differs from production: no HTTPS redirect, no secure-only cookies, no HSTS, mails written to
+# var/mail/, plain log lines, a secret key made once for this machine (var/secret_key).
+# `DEBUG=1 make run` runs with Django's debug pages and tooling instead.
+run: export DEBUG ?= 0
+run: export SECRET_KEY ?= $(shell mkdir -p var && { test -s var/secret_key || python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key; } && cat var/secret_key)
+run: export SECURE_SSL_REDIRECT ?= 0
+run: export SESSION_COOKIE_SECURE ?= 0
+run: export CSRF_COOKIE_SECURE ?= 0
+run: export SECURE_HSTS_SECONDS ?= 0
+run: export SECURE_HSTS_INCLUDE_SUBDOMAINS ?= 0
+run: export SECURE_HSTS_PRELOAD ?= 0
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+run: export LOG_FORMAT ?= plain
 run: venv messages load seal static stop
 	@mkdir -p $(RUN_DIR) $(LOG_DIR)
 	$(VENV)/bin/celery -A portal worker --beat -l info -c 2 --schedule $(RUN_DIR)/celerybeat-schedule \

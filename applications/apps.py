@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationsConfig(AppConfig):
     name = "applications"
+    verbose_name = _("Calls and applications")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

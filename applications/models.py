@@ -380,6 +380,8 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["application", "at"], name="audit_app_at")]
+        verbose_name = _("history event")
+        verbose_name_plural = _("history events")
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state} -> {self.to_state}"

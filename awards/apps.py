@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AwardsConfig(AppConfig):
     name = "awards"
+    verbose_name = _("Awards and registers")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from awards import xlsx
-from awards.models import Export, ExportState
+from awards.models import AwardState, Export, ExportState
 from awards.reports import COLUMNS, EXTRA_KINDS, AwardReportFilter, pivot, report_awards, report_rows, totals
+from portal.accounts.districts import DISTRICT_CHOICES
+from portal.bilingual import is_chinese
 from portal.queueing import enqueue_on_commit
 
 # Above this many rows an export goes to Celery instead of the request.
@@ -42,17 +44,37 @@ def csv_cell(value):
     return value
 
 
+def _value_labels() -> dict[int, dict[str, str]]:
+    """{column: {code: name in the active language}} of the columns whose values are codes (district, state)."""
+    choices = {"organisation__district": DISTRICT_CHOICES, "state": AwardState.choices}
+    return {
+        i: {code: str(label) for code, label in choices[key]}
+        for i, (key, _en, _zh) in enumerate(COLUMNS)
+        if key in choices
+    }
+
+
 def csv_lines(queryset):
-    """The report as CSV lines: a BOM so Excel reads UTF-8, the headers in both languages, then rows."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow([f"{en} / {zh}" for _key, en, zh in COLUMNS])
-    # Only free text typed by people can start with "="; csv writes None as "".
-    typed = [i for i, (key, _en, _zh) in enumerate(COLUMNS) if key in FREE_TEXT]
-    for row in report_rows(queryset):
-        if any(row[i] and row[i].startswith(FORMULA_START) for i in typed):
-            row = [csv_cell(value) for value in row]
-        yield writer.writerow(row)
+    """The report as CSV lines: a BOM so Excel reads UTF-8, the headers in both languages, then rows whose
+    districts, states and call titles are in the active language (read now: the lines stream after the view)."""
+    labels = _value_labels()
+    chinese = is_chinese()
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield "\ufeff"
+        yield writer.writerow([f"{en} / {zh}" for _key, en, zh in COLUMNS])
+        # Only free text typed by people can start with "="; csv writes None as "".
+        typed = [i for i, (key, _en, _zh) in enumerate(COLUMNS) if key in FREE_TEXT]
+        for row in report_rows(queryset, chinese_titles=chinese):
+            row = list(row)
+            for i, names in labels.items():
+                row[i] = names.get(row[i], row[i])
+            if any(row[i] and row[i].startswith(FORMULA_START) for i in typed):
+                row = [csv_cell(value) for value in row]
+            yield writer.writerow(row)
+
+    return lines()
 
 
 # How the XLSX writes each report column that is not text: money with thousands separators and two

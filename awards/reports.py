@@ -130,8 +130,9 @@ def _local_time(key: str) -> Func:
 STREAM_ROWS = 1000  # rows psycopg takes from the server at a time
 
 
-def report_rows(queryset: QuerySet[Award]):
-    """Plain tuples in COLUMNS order, streamed (constant memory whatever the count).
+def report_rows(queryset: QuerySet[Award], *, chinese_titles: bool = False):
+    """Plain tuples in COLUMNS order, streamed (constant memory whatever the count); with `chinese_titles`, the
+    call's title column holds its Chinese title.
 
     The queryset's SQL goes through psycopg's `stream()` rather than Django's `.iterator()`: a server-side
     cursor is planned for its first rows, is never parallel and costs a FETCH round trip per chunk; a
@@ -139,6 +140,8 @@ def report_rows(queryset: QuerySet[Award]):
     awards (`make bench`). The columns need no converters: text, numbers and the local times, already
     naive wall-clock times from PostgreSQL. Nothing else may use the connection until the rows are read."""
     keys = [f"local_{key}" if key in LOCAL_TIMES else key for key, _en, _zh in COLUMNS]
+    if chinese_titles:
+        keys = ["call__title_zh" if key == "call__title_en" else key for key in keys]
     local = {f"local_{key}": _local_time(key) for key in LOCAL_TIMES}
     try:
         sql, params = queryset.annotate(**local).order_by("pk").values_list(*keys).query.sql_with_params()
@@ -203,7 +206,7 @@ def sla_by_commission() -> list[dict]:
     """Tasks done within their working-day deadline, by commission (done tasks only)."""
     rows = (
         ReviewTask.objects.filter(state=TaskState.DONE, completed_at__isnull=False)
-        .values("commission__code")
+        .values("commission__code", "commission__name_en", "commission__name_zh")
         .annotate(done=Count("pk"), on_time=Count("pk", filter=Q(completed_at__date__lte=F("due_on"))))
         .order_by("commission__code")
     )

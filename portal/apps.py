@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 
 class ShellConfig(AppConfig):
@@ -8,7 +9,7 @@ class ShellConfig(AppConfig):
 
     name = "portal"
     label = "shell"
-    verbose_name = "Portal"
+    verbose_name = _("Portal")
 
     def ready(self):
         # Every app's tasks module, in every process (the worker's autodiscovery does the same): services

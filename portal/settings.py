@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.utils.translation import gettext_lazy
 
 from portal.logging_config import logging_dict
 
@@ -132,7 +133,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "portal.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -297,6 +298,8 @@ REST_FRAMEWORK = {
     # proxy in front sets it (then NUM_PROXIES is how many proxies to count back from its end).
     "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
 }
+# Every filter's empty choice (django-filter's choice filters) reads "All" in the page's language, not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 # API tokens expire: a working day for staff (who also need their second factor to get one), a month for
 # applicants' integrations. Each owner lists and revokes theirs (/accounts/api-tokens/).
 API_TOKEN_TTL_STAFF = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_STAFF_HOURS", "8")))

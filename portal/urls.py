@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from awards.views import estimate_page
 from portal import views
 from portal.accounts import account_views, two_factor_views
+
+# The administration's headings in the page's language (Django's defaults are English only).
+admin.site.site_header = _("Shanghai Biomedical Support Portal: administration")
+admin.site.site_title = _("Portal administration")
+admin.site.index_title = _("Catalogue, people and records")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -168,7 +168,8 @@ class ScoreForm(forms.Form):
         super().__init__(*args, **kwargs)
         for criterion in rubric:
             self.fields[f"score_{criterion['code']}"] = forms.IntegerField(
-                label=f"{localized(criterion, 'label')} ({_('weight')} {criterion['weight']})",
+                label=_("%(criterion)s (weight %(weight)s)")
+                % {"criterion": localized(criterion, "label"), "weight": criterion["weight"]},
                 min_value=0,
                 max_value=100,
             )

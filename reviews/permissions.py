@@ -25,7 +25,8 @@ def can_give_opinion(user, task: ReviewTask) -> tuple[bool, str]:
     if not is_officer_of(user, task.commission_id):
         return refuse(
             "not_officer_of_commission",
-            _("Only an officer of %(commission)s may give its opinion.") % {"commission": task.commission.code},
+            _("Only an officer of %(commission)s may give its opinion.")
+            % {"commission": localized(task.commission, "name")},
         )
     if task.kind != TaskKind.OPINION:
         return refuse("not_opinion_task", _("This task does not ask for an opinion."))

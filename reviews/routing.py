@@ -8,9 +8,11 @@ after its checks and under its row lock, and returns (version, audit data).
 from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from applications.models import Application, Program, ProgramOutcome, State
 from portal.accounts.models import Commission, User
+from portal.bilingual import localized
 from portal.errors import ErrorCode, PortalError
 from reviews import desk
 from reviews.checklist import CODES
@@ -154,7 +156,7 @@ def _require_opinions(application: Application) -> None:
         raise PortalError(
             ErrorCode.OPINIONS_MISSING,
             _("Waiting for the opinion of %(commissions)s (or for their deadline to pass).")
-            % {"commissions": ", ".join(t.commission.code for t in missing)},
+            % {"commissions": pgettext("list separator", ", ").join(localized(t.commission, "name") for t in missing)},
         )
 
 

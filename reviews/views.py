@@ -197,7 +197,7 @@ def _answer_task(request, pk, form_class, answer, done: str, invalid: str):
         except PortalError as error:
             error.flash(request)
         else:
-            messages.success(request, done % {"commission": task.commission.code})
+            messages.success(request, done % {"commission": localized(task.commission, "name")})
     return redirect("review-application", pk=task.application_id)
 
 

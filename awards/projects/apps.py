@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
@@ -7,7 +8,7 @@ class ProjectsConfig(AppConfig):
 
     name = "awards.projects"
     label = "projects"
-    verbose_name = "Projects"
+    verbose_name = _("Projects")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

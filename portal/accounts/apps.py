@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -10,7 +11,7 @@ class AccountsConfig(AppConfig):
 
     name = "portal.accounts"
     label = "portal"
-    verbose_name = "Accounts"
+    verbose_name = _("People and organisations")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -22,7 +22,8 @@ class Commission(models.Model):
         verbose_name_plural = _("commissions")
 
     def __str__(self) -> str:
-        return f"{self.code} {localized(self, 'name')}"
+        # The name a person reads; the code beside it, for officers who know the commissions by it.
+        return f"{localized(self, 'name')} ({self.code})"
 
 
 class OrganisationKind(models.TextChoices):
@@ -97,6 +98,8 @@ class User(AbstractUser):
                 name="staff_belong_to_a_commission",
             ),
         ]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

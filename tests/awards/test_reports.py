@@ -59,6 +59,31 @@ def test_csv_export_streams_every_row_with_totals_matching_the_database(client, 
     assert sum(Decimal(row[column]) for row in data) == sum(a.amount for a in expected)
 
 
+@pytest.mark.parametrize(
+    ("language", "district", "state"),
+    [("zh-hans", "浦东新区", "已出具资助决定书"), ("en", "Pudong New Area", "Decision letter issued")],
+)
+def test_the_csv_export_names_districts_states_and_calls_in_its_language(
+    client, awards, admin, language, district, state
+):
+    """Issue 18: the values a person reads are names in the export's language (the page's), never the codes
+    "pudong" or "letter_issued"; the call's title is in that language too."""
+    award = awards.order_by("pk").first()
+    Award.objects.filter(pk=award.pk).update(state="letter_issued")
+    award.organisation.district = "pudong"
+    award.organisation.save(update_fields=["district"])
+    login(client, admin, language=language)
+    text = b"".join(client.get(reverse("report-csv")).streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    row = next(r for r in rows if r[header.index("Award ID / 资助编号")] == str(award.pk))
+    assert row[header.index("District / 所属区")] == district
+    assert row[header.index("State / 状态")] == state
+    title = award.call.title_zh if language == "zh-hans" else award.call.title_en
+    assert row[header.index("Call / 申报批次")] == title
+    values = {value for r in rows for value in r}
+    assert not values & {"pudong", "letter_issued", "computed", "publicity"}
+
+
 def test_xlsx_export_is_built_by_celery_with_pivot_sheets_that_open_in_openpyxl(
     client, awards, admin, django_capture_on_commit_callbacks
 ):

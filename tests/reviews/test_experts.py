@@ -170,6 +170,26 @@ def test_after_declaring_no_conflict_the_expert_sees_the_file_and_scores_it_on_t
     assert client.get(page_url(assignment)).context["form"] is None
 
 
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("zh-hans", ["创新性（权重 60）", "可行性（权重 40）"]),
+        ("en", ["Innovation (weight 60)", "Feasibility (weight 40)"]),
+    ],
+)
+def test_the_score_form_names_each_criterion_and_its_weight_in_the_pages_language(
+    expert_call, invited_expert, alice, client, language, labels
+):
+    """Issue 18: "创新性 (weight 60)" mixed the languages on the Chinese form."""
+    application = sent_to_experts(expert_call, alice)
+    assignment = assignment_of(application, invited_expert)
+    services.conflict_declare(assignment=assignment, by=invited_expert, has_conflict=False)
+    client.force_login(invited_expert)
+    client.cookies["django_language"] = language
+    form = client.get(page_url(assignment)).context["form"]
+    assert [str(form.fields[name].label) for name in ("score_innovation", "score_feasibility")] == labels
+
+
 @pytest.mark.parametrize("bad", [101, -1, "abc"], ids=["101", "minus-1", "abc"])
 def test_a_score_outside_0_to_100_or_not_a_number_is_refused_with_a_field_error_and_changes_nothing(
     bad, expert_call, invited_expert, alice, client

@@ -172,7 +172,9 @@ def test_review_page_offers_each_commission_its_own_step(client, review_call, al
     login(client, smpa_officer)
     task = ReviewTask.objects.get(application=application, commission__code="SMPA")
     body = client.get(page).content.decode()
-    assert "Opinion of SMPA" in body and "Decision of the lead commission" not in body
+    # The commission by its name (issue 18), never its code.
+    assert f"Opinion of {task.commission.name_en}" in body and "Decision of the lead commission" not in body
+    assert "Opinion of SMPA" not in body
     response = client.post(reverse("review-opinion", args=[task.pk]), {"opinion": "object"}, follow=True)
     assert "An objection needs its reasons" in response.content.decode()
     client.post(reverse("review-opinion", args=[task.pk]), {"opinion": "object", "reasons": "Weak data."})

@@ -113,14 +113,17 @@ def test_lead_decides_only_after_every_co_reviewer_has_given_an_opinion(review_c
     error = refused(
         ErrorCode.OPINIONS_MISSING, workflow.transition, application=application, action="approve", by=stcsm_officer
     )
-    assert "DRC" in str(error.errors) and "SHEITC" in str(error.errors) and "SMPA" in str(error.errors)
+    # The commissions awaited, by name (issue 18: never their codes).
+    drc, sheitc, smpa = (Commission.objects.get(code=code).name_en for code in ("DRC", "SHEITC", "SMPA"))
+    assert drc in str(error.errors) and sheitc in str(error.errors) and smpa in str(error.errors)
+    assert "DRC" not in str(error.errors)
     for code in ["SHEITC", "DRC"]:
         task = ReviewTask.objects.get(application=application, commission__code=code)
         services.opinion_give(task=task, by=journeys.staff(code), opinion="support")
     error = refused(
         ErrorCode.OPINIONS_MISSING, workflow.transition, application=application, action="approve", by=stcsm_officer
     )
-    assert "SMPA" in str(error.errors) and "DRC" not in str(error.errors)
+    assert smpa in str(error.errors) and drc not in str(error.errors)
     smpa = ReviewTask.objects.get(application=application, commission__code="SMPA")
     services.opinion_give(task=smpa, by=journeys.staff("SMPA"), opinion="object", reasons="Trial design is weak.")
     approved = workflow.transition(application=application, action="approve", by=stcsm_officer)
