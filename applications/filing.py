@@ -229,21 +229,24 @@ def submit_effect(*, application: Application, by: User, at=None, **_payload) ->
     _check_applicant_kind(call.program, application.organisation)
     if not application.first_submitted_at and not call.is_open(now):
         raise PortalError(ErrorCode.CALL_CLOSED, _("The call closed on %(date)s.") % {"date": call.closes_at.date()})
-    facts = facts_codec.parse(application.track.fact_schema, application.draft_facts)
+    # Every problem of the facts and of the documents at once, so that one round of corrections is enough.
     errors: dict = {}
-    _check_milestone(application, facts, errors)
-    if errors:
-        raise PortalError(ErrorCode.INVALID, errors={"facts": errors})
+    try:
+        facts = facts_codec.parse(application.track.fact_schema, application.draft_facts)
+    except PortalError as error:
+        facts, errors = None, dict(error.errors["facts"])
+    if facts is not None:
+        _check_milestone(application, facts, errors)
     required = application.track.document_types
     # What the track asks is what is submitted: a document only another track asked for stays in the draft.
     attachments = list(application.attachments.filter(in_draft=True, document_type__in=[d["code"] for d in required]))
     missing = [d for d in required if d["code"] not in {a.document_type for a in attachments}]
+    problems: dict = {"facts": errors} if errors else {}
     if missing:
-        raise PortalError(
-            ErrorCode.MISSING_DOCUMENTS,
-            _("Attach: %(documents)s.") % {"documents": "; ".join(localized(d, "label") for d in missing)},
-            field="attachments",
-        )
+        documents = "; ".join(localized(d, "label") for d in missing)
+        problems["attachments"] = [_("Attach: %(documents)s.") % {"documents": documents}]
+    if problems:
+        raise PortalError(ErrorCode.INVALID if errors else ErrorCode.MISSING_DOCUMENTS, errors=problems)
     # A grant is estimated, a recognition's conditions are checked (no amount); a channel's case asks nothing.
     result = None if call.program.is_channel else estimator.estimate(application, facts)
     if result is not None and not result.eligible:

@@ -133,6 +133,37 @@ def _chosen_track(track_form: TrackForm | None, application):
     return next(t for t in application.call.program.tracks.all() if t.code == track_form.cleaned_data["track"])
 
 
+# Where the error summary of a refused submission links a problem that is not a fact's (GOV.UK's pattern).
+PROBLEM_ANCHORS = {"attachments": "#documents", "title": "#id_title"}
+
+
+def _error_summary(*forms) -> list[tuple[str, str]]:
+    """(link to the field, its problem) for every field error of `forms`, in the order of the page."""
+    return [
+        (f"#{form[name].auto_id}", f"{form.fields[name].label}: {text}")
+        for form in forms
+        for name in form.fields
+        for text in form.errors.get(name, [])
+    ]
+
+
+def _say_draft_saved(request, application) -> None:
+    """A draft keeps whatever was typed; an answer that will not pass on submission is a warning, not a success."""
+    form = FactsForm.bound_to(application.track.fact_schema, application.draft_facts)
+    form.is_valid()
+    answered = {name for name, value in application.draft_facts.items() if value not in (None, "", [])}
+    wrong = [(form.fields[n].label, text) for n in form.fields if n in answered for text in form.errors.get(n, [])]
+    if not wrong:
+        messages.success(request, _("Draft saved."))
+        return
+    messages.warning(
+        request,
+        _("Draft saved, but %(n)d answer(s) will not pass when you submit: correct them first.") % {"n": len(wrong)},
+    )
+    for label, text in wrong:
+        messages.warning(request, f"{label}: {text}")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request, pk):
@@ -149,7 +180,7 @@ def application_edit(request, pk):
     title_form = TitleForm(request.POST or None, initial={"title": application.title}, program=program)
     track_form = _track_form(application, request.POST or None)
     facts_form = FactsForm(schema, initial=application.draft_facts)
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []  # the error summary: (link, problem)
     if request.POST.get("action") == AUTOSAVE and not title_form.is_valid():
         problems = [str(text) for texts in title_form.errors.values() for text in texts]
         return render(request, "applications/_autosaved.html", {"problems": problems})
@@ -179,7 +210,7 @@ def application_edit(request, pk):
             messages.success(request, _("Draft saved. The questions and documents are now those of the track chosen."))
             return redirect("application-edit", pk=pk)
         if request.POST.get("action") != Action.SUBMIT:
-            messages.success(request, _("Draft saved."))
+            _say_draft_saved(request, application)
             return redirect("application-edit", pk=pk)
         schema = application.track.fact_schema
         try:
@@ -194,9 +225,11 @@ def application_edit(request, pk):
                             if name in facts_form.fields and text not in facts_form.errors.get(name, []):
                                 facts_form.add_error(name, text)
                 else:
-                    errors += [str(p) for p in problems]
+                    errors += [(PROBLEM_ANCHORS.get(field, ""), str(p)) for p in problems]
         else:
             return redirect("application-receipt", pk=pk)
+    if request.method == "POST":
+        errors = _error_summary(title_form, facts_form) + errors
     context = {
         "application": application,
         "title_form": title_form,

@@ -9,8 +9,10 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         from applications import estimator, notifications, selectors, workflow
+        from applications import views as application_views
+        from applications.templatetags import filing as filing_tags
         from applications.workflow import Action
-        from awards import estimates, handover, letters, register
+        from awards import estimates, handover, letters, register, timeline
         from awards import selectors as award_selectors
         from awards.lifecycle import LABELS as AWARD_LABELS
         from awards.lifecycle import AwardAction
@@ -34,6 +36,11 @@ class AwardsConfig(AppConfig):
         # The organisation's dashboard shows the amount awarded; the mails of a letter and of a certificate
         # attach its PDF.
         selectors.add_dashboard_column("awarded", award_selectors.awarded_amount)
+        # After approval the applicant reads the award's real state, and the application's page its timeline.
+        selectors.add_dashboard_column("award_state", award_selectors.award_state_of)
+        selectors.add_dashboard_column("award_notice_until", award_selectors.award_notice_until_of)
+        filing_tags.add_next_step_source(timeline.next_step_of)
+        application_views.add_detail_section(timeline.detail_section)
         notifications.attach_letter(AwardAction.LETTER_ISSUED, letters.letter_of_event)
         notifications.attach_letter(RegisterAction.CERTIFICATE_ISSUED, letters.letter_of_event)
         # Which inbox kind (and e-mail preference) an award's and an entry's news is.

@@ -14,15 +14,24 @@ def _policy_label(policy) -> str:
 
 
 def track_choices(programs) -> list:
-    """Grouped by policy: [(policy title, [("CODE:track", "CODE title — track title"), ...]), ...]."""
+    """Grouped by policy: [(policy title, [("CODE:track", "CODE title — track title"), ...]), ...], the policies in
+    force first; each measure of an ended policy says so itself (a phone's picker may not show the group's title)."""
     groups: dict[str, list] = {}
+    ended: set[str] = set()
     for program in programs:
         for track in program.tracks.all():
             label = f"{program.code} · {localized(program, 'title')}"
             if track.code:
                 label += f" — {localized(track, 'title')}"
-            groups.setdefault(_policy_label(program.policy), []).append((f"{program.code}:{track.code}", label))
-    return list(groups.items())
+            group = _policy_label(program.policy)
+            if policy_ended(program.policy):
+                ended.add(group)
+                label = _("%(measure)s [ended on %(end)s]") % {
+                    "measure": label,
+                    "end": program.policy.effective_to.isoformat(),
+                }
+            groups.setdefault(group, []).append((f"{program.code}:{track.code}", label))
+    return sorted(groups.items(), key=lambda item: item[0] in ended)
 
 
 class TrackChoiceForm(forms.Form):
@@ -39,6 +48,15 @@ class TrackChoiceForm(forms.Form):
 
 def _optional_money(label, help_text):
     return AmountField(label=label, help_text=help_text, required=False)
+
+
+class PublishNoticeForm(forms.Form):
+    """Publishing cannot be undone (the awards are public and open to objections): the lead confirms it first."""
+
+    confirm = forms.BooleanField(
+        label=_("I have checked the awards and their amounts: publish them for objections now"),
+        help_text=_("Published awards are public at once and cannot be withdrawn from the notice."),
+    )
 
 
 class EstimateContextForm(forms.Form):

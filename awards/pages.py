@@ -12,7 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.exceptions import Throttled
 
 from awards import money, notice, selectors
-from awards.forms import ClawbackForm, DismissObjectionsForm, ObjectionForm, PaymentForm, ResolveObjectionForm
+from awards.forms import (
+    ClawbackForm,
+    DismissObjectionsForm,
+    ObjectionForm,
+    PaymentForm,
+    PublishNoticeForm,
+    ResolveObjectionForm,
+)
 from awards.models import AwardState, ObjectionState
 from awards.throttles import ObjectionAddressThrottle, ObjectionIdentityThrottle
 from portal.accounts.guards import requires
@@ -75,6 +82,7 @@ def call_awards_page(request, call_id):
         "resolve_form": ResolveObjectionForm(),
         "dismiss_form": DismissObjectionsForm(objections=objections, auto_id="dismiss_%s"),  # ids unique on the page
         "can_publish": any(a.state == AwardState.COMPUTED for a in awards),
+        "publish_form": PublishNoticeForm(),
     }
     return render(request, "awards/call_awards.html", context)
 
@@ -86,6 +94,9 @@ def publish_notice(request, call_id):
     first = awards.first()
     if first is None:
         raise Http404
+    if not PublishNoticeForm(request.POST).is_valid():
+        messages.error(request, _("Nothing is published: tick the box to confirm that the awards may go on notice."))
+        return redirect("call-awards", call_id=call_id)
     try:
         published = notice.notice_publish(call=first.call, by=request.user)
     except PortalError as error:

@@ -1,6 +1,6 @@
 """Reads of awards. Pages, downloads and exports go through these."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from applications.models import Program, ProgramOutcome
@@ -35,6 +35,7 @@ def public_notices() -> QuerySet[Award]:
     return (
         Award.objects.filter(state=AwardState.PUBLICITY)
         .select_related("organisation", "program", "call")
+        .annotate(project_title=F("application__title"))  # what is funded, as the applicant named it
         .order_by("call_id", "-amount", "pk")
     )
 
@@ -91,6 +92,18 @@ def awarded_amount() -> Subquery:
     registered in awards/apps.py)."""
     awarded = Award.objects.filter(application=OuterRef("pk"), state__in=HOLDING).order_by("-computed_at")
     return Subquery(awarded.values("amount")[:1])
+
+
+def award_state_of() -> Subquery:
+    """The state of an application's latest award (the dashboard's column: its next step follows the award)."""
+    latest = Award.objects.filter(application=OuterRef("pk")).order_by("-computed_at")
+    return Subquery(latest.values("state")[:1])
+
+
+def award_notice_until_of() -> Subquery:
+    """The last day of the public notice of an application's latest award (the dashboard's column)."""
+    latest = Award.objects.filter(application=OuterRef("pk")).order_by("-computed_at")
+    return Subquery(latest.values("notice_until")[:1])
 
 
 # --- registers ----------------------------------------------------------------------------------------------------

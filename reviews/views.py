@@ -103,6 +103,22 @@ def review_page(request, pk):
     return render(request, "reviews/review.html", _review_context(request, application))
 
 
+def _budget_figures(application) -> dict:
+    """What the Finance Bureau confirms against: the call's budget, what the call's awards hold of it (their amounts
+    less clawbacks, overturned ones holding nothing) and what is left, beside this application's estimate."""
+    budget = application.call.budget
+    held = application.call.awards.held()
+    left = None if budget is None else budget - held
+    estimate = application.estimated_amount
+    return {
+        "budget": budget,
+        "held": held,
+        "left": left,
+        "estimate": estimate,
+        "after": None if left is None or estimate is None else left - estimate,
+    }
+
+
 def _review_context(request, application, *, waive_form=None, waive_task_id=None) -> dict:
     """What the review page shows; `waive_form` is a bound form with errors for task `waive_task_id`."""
     user = request.user
@@ -137,6 +153,7 @@ def _review_context(request, application, *, waive_form=None, waive_task_id=None
         context["opinion_form"] = OpinionForm()
     if context["budget_task"]:
         context["budget_form"] = BudgetForm()
+        context["budget_figures"] = _budget_figures(application)
     if context["can_decide"]:
         context.update(
             decision_form=DecisionForm(is_grant=application.call.program.is_grant),

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +35,22 @@ NEXT_STEP_WITHOUT_MONEY = {
 }
 
 
+# Who knows better than the application's state what comes next (awards: the award's own state after approval),
+# registered in their AppConfig.ready(): each answers the text, or None to leave it to the state.
+NextStep = Callable[[object], str | None]
+_next_step_sources: list[NextStep] = []
+
+
+def add_next_step_source(source: NextStep) -> None:
+    if source not in _next_step_sources:
+        _next_step_sources.append(source)
+
+
 @register.filter
 def next_step(application) -> str:
+    for source in _next_step_sources:
+        if (text := source(application)) is not None:
+            return text
     program = application.call.program
     if program.is_channel and application.state in CASE_NEXT_STEP:
         return CASE_NEXT_STEP[application.state]

@@ -97,6 +97,14 @@ def test_missing_documents_are_named(filing_call, alice):
     assert "Pledge of truthfulness" in error.errors["attachments"][0]
 
 
+def test_a_refused_submission_names_the_wrong_facts_and_the_missing_documents_together(filing_call, alice):
+    application = make_draft(filing_call, alice, facts={**DRUG_FACTS, "rd_spending": "1,000万"}, documents=False)
+    error = refused(ErrorCode.INVALID, filing.application_submit, application=application, by=alice)
+    assert set(error.errors["facts"]) == {"rd_spending"}
+    assert "Pledge of truthfulness" in error.errors["attachments"][0]
+    assert Application.objects.get(pk=application.pk).state == State.DRAFT
+
+
 def test_milestone_outside_the_calls_window_is_refused(filing_call, alice):
     filing_call.milestone_windows = {"*": {"from": "2025-01-01", "to": "2025-12-31"}}
     filing_call.save()

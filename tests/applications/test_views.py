@@ -86,6 +86,34 @@ def test_edit_page_saves_a_draft_and_shows_field_errors_on_submit(client, filing
     assert Application.objects.get(pk=application.pk).draft_facts["rd_spending"] == "lots"
 
 
+def test_a_draft_saved_with_an_answer_that_will_not_pass_is_a_warning_naming_the_field(client, filing_call, alice):
+    application = make_draft(filing_call, alice)
+    login(client, alice)
+    url = reverse("application-edit", args=[application.pk])
+    data = {f"facts-{k}": v for k, v in {**DRUG_FACTS, "rd_spending": "1,000万"}.items()}
+    page = client.post(url, {**data, "title": "Drug X", "action": "save"}, follow=True).content.decode()
+    assert "Draft saved, but 1 answer(s) will not pass" in page and "R&amp;D spending (CNY): " in page
+    assert "message-warning" in page and "message-success" not in page
+    assert Application.objects.get(pk=application.pk).draft_facts["rd_spending"] == "1,000万"
+    # Every answer valid again: a plain success.
+    data["facts-rd_spending"] = "10000000"
+    page = client.post(url, {**data, "title": "Drug X", "action": "save"}, follow=True).content.decode()
+    assert "message-success" in page and "message-warning" not in page
+
+
+def test_a_refused_submission_summarises_every_problem_with_links_to_the_fields(client, filing_call, alice):
+    application = make_draft(filing_call, alice, documents=False)
+    login(client, alice)
+    data = {f"facts-{k}": v for k, v in {**DRUG_FACTS, "rd_spending": "lots", "drug_category": ""}.items()}
+    page = client.post(
+        reverse("application-edit", args=[application.pk]), {**data, "title": "Drug X", "action": "submit"}
+    ).content.decode()
+    summary = page[page.index('id="error-summary"') : page.index('id="application-form"')]
+    assert "There is a problem" in summary
+    assert 'href="#id_facts-rd_spending"' in summary and 'href="#id_facts-drug_category"' in summary
+    assert 'href="#documents"' in summary and "Pledge of truthfulness" in summary
+
+
 def test_edit_page_refuses_facts_that_cannot_be_stored_and_saves_nothing(client, filing_call, alice):
     # The same check as the API's (filing.application_save_draft): a NUL in a text answered 500 here.
     application = make_draft(filing_call, alice)

@@ -243,6 +243,7 @@ BODIES = {
     "alert": lambda w: {"criterion": "program", "value": "BIO24-DEVICE-INNOVATIVE"},
     "api alert": lambda w: {"criterion": "program", "value": "BIO24-DEVICE-INNOVATIVE"},
     "empty": lambda w: {},
+    "publish": lambda w: {"confirm": "on"},
     # the inbox (issue 16): every kind at once but letters in the digest
     "inbox choices": lambda w: {kind: "immediate" for kind in NotificationKind.values} | {"letter": "digest"},
     "api inbox choices": lambda w: {"letter": "digest"},
@@ -456,7 +457,7 @@ MATRIX = [
     # --- awards: the lead commission's call page, the Finance Bureau, letters ---------------------------------
     #   url name                           object                anon  alice bob   charl lead  co    other fin   exprt strgr admin
     Row("call-awards",                     "call",              "login 404   404   404   200   404   404   404   404   404   404"),
-    Row("publish-notice",                  "call",              "login 404   404   404   done  404   404   404   404   404   404", P, "empty"),
+    Row("publish-notice",                  "call",              "login 404   404   404   done  404   404   404   404   404   404", P, "publish"),
     Row("resolve-objection",               "objection",         "login 404   404   404   done  404   404   404   404   404   404", P, "dismiss"),
     Row("dismiss-objections",              "call",              "login 404   404   404   done  404   404   404   404   404   404", P, "dismiss several"),
     # the lead commission writes to the call's applicants; administrators read the record and are told why not

@@ -7,8 +7,9 @@ from django.utils import translation
 
 from applications import estimator, filing, notifications, selectors, workflow
 from applications import views as application_views
+from applications.templatetags import filing as filing_tags
 from applications.workflow import Action
-from awards import estimates, handover, letters, lifecycle, money, register, reports
+from awards import estimates, handover, letters, lifecycle, money, register, reports, timeline
 from awards import selectors as award_selectors
 from awards.lifecycle import AwardAction
 from awards.projects import dashboard, instalments, opening
@@ -59,11 +60,15 @@ def test_what_applications_asks_of_reviews_and_awards():
     assert selectors._dashboard_columns == {
         "stage_due": review_selectors.stage_due_on,
         "awarded": award_selectors.awarded_amount,
+        "award_state": award_selectors.award_state_of,
+        "award_notice_until": award_selectors.award_notice_until_of,
     }
     assert selectors._stage_clock == [review_selectors.call_stages]
     assert estimator._registered() is estimates.FILING_ESTIMATOR
     # The application's page shows the thread of messages reviews keeps.
-    assert application_views._detail_sections == [thread_pages.add_detail_section]
+    # and the award's timeline; after approval its next step follows the award's state.
+    assert application_views._detail_sections == [thread_pages.add_detail_section, timeline.detail_section]
+    assert filing_tags._next_step_sources == [timeline.next_step_of]
     # The letter's mail and the certificate's attach their PDF.
     assert {
         "letter_issued": letters.letter_of_event,
