@@ -6,15 +6,17 @@ import csv
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from applications.models import Program
 from awards import xlsx
 from awards.models import AwardState, Export, ExportState
 from awards.reports import COLUMNS, EXTRA_KINDS, AwardReportFilter, pivot, report_awards, report_rows, totals
 from portal.accounts.districts import DISTRICT_CHOICES
-from portal.bilingual import is_chinese
+from portal.bilingual import is_chinese, localized
 from portal.queueing import enqueue_on_commit
 
 # Above this many rows an export goes to Celery instead of the request.
@@ -106,7 +108,24 @@ def write_xlsx(queryset, path: Path, progress=None) -> int:
     """The award sheet plus pivot sheets (program x year, district x year) and totals. Returns rows.
     Strings are always text in the file, so a name starting with "=" never runs as a formula."""
     kinds = [XLSX_KINDS.get(key) or EXTRA_KINDS.get(key, xlsx.TEXT) for key, _en, _zh in COLUMNS]
-    rows = report_rows(queryset)
+    # Names in the export's language (export_build activates it), as the CSV: districts, states, call titles.
+    labels = _value_labels()
+
+    def named(rows):
+        for row in rows:
+            row = list(row)
+            for i, names in labels.items():
+                row[i] = names.get(row[i], row[i])
+            yield row
+
+    rows = named(report_rows(queryset, chinese_titles=is_chinese()))
+    districts = dict(DISTRICT_CHOICES)
+    row_names = {
+        "program__code": lambda codes: {
+            p.code: f"{localized(p, 'title')} ({p.code})" for p in Program.objects.filter(code__in=codes)
+        },
+        "organisation__district": lambda codes: {code: str(districts.get(code, code)) for code in codes},
+    }
     with xlsx.Workbook(path) as book:
         with book.sheet("Awards 资助", kinds) as sheet:
             sheet.write_header([f"{en} / {zh}" for _key, en, zh in COLUMNS])
@@ -115,13 +134,14 @@ def write_xlsx(queryset, path: Path, progress=None) -> int:
             ("Program x year 支持事项×年度", "program__code"),
             ("District x year 区×年度", "organisation__district"),
         ):
-            labels, years, cells = pivot(queryset, field)
+            keys, years, cells = pivot(queryset, field)
+            names = row_names[field](keys)
             pivot_kinds = [xlsx.TEXT] + [xlsx.MONEY] * (len(years) + 1)
             with book.sheet(title, pivot_kinds) as sheet:
                 sheet.write_header(["", *years, "Total 合计"])
-                for label in labels:
-                    values = [cells.get((label, year)) or 0 for year in years]
-                    sheet.write_rows([[label, *values, sum(values)]], pivot_kinds)
+                for key in keys:
+                    values = [cells.get((key, year)) or 0 for year in years]
+                    sheet.write_rows([[names.get(key, key), *values, sum(values)]], pivot_kinds)
         summary = totals(queryset)
         with book.sheet("Totals 合计", [xlsx.HEADING, xlsx.MONEY], header=False) as sheet:
             sheet.write_rows([("Awards 项数", summary["count"])], [xlsx.HEADING, xlsx.INTEGER])
@@ -139,8 +159,9 @@ def filtered(user, filters: dict):
 
 
 @transaction.atomic
-def export_request(*, user, kind: str, filters: dict) -> Export:
-    export = Export.objects.create(requested_by=user, kind=kind, filters=filters)
+def export_request(*, user, kind: str, filters: dict, language: str = settings.LANGUAGE_CODE) -> Export:
+    """Queue an export, built later in `language` (the page's: the worker has no request)."""
+    export = Export.objects.create(requested_by=user, kind=kind, filters=filters, language=language)
     enqueue_on_commit("awards.tasks.build_export", export.pk)
     return export
 
@@ -157,7 +178,8 @@ def export_build(*, export_id: int) -> Export:
         Export.objects.filter(pk=export.pk).update(rows_done=done)
 
     try:
-        _write(export, queryset, progress)
+        with translation.override(export.language):
+            _write(export, queryset, progress)
     except Exception as error:
         Export.objects.filter(pk=export.pk).update(state=ExportState.FAILED, error=str(error)[:2000])
         raise

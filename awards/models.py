@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Sum
@@ -386,6 +387,8 @@ class Export(models.Model):
     requested_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=8)  # csv | xlsx
     filters = models.JSONField(default=dict)
+    # The language of the page that asked: the worker writes names (districts, states, calls) in it.
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
     state = models.CharField(max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)

@@ -48,7 +48,7 @@ def report_csv(request):
 @requires(reports.can_view_reports)
 def report_xlsx(request):
     filters = {k: v for k, v in request.POST.items() if k in reports.AwardReportFilter.base_filters and v}
-    export = exports.export_request(user=request.user, kind="xlsx", filters=filters)
+    export = exports.export_request(user=request.user, kind="xlsx", filters=filters, language=request.LANGUAGE_CODE)
     return redirect("report-export", pk=export.pk)
 
 

@@ -84,6 +84,42 @@ def test_the_csv_export_names_districts_states_and_calls_in_its_language(
     assert not values & {"pudong", "letter_issued", "computed", "publicity"}
 
 
+@pytest.mark.parametrize(
+    ("language", "district", "state"),
+    [("zh-hans", "浦东新区", "已出具资助决定书"), ("en", "Pudong New Area", "Decision letter issued")],
+)
+def test_the_xlsx_export_names_districts_states_calls_and_programs_in_the_language_it_was_asked_in(
+    client, awards, admin, language, district, state, django_capture_on_commit_callbacks
+):
+    """Issue 18: the worker builds the file later, without a request; it writes names in the language of the page
+    that asked for it, never the codes."""
+    award = awards.order_by("pk").first()
+    Award.objects.filter(pk=award.pk).update(state="letter_issued")
+    award.organisation.district = "pudong"
+    award.organisation.save(update_fields=["district"])
+    login(client, admin, language=language)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("report-xlsx"))
+    export = Export.objects.get(requested_by=admin)
+    assert export.language == language
+    export_build(export_id=export.pk)
+    export.refresh_from_db()
+    book = load_workbook(export.file.path, read_only=True)
+    header, *rows = list(book["Awards 资助"].iter_rows(values_only=True))
+    row = next(r for r in rows if r[header.index("Award ID / 资助编号")] == award.pk)
+    assert row[header.index("District / 所属区")] == district
+    assert row[header.index("State / 状态")] == state
+    title = award.call.title_zh if language == "zh-hans" else award.call.title_en
+    assert row[header.index("Call / 申报批次")] == title
+    assert not {v for r in rows for v in r} & {"pudong", "letter_issued", "computed", "publicity"}
+    districts = [r[0] for r in book["District x year 区×年度"].iter_rows(min_row=2, values_only=True)]
+    assert district in districts and "pudong" not in districts
+    programs = [r[0] for r in book["Program x year 支持事项×年度"].iter_rows(min_row=2, values_only=True)]
+    program = award.application.call.program
+    name = program.title_zh if language == "zh-hans" else program.title_en
+    assert f"{name} ({program.code})" in programs and program.code not in programs
+
+
 def test_xlsx_export_is_built_by_celery_with_pivot_sheets_that_open_in_openpyxl(
     client, awards, admin, django_capture_on_commit_callbacks
 ):

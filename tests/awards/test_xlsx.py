@@ -131,7 +131,7 @@ def test_pivot_and_totals_sheets_add_up_to_the_awards(export, awards):
         assert all(sum(row[1:-1]) == pytest.approx(row[-1]) for row in rows[1:])
     by_district = {row[0]: row[-1] for row in book["District x year 区×年度"].iter_rows(min_row=2, values_only=True)}
     pudong = sum(a.amount for a in awards if a.organisation.district == "pudong")
-    assert Decimal(str(by_district["pudong"])) == pudong
+    assert Decimal(str(by_district["Pudong New Area"])) == pudong  # the name, never the code
     totals = {row[0].value: row[1] for row in book["Totals 合计"].iter_rows()}
     assert totals["Awards 项数"].value == 30
     assert Decimal(str(totals["Awarded 核定金额"].value)) == awarded
