@@ -8,11 +8,8 @@ A certificate is issued when an entry is listed (its notice closed) and for ever
 that granted it; the entry points at its latest one. The e-mail of the `certificate_issued` event attaches it.
 """
 
-import base64
 import hashlib
 
-import qrcode
-import qrcode.image.svg
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -24,12 +21,6 @@ from awards.models import EntryState, Letter, LetterKind, RegisterEntry
 from awards.register_lifecycle import RegisterAction, entry_record
 from awards.verification import new_token
 from reviews.models import Decision
-
-
-def qr_data_uri(url: str) -> str:
-    """The link as a QR code, an SVG drawn by the portal (no external service), embeddable in the PDF."""
-    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=6).to_string()
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
 
 def certificate_content(entry: RegisterEntry, decision: Decision, reference: str, renewal: bool) -> dict:

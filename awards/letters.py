@@ -20,14 +20,12 @@ from applications.models import AuditEvent
 from applications.notifications import outbox_for_event
 from awards import seal
 from awards.legal_basis import clause_words, document_numbers, remedies
+from awards.letter_assets import LETTER_FONTS
 from awards.lifecycle import AwardAction, award_move
 from awards.models import Award, AwardState, Letter, LetterKind, LetterSequence
 from awards.verification import new_token, verification_context
 from portal.amounts import yuan
 from reviews.models import Decision, DecisionOutcome
-
-# Fonts installed by the Makefile (fonts-noto-cjk); WeasyPrint subsets them with HarfBuzz.
-LETTER_FONTS = '"Noto Serif CJK SC", "Noto Sans CJK SC", serif'
 
 
 def capital_yuan(amount: Decimal) -> str:

@@ -11,7 +11,9 @@ as the named destination "seal", so the box follows the letter's layout. The box
 WeasyPrint renders from templates/letters/seal_stamp.html (CJK fonts included), imported by pyHanko.
 """
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -26,6 +28,9 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.template.loader import render_to_string
+
+from awards.letter_assets import LETTER_FONTS
+from portal.accounts.models import Commission
 
 logger = logging.getLogger(__name__)
 
@@ -232,8 +237,6 @@ def stamp_pdf(name_zh: str, name_en: str, demo: bool) -> bytes:
     """The seal's appearance, a page of the stamp's size; the same for every letter of a commission."""
     from weasyprint import HTML
 
-    from awards.letters import LETTER_FONTS
-
     html = render_to_string(
         "letters/seal_stamp.html",
         {"name_zh": name_zh, "name_en": name_en, "demo": demo, "seal": seal_context(), "fonts": LETTER_FONTS},
@@ -314,10 +317,21 @@ def sign_pdf(pdf: bytes, *, commission) -> bytes:
     out = BytesIO()
     # Room for the CMS blob given up front: pyHanko would otherwise sign once more, as a dry run, to measure it
     # (an EC P-256 signature with its two certificates takes under 2 KB).
-    signers.PdfSigner(metadata, signer=signer, stamp_style=style).sign_pdf(
-        writer, output=out, bytes_reserved=SIGNATURE_BYTES
-    )
+    pdf_signer = signers.PdfSigner(metadata, signer=signer, stamp_style=style)
+    _run(lambda: pdf_signer.async_sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_BYTES))
     return out.getvalue()
+
+
+def _run(coroutine):
+    """Run pyHanko's async work to its end. Its sync wrappers call asyncio.run(), which refuses to start in a
+    thread that already runs an event loop (one that drives Playwright's sync API, say): there, a thread of its
+    own runs it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine())).result()
 
 
 # Validation.
@@ -341,8 +355,6 @@ def _demo_issuer() -> asn1_x509.Name:
 
 
 def _signer_code(cert: asn1_x509.Certificate) -> str:
-    from portal.accounts.models import Commission
-
     subject = cert.subject.native
     code = subject.get("organization_identifier", "")
     if code and Commission.objects.filter(code=code).exists():
@@ -358,7 +370,7 @@ def validate_seal(pdf: bytes) -> SealCheck:
     """Validate the (first) signature of `pdf` against the configured trust roots. Whatever the bytes, the
     answer is a SealCheck, never an exception."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -372,7 +384,7 @@ def validate_seal(pdf: bytes) -> SealCheck:
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False, revocation_mode="soft-fail")
     signature = signatures[0]
     try:
-        status = validate_pdf_signature(signature, context)
+        status = _run(lambda: async_validate_pdf_signature(signature, context))
     except Exception as error:  # a damaged signature or PDF is an invalid seal, not an error of the page
         logger.info("seal validation failed: %s", error)
         return SealCheck(signed=True, intact=False, whole_document=False, trusted=False)

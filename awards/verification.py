@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from awards.letter_assets import qr_data_uri
 from awards.models import Letter, LetterKind
 from awards.seal import SealCheck, validate_seal
 from portal.accounts.models import Commission
@@ -40,8 +41,6 @@ def verify_url(token: str) -> str:
 def verification_context(letter: Letter) -> dict:
     """What templates/letters/_verification.html prints: the link and its QR code (render context, not the
     snapshot, so every letter gets them whatever its snapshot holds)."""
-    from awards.certificates import qr_data_uri
-
     url = verify_url(letter.token)
     return {"verify_url": url, "verify_qr": qr_data_uri(url)}
 

@@ -16,7 +16,8 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from applications import workflow
-from awards.certificates import certificate_issue, qr_data_uri
+from awards.certificates import certificate_issue
+from awards.letter_assets import qr_data_uri
 from awards.letters import LETTER_FONTS, TEMPLATES, letter_issue
 from awards.models import Letter, LetterKind
 from awards.verification import verification_context, verify_url

@@ -94,7 +94,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         finally:
             transaction.set_rollback(True)  # nothing of the world outlives this module
             outer.__exit__(None, None, None)
-    media.disable()
+            media.disable()  # even when the world could not be built: later tests keep the run's MEDIA_ROOT
 
 
 @pytest.fixture(autouse=True)

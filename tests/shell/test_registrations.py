@@ -82,12 +82,14 @@ def test_an_award_and_a_register_entry_name_their_events_in_the_history():
     from awards.projects import lifecycle as project_lifecycle
     from awards.register_lifecycle import LABELS as REGISTER_LABELS
     from awards.register_lifecycle import RegisterAction
+    from awards.revocation import LABELS as REVOCATION_LABELS
 
-    # The apps above name their events once each: awards', the registers', the projects' (one registry).
+    # The apps above name their events once each: awards', the registers', revocations', the projects' (one registry).
     assert {
         **threads.EVENT_LABELS,
         **AWARD_LABELS,
         **REGISTER_LABELS,
+        **REVOCATION_LABELS,
         **project_lifecycle.labels(),
     } == workflow._EVENT_LABELS
     assert set(AWARD_LABELS) == set(AwardAction) and set(REGISTER_LABELS) == set(RegisterAction)
