@@ -46,7 +46,8 @@ def test_a_letter_is_verified_checked_and_seen_revoked_in_both_languages(browser
     page.set_input_files("#id_file", str(issued))
     page.locator("#check button[type=submit]").click()
     expect(page.locator("#identical")).to_contain_text("Identical")
-    expect(page.locator("#seal")).to_contain_text("No seal")
+    expect(page.locator("#seal")).to_contain_text("Seal valid")
+    expect(page.locator("#seal")).to_contain_text(f"Sealed by {letter.commission.name_en}")
     shot(page, "verify-01-checked-en-1280")
 
     # The site's language switch: the same page in Chinese.
