@@ -4,9 +4,9 @@ with its dates, and what happens next, with the dates known (the notice ends on 
 from the application's decision, its award and its letters: no state of its own."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +25,9 @@ UNREAD = object()
 
 
 def _day(value) -> str:
+    # A moment is shown on Shanghai's calendar (as the history beside it), not UTC's: after 16:00 UTC they differ.
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
     return formats.date_format(value, "Y-m-d") if value else ""
 
 

@@ -81,3 +81,13 @@ def test_the_application_page_shows_the_timeline_to_the_applicant(client, approv
     page = client.get(reverse("application-detail", args=[approved.pk])).content.decode()
     assert 'id="timeline"' in page and "On public notice until" in page
     assert "the award is being computed" not in page
+
+
+def test_a_moment_on_the_timeline_is_a_day_of_shanghai_not_of_utc():
+    from datetime import UTC, datetime
+
+    from awards.timeline import _day
+
+    # 17:00 UTC on 4 December is 01:00 on 5 December in Shanghai, the day the history beside it shows.
+    assert _day(datetime(2026, 12, 4, 17, 0, tzinfo=UTC)) == "2026-12-05"
+    assert _day(datetime(2026, 12, 4, 15, 0, tzinfo=UTC)) == "2026-12-04"
